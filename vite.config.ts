@@ -1,0 +1,21 @@
+// The sweep page (app/) and the test projects. VK_ICD_FILENAMES must be set in the main process
+// before any Dawn device is created (a worker's process.env is a copy), so it is set here.
+import { defineConfig } from 'vitest/config';
+
+process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+export default defineConfig({
+  root: '.',
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/conformance/**/*.cpu.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'gpu', include: ['test/gpu/**/*.test.ts', 'test/conformance/**/*.webgpu.test.ts'], testTimeout: 300_000, pool: 'forks', fileParallelism: false },
+      },
+    ],
+  },
+});

@@ -1,0 +1,22 @@
+// Builds the Node/npm library into dist/: the public entry, the CLI and the CPU worker, with the
+// WGSL shaders inlined (`?raw`) so they resolve from node_modules without file-system reads.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'node20',
+    sourcemap: true,
+    minify: false,
+    rollupOptions: {
+      input: {
+        index: 'src/index.ts',
+        cli: 'src/cli/main.ts',
+        'fit.worker': 'src/workers/fit.worker.ts',
+      },
+      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' },
+    },
+  },
+});
