@@ -1,0 +1,138 @@
+/**
+ * Nonlinear Least Trimmed Squares by C-steps (FAST-LTS style).
+ *
+ * `ltsCandidate` defines candidate k of a job exactly; every backend (f64 here, f32 in WGSL)
+ * evaluates this same procedure so their results can be compared candidate by candidate:
+ *   k = 0: θ = θ0 (the Stage-1 fit); k ≥ 1: S = elementalSubset(seed, k, m, p) over the pool,
+ *   θ = dampedGaussNewton(pool[S], θ0).
+ *   Then cSteps times: H = the h pool points with the smallest squared residuals (ties → lower pool
+ *   position), θ = dampedGaussNewton(H, θ).
+ *   objective = sum of the h smallest squared residuals over the pool under the final θ.
+ * `polishCandidate` then iterates C-steps to convergence with the full LM solver (f64 only).
+ */
+import type { Model } from './models/model.js';
+import { dampedGaussNewton } from './gn.js';
+import { elementalSubset } from './rng.js';
+import { levenbergMarquardt, type NlsResult } from './lm.js';
+
+export interface CandidateOutcome {
+  candidate: number;
+  theta: Float64Array;
+  objective: number;
+  /** Pool positions (not point indices) of the h points of the trimmed objective, ascending. */
+  subset: Int32Array;
+}
+
+/** Squared residuals over the pool; non-finite residuals become +Infinity so they are trimmed first. */
+export function squaredResiduals(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, pool: ArrayLike<number>, theta: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const r2 = out ?? new Float64Array(pool.length);
+  for (let k = 0; k < pool.length; k++) {
+    const i = pool[k];
+    const r = y[i] - model.value(x[i], theta);
+    const v = r * r;
+    r2[k] = Number.isFinite(v) ? v : Infinity;
+  }
+  return r2;
+}
+
+/**
+ * Positions of the h smallest values (ties → lower position), returned ascending by position, and
+ * their sum. O(m log m); m is a curve's train size (tens to hundreds).
+ */
+export function smallestH(values: Float64Array, h: number): { subset: Int32Array; sum: number } {
+  const order = Array.from({ length: values.length }, (_, k) => k);
+  order.sort((a, b) => values[a] - values[b] || a - b);
+  const subset = Int32Array.from(order.slice(0, h)).sort();
+  let sum = 0;
+  for (let k = 0; k < h; k++) sum += values[subset[k]];
+  return { subset, sum };
+}
+
+function positionsToIndices(pool: ArrayLike<number>, positions: ArrayLike<number>): Int32Array {
+  const idx = new Int32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) idx[k] = pool[positions[k]];
+  return idx;
+}
+
+export interface CandidateSpec {
+  model: Model;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  pool: ArrayLike<number>;
+  h: number;
+  theta0: ArrayLike<number>;
+  seed: number;
+  cSteps: number;
+  gnIterations: number;
+}
+
+/** Candidate k of a job, exactly as specified in the module comment. */
+export function ltsCandidate(spec: CandidateSpec, k: number): CandidateOutcome {
+  const { model, x, y, pool, h, theta0, seed, cSteps, gnIterations } = spec;
+  let theta: Float64Array;
+  if (k === 0) {
+    theta = Float64Array.from(theta0);
+  } else {
+    const start = elementalSubset(seed, k, pool.length, model.nParams);
+    theta = dampedGaussNewton(model, x, y, positionsToIndices(pool, start), theta0, gnIterations);
+  }
+  const r2 = new Float64Array(pool.length);
+  for (let step = 0; step < cSteps; step++) {
+    const { subset } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h);
+    theta = dampedGaussNewton(model, x, y, positionsToIndices(pool, subset), theta, gnIterations);
+  }
+  const { subset, sum } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h);
+  return { candidate: k, theta, objective: sum, subset };
+}
+
+export interface PolishOutcome extends CandidateOutcome {
+  /** The LM result of the last refit on the final subset. */
+  fit: NlsResult;
+  /** C-steps taken until the subset repeated (or the cap). */
+  cStepsTaken: number;
+  converged: boolean;
+}
+
+/**
+ * C-steps to convergence from theta in f64: fit (LM) on the h best, recompute all residuals,
+ * reselect, until the subset repeats or maxCSteps. Each C-step cannot increase the objective
+ * (Rousseeuw & Van Driessen 2006), up to LM's own tolerance.
+ */
+export function polishCandidate(
+  model: Model,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  pool: ArrayLike<number>,
+  h: number,
+  theta: ArrayLike<number>,
+  maxCSteps: number,
+  candidate = -1,
+): PolishOutcome {
+  const r2 = new Float64Array(pool.length);
+  let { subset } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h);
+  let fit = levenbergMarquardt(model, x, y, positionsToIndices(pool, subset), theta);
+  let steps = 1;
+  let converged = false;
+  for (; steps < maxCSteps; steps++) {
+    const next = smallestH(squaredResiduals(model, x, y, pool, fit.theta, r2), h).subset;
+    if (sameSubset(next, subset)) { converged = true; break; }
+    subset = next;
+    fit = levenbergMarquardt(model, x, y, positionsToIndices(pool, subset), fit.theta);
+  }
+  const final = smallestH(squaredResiduals(model, x, y, pool, fit.theta, r2), h);
+  return { candidate, theta: fit.theta, objective: final.sum, subset: final.subset, fit, cStepsTaken: steps, converged };
+}
+
+function sameSubset(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Keeps the `keep` lowest objectives (ties → lower candidate index), non-finite dropped. */
+export function keepLowest<T extends { objective: number; candidate: number }>(items: T[], keep: number): T[] {
+  return items
+    .filter((c) => Number.isFinite(c.objective))
+    .sort((a, b) => a.objective - b.objective || a.candidate - b.candidate)
+    .slice(0, keep);
+}
