@@ -1,0 +1,55 @@
+/** Goodness-of-fit metrics and the hyperparameter-selection score (pure f64). */
+import type { Model } from './models/model.js';
+
+/**
+ * Coefficient of determination of theta over the points idx: 1 − SS_res/SS_tot with SS_tot about
+ * those points' own mean. null when it is undefined (fewer than 2 points or constant y).
+ */
+export function rSquared(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>): number | null {
+  const n = idx.length;
+  if (n < 2) return null;
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += y[idx[k]];
+  mean /= n;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k];
+    const r = y[i] - model.value(x[i], theta);
+    ssRes += r * r;
+    ssTot += (y[i] - mean) * (y[i] - mean);
+  }
+  if (!(ssTot > 0)) return null;
+  const r2 = 1 - ssRes / ssTot;
+  return Number.isFinite(r2) ? r2 : null;
+}
+
+/** Root mean squared residual over idx; null for no points. */
+export function rmse(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>): number | null {
+  if (idx.length === 0) return null;
+  let s = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const r = y[idx[k]] - model.value(x[idx[k]], theta);
+    s += r * r;
+  }
+  const v = Math.sqrt(s / idx.length);
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The validation score used to choose hyperparameters: r2Val − g·max(0, r2Train − r2Val).
+ * A fit without a defined r2Val (or r2Train) cannot be ranked and scores −Infinity.
+ */
+export function selectionScore(r2Train: number | null, r2Val: number | null, gapWeight: number): number {
+  if (r2Val === null || r2Train === null) return -Infinity;
+  return r2Val - gapWeight * Math.max(0, r2Train - r2Val);
+}
+
+/** Integer range [start, end) clipped to [0, n). */
+export function indexRange(start: number, end: number, n: number): Int32Array {
+  const a = Math.max(0, Math.min(start, n));
+  const b = Math.max(a, Math.min(end, n));
+  const out = new Int32Array(b - a);
+  for (let k = 0; k < out.length; k++) out[k] = a + k;
+  return out;
+}
