@@ -18,6 +18,7 @@ import { stage1, type Stage1Result } from './stage1.js';
 import { keepLowest, ltsCandidate, polishCandidate, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
+import { stage1Key } from './search.js';
 
 /** One hyperparameter setting, fully resolved. Index ranges are over the curve's sorted points. */
 export interface Hyper {
@@ -124,7 +125,11 @@ export function jobSeed(seed: number, curveIndex: number, settingIndex: number):
   return rngU32(seed, curveIndex, settingIndex);
 }
 
-export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hyper, options: PipelineOptions, seed: number): Prepared {
+/**
+ * Stage 1 (cached by `stage1Key` when a cache is given: settings that differ only in LTS/alpha share
+ * it) and the LTS job of one setting.
+ */
+export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hyper, options: PipelineOptions, seed: number, stage1Cache?: Map<string, Stage1Result>): Prepared {
   const n = curve.x.length;
   const settings: ModelSettings = { ...options.modelSettings, freeEpsilon: hyper.freeEpsilon };
   const range = dataRange(curve.x);
@@ -132,12 +137,12 @@ export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hype
   const train = indexRange(hyper.trainStart, hyper.trainEnd, n);
   const val = indexRange(hyper.valStart, hyper.valEnd, n);
   const p = model.nParams;
-  const s1 = stage1(model, curve.x, curve.y, train, {
-    tau: hyper.tau,
-    maxRounds: options.maxStage1Rounds,
-    minPoints: p + 2,
-    nStarts: options.nStarts,
-  });
+  const key = stage1Key(hyper);
+  let s1 = stage1Cache?.get(key);
+  if (!s1) {
+    s1 = stage1(model, curve.x, curve.y, train, { tau: hyper.tau, maxRounds: options.maxStage1Rounds, minPoints: p + 2, nStarts: options.nStarts });
+    stage1Cache?.set(key, s1);
+  }
   let job: LtsJobSpec | null = null;
   if (hyper.lts) {
     const m = s1.kept.length;

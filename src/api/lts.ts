@@ -1,0 +1,34 @@
+/** Linear LTS (robustbase ltsReg compatible) behind validation at the door. */
+import { lts as ltsCore, type LtsOptions, type LtsResult } from '../core/linear-lts.js';
+import { TrimfitError } from './errors.js';
+import { checkNumber } from './validate.js';
+
+export type { LtsOptions, LtsResult };
+
+/**
+ * @param X n rows × p columns (no intercept column; see options.intercept)
+ * @param y n responses
+ */
+export function lts(X: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, options: Partial<LtsOptions> = {}): LtsResult {
+  if (!Array.isArray(X) && !ArrayBuffer.isView(X)) throw new TrimfitError('invalid-input', 'X', 'an array of rows', X);
+  if (!Array.isArray(y) && !ArrayBuffer.isView(y)) throw new TrimfitError('invalid-input', 'y', 'an array of finite numbers', y);
+  const n = y.length;
+  if (X.length !== n) throw new TrimfitError('invalid-input', 'X', `${n} rows (one per y)`, `${X.length} rows`);
+  const p = n > 0 ? X[0].length : 0;
+  for (let i = 0; i < n; i++) {
+    if (typeof y[i] !== 'number' || !Number.isFinite(y[i])) throw new TrimfitError('invalid-input', `y[${i}]`, 'a finite number', y[i]);
+    const row = X[i];
+    if (!row || row.length !== p) throw new TrimfitError('invalid-input', `X[${i}]`, `${p} columns`, row ? `${row.length} columns` : row);
+    for (let j = 0; j < p; j++) if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new TrimfitError('invalid-input', `X[${i}][${j}]`, 'a finite number', row[j]);
+  }
+  const intercept = options.intercept ?? true;
+  if (typeof intercept !== 'boolean') throw new TrimfitError('invalid-option', 'intercept', 'a boolean', intercept);
+  const pTotal = p + (intercept ? 1 : 0);
+  if (pTotal < 1) throw new TrimfitError('invalid-input', 'X', 'at least one column or an intercept', '0 columns');
+  if (n < pTotal + 1) throw new TrimfitError('too-few-points', 'y', `at least ${pTotal + 1} observations for ${pTotal} coefficients`, `${n}`);
+  const alpha = checkNumber(options.alpha ?? 0.5, 'alpha', 0.5, 1);
+  const resolved: Partial<LtsOptions> = { ...options, alpha, intercept };
+  if (options.nSamples !== undefined) checkNumber(options.nSamples, 'nSamples', 1, 1e7, { integer: true });
+  if (options.seed !== undefined) checkNumber(options.seed, 'seed', 0, 0xffffffff, { integer: true });
+  return ltsCore(X, y, resolved);
+}

@@ -1,0 +1,115 @@
+/**
+ * Per-curve hyperparameter search over many curves: every (curve, setting) is prepared on the CPU
+ * (Stage 1 shared between settings that differ only in LTS/alpha), all LTS jobs of a chunk of curves
+ * go to the candidate evaluator in one batch (the GPU, the worker pool, or f64 in-line), and the
+ * winners are polished and scored in f64. The best setting per curve is the highest score
+ * r2Val − g·max(0, r2Train − r2Val); ties keep the earlier setting in grid order.
+ */
+import { evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
+import type { Stage1Result } from '../core/stage1.js';
+import { pickBest } from '../core/search.js';
+import { bootstrapFit } from '../core/bootstrap.js';
+import type { ModelName } from '../core/models/model.js';
+import type { LtsBatch } from '../backends/backend.js';
+import type { CandidateBackend } from '../backends/backend.js';
+import { inlierIndices } from './fit.js';
+import { toFitResult, type BackendInfo, type FitResult } from './result.js';
+import type { ResolvedBootstrap } from './options.js';
+
+export interface SearchCurve {
+  /** Validated, sorted by x. */
+  x: Float64Array;
+  y: Float64Array;
+  order: Int32Array;
+  grid: Hyper[];
+  pipeline: PipelineOptions;
+}
+
+export interface SearchOutcome {
+  curveIndex: number;
+  best: FitResult | null;
+  bestSetting: number;
+  settingsTried: number;
+  /** Score of every setting, in grid order. */
+  scores: number[];
+}
+
+/** Evaluates the LTS candidates of prepared jobs (all with a job) and returns the best per job. */
+export type CandidateEvaluator = (prepared: Prepared[], pipeline: PipelineOptions) => Promise<Array<Array<{ candidate: number; theta: ArrayLike<number> }>>>;
+
+export const evaluateInlineF64: CandidateEvaluator = async (prepared, pipeline) => prepared.map((p) => evaluateCandidatesF64(p, pipeline));
+
+/** Evaluator backed by a CandidateBackend (GPU or worker pool). */
+export function backendEvaluator(backend: CandidateBackend, signal?: AbortSignal): CandidateEvaluator {
+  return async (prepared, pipeline) => {
+    if (prepared.length === 0) return [];
+    const batch: LtsBatch = {
+      model: prepared[0].modelName,
+      nCandidates: pipeline.ltsStarts,
+      cSteps: pipeline.cSteps,
+      gnIterations: pipeline.gnIterations,
+      keepBest: pipeline.keepBest,
+      jobs: prepared.map((p) => ({
+        x: p.curve.x,
+        y: p.curve.y,
+        pool: p.job!.pool,
+        h: p.job!.h,
+        theta0: p.job!.theta0,
+        seed: p.job!.seed,
+        ...p.dataRange,
+        settings: p.settings,
+      })),
+    };
+    const results = await backend.evaluate(batch, signal);
+    return results.map((r) => r.best);
+  };
+}
+
+/**
+ * Runs the search for each curve; yields curve results in input order, one chunk at a time, so memory
+ * stays bounded by `chunkCurves`.
+ */
+export async function* searchCurves(
+  model: ModelName,
+  curves: SearchCurve[],
+  evaluate: CandidateEvaluator,
+  backend: BackendInfo,
+  bootstrap: ResolvedBootstrap,
+  chunkCurves = 8,
+  signal?: AbortSignal,
+): AsyncGenerator<SearchOutcome> {
+  for (let c0 = 0; c0 < curves.length; c0 += chunkCurves) {
+    signal?.throwIfAborted();
+    const chunk = curves.slice(c0, c0 + chunkCurves);
+    const prepared: Prepared[][] = chunk.map((curve, k) => {
+      const cache = new Map<string, Stage1Result>();
+      return curve.grid.map((hyper, s) => prepareRobustFit(model, curve, hyper, curve.pipeline, jobSeed(curve.pipeline.seed, c0 + k, s), cache));
+    });
+    // Jobs of one batch share the numerical options; group by the pipeline object.
+    const byPipeline = new Map<PipelineOptions, Prepared[]>();
+    chunk.forEach((curve, k) => {
+      const list = byPipeline.get(curve.pipeline) ?? [];
+      list.push(...prepared[k].filter((p) => p.job !== null));
+      byPipeline.set(curve.pipeline, list);
+    });
+    const candidates = new Map<Prepared, Array<{ candidate: number; theta: ArrayLike<number> }>>();
+    for (const [pipeline, list] of byPipeline) {
+      const res = await evaluate(list, pipeline);
+      list.forEach((p, i) => candidates.set(p, res[i]));
+    }
+    for (let k = 0; k < chunk.length; k++) {
+      signal?.throwIfAborted();
+      const curve = chunk[k];
+      const cores: RobustFitCore[] = prepared[k].map((p) => finishRobustFit(p, candidates.get(p) ?? [], curve.pipeline));
+      const scores = cores.map((c) => c.score);
+      const bestSetting = pickBest(scores);
+      let best: FitResult | null = null;
+      if (bestSetting >= 0) {
+        const core = cores[bestSetting];
+        const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, seed: curve.pipeline.seed }) : null;
+        best = toFitResult(core, curve.grid[bestSetting], curve.order, ci, backend, model);
+      }
+      yield { curveIndex: c0 + k, best, bestSetting, settingsTried: curve.grid.length, scores };
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Validation at the door: every check names the field, the expected range and the value received.
+ * Functions here throw TrimfitError; batch callers catch per fit and turn it into a status.
+ */
+import { MODEL_NAMES, type ModelName } from '../core/models/model.js';
+import { createModel } from '../core/models/index.js';
+import { TrimfitError } from './errors.js';
+import { DEFAULTS, type FitOptions, type ResolvedFitOptions } from './options.js';
+
+export interface CurveInput {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+export function checkModelName(value: unknown, field = 'model'): ModelName {
+  if (typeof value !== 'string' || !(MODEL_NAMES as readonly string[]).includes(value))
+    throw new TrimfitError('unknown-model', field, `one of ${MODEL_NAMES.join(', ')}`, value);
+  return value as ModelName;
+}
+
+export function checkNumber(value: unknown, field: string, min: number, max: number, opts: { integer?: boolean; minExclusive?: boolean } = {}): number {
+  const range = `${opts.integer ? 'an integer' : 'a number'} in ${opts.minExclusive ? '(' : '['}${min}, ${max}]`;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TrimfitError('invalid-option', field, range, value);
+  if (opts.integer && !Number.isInteger(value)) throw new TrimfitError('invalid-option', field, range, value);
+  if (value < min || value > max || (opts.minExclusive && value === min)) throw new TrimfitError('invalid-option', field, range, value);
+  return value;
+}
+
+function checkArray(value: unknown, field: string): ArrayLike<number> {
+  if (!(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))))
+    throw new TrimfitError('invalid-input', field, 'an array of finite numbers', value);
+  return value as ArrayLike<number>;
+}
+
+/**
+ * Checks x and y and returns them as Float64Arrays sorted by x (stable: equal x keep their order),
+ * with `order[k]` the caller's index of sorted point k so masks can be mapped back.
+ */
+export function checkCurve(curve: unknown, modelName: ModelName, minPoints: number, field = 'curve'): { x: Float64Array; y: Float64Array; order: Int32Array } {
+  if (typeof curve !== 'object' || curve === null) throw new TrimfitError('invalid-input', field, 'an object { x, y }', curve);
+  const { x: xs, y: ys } = curve as Partial<CurveInput>;
+  const x = checkArray(xs, `${field}.x`);
+  const y = checkArray(ys, `${field}.y`);
+  if (x.length !== y.length) throw new TrimfitError('invalid-input', `${field}.y`, `the same length as ${field}.x (${x.length})`, `length ${y.length}`);
+  const model = createModel(modelName, { freeEpsilon: false, uMax: Infinity, bMin: DEFAULTS.bMin, bMax: DEFAULTS.bMax, cMidMin: NaN, cMidMax: NaN }, { xMin: 0, xMax: 1, xMinPositive: 1 });
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    const yi = y[i];
+    if (typeof xi !== 'number' || !Number.isFinite(xi)) throw new TrimfitError('invalid-input', `${field}.x[${i}]`, 'a finite number', xi);
+    if (typeof yi !== 'number' || !Number.isFinite(yi)) throw new TrimfitError('invalid-input', `${field}.y[${i}]`, 'a finite number', yi);
+    if (model.xDomain === 'positive' && !(xi > 0)) throw new TrimfitError('invalid-input', `${field}.x[${i}]`, `x > 0 for the ${modelName} model`, xi);
+    if (model.xDomain === 'nonnegative' && !(xi >= 0)) throw new TrimfitError('invalid-input', `${field}.x[${i}]`, `x >= 0 for the ${modelName} model`, xi);
+  }
+  if (x.length < minPoints) throw new TrimfitError('too-few-points', `${field}.x`, `at least ${minPoints} points`, `${x.length} points`);
+  const order = Int32Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b] || a - b);
+  return { x: Float64Array.from(order, (i) => x[i]), y: Float64Array.from(order, (i) => y[i]), order };
+}
+
+function checkRange(value: unknown, field: string, n: number): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) throw new TrimfitError('invalid-option', field, '[start, end] with 0 <= start < end', value);
+  const start = checkNumber(value[0], `${field}[0]`, 0, n, { integer: true });
+  const end = checkNumber(value[1], `${field}[1]`, 0, Number.MAX_SAFE_INTEGER, { integer: true });
+  if (end <= start) throw new TrimfitError('invalid-option', field, 'start < end', `[${start}, ${end}]`);
+  return [start, end];
+}
+
+/** Resolves FitOptions for a validated curve of n points (x sorted). */
+export function resolveFitOptions(options: FitOptions | undefined, x: Float64Array): ResolvedFitOptions {
+  const o = options ?? {};
+  if (typeof o !== 'object') throw new TrimfitError('invalid-option', 'options', 'an object', o);
+  const n = x.length;
+  const model = checkModelName(o.model ?? DEFAULTS.model);
+  const alpha = checkNumber(o.alpha ?? DEFAULTS.alpha, 'alpha', 0.5, 1);
+  const tau = checkNumber(o.tau ?? DEFAULTS.tau, 'tau', 0, 1e6, { minExclusive: true });
+  const defaultEnd = Math.max(1, Math.round(DEFAULTS.trainFraction * n));
+  const [trainStart, trainEnd] = o.train !== undefined ? checkRange(o.train, 'train', n) : [0, defaultEnd];
+  const [valStart, valEnd] = o.val !== undefined ? checkRange(o.val, 'val', Number.MAX_SAFE_INTEGER) : [trainEnd, n];
+  const bMin = checkNumber(o.bMin ?? DEFAULTS.bMin, 'bMin', 0, 1e6, { minExclusive: true });
+  const bMax = checkNumber(o.bMax ?? DEFAULTS.bMax, 'bMax', bMin, 1e6);
+  const cMidMin = o.cMidMin === undefined ? NaN : checkNumber(o.cMidMin, 'cMidMin', 0, Number.MAX_VALUE, { minExclusive: true });
+  const cMidMax = o.cMidMax === undefined ? NaN : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Infinity, { minExclusive: true });
+  const scoreCap = o.scoreCap === undefined ? DEFAULTS.scoreCap : checkNumber(o.scoreCap, 'scoreCap', -Number.MAX_VALUE, Infinity);
+  const pSft = checkNumber(o.pSft ?? DEFAULTS.pSft, 'pSft', -Number.MAX_VALUE, Number.MAX_VALUE);
+  if (pSft > scoreCap) throw new TrimfitError('invalid-option', 'pSft', `at most scoreCap (${scoreCap})`, pSft);
+  const freeEpsilon = o.freeEpsilon ?? DEFAULTS.freeEpsilon;
+  if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
+  const lts = o.lts ?? DEFAULTS.lts;
+  if (typeof lts !== 'boolean') throw new TrimfitError('invalid-option', 'lts', 'a boolean', lts);
+  const bs = o.bootstrap ?? {};
+  const predictAt = bs.predictAt ?? [];
+  if (!Array.isArray(predictAt)) throw new TrimfitError('invalid-option', 'bootstrap.predictAt', 'an array of finite numbers', predictAt);
+  predictAt.forEach((v, k) => checkNumber(v, `bootstrap.predictAt[${k}]`, -Number.MAX_VALUE, Number.MAX_VALUE));
+  const trainCount = Math.min(trainEnd, n) - Math.min(trainStart, n);
+  const pModel = createModel(model, { freeEpsilon, uMax: Infinity, bMin, bMax, cMidMin, cMidMax }, { xMin: 0, xMax: 1, xMinPositive: 1 }).nParams;
+  if (trainCount < pModel + 2) throw new TrimfitError('too-few-points', 'train', `at least ${pModel + 2} train points for ${pModel} parameters`, `${trainCount} (range [${trainStart}, ${trainEnd}) of ${n} points)`);
+  return {
+    model,
+    hyper: { trainStart, trainEnd, valStart, valEnd, tau, lts, alpha, freeEpsilon },
+    scoreCap,
+    pSft,
+    pipeline: {
+      modelSettings: { uMax: scoreCap - pSft, bMin, bMax, cMidMin, cMidMax },
+      nStarts: checkNumber(o.nStarts ?? DEFAULTS.nStarts, 'nStarts', 1, 1000, { integer: true }),
+      ltsStarts: checkNumber(o.ltsStarts ?? DEFAULTS.ltsStarts, 'ltsStarts', 1, 1e7, { integer: true }),
+      cSteps: checkNumber(o.cSteps ?? DEFAULTS.cSteps, 'cSteps', 0, 100, { integer: true }),
+      gnIterations: checkNumber(o.gnIterations ?? DEFAULTS.gnIterations, 'gnIterations', 1, 1000, { integer: true }),
+      keepBest: checkNumber(o.keepBest ?? DEFAULTS.keepBest, 'keepBest', 1, 1000, { integer: true }),
+      maxCSteps: checkNumber(o.maxCSteps ?? DEFAULTS.maxCSteps, 'maxCSteps', 1, 10000, { integer: true }),
+      maxStage1Rounds: checkNumber(o.maxStage1Rounds ?? DEFAULTS.maxStage1Rounds, 'maxStage1Rounds', 0, 1000, { integer: true }),
+      gapWeight: checkNumber(o.gapWeight ?? DEFAULTS.gapWeight, 'gapWeight', 0, 1e6),
+      seed: checkNumber(o.seed ?? DEFAULTS.seed, 'seed', 0, 0xffffffff, { integer: true }),
+    },
+    bootstrap: {
+      resamples: checkNumber(bs.resamples ?? 0, 'bootstrap.resamples', 0, 1e6, { integer: true }),
+      level: checkNumber(bs.level ?? DEFAULTS.bootstrapLevel, 'bootstrap.level', 0, 1, { minExclusive: true }),
+      predictAt: predictAt.slice(),
+    },
+  };
+}
+

@@ -1,0 +1,118 @@
+/**
+ * The Plasticity–Ceiling table of the paper's data: for each RL branch, fit the sigmoid to the gain
+ * over P_sft (score cap 100, so u ≤ 100 − P_sft and A_post = P_sft + u never exceeds 100) with the
+ * chosen hyperparameters, and report P_sft, A_post = P_sft + u, PL_rl = u, ε = c0, C_mid, B.
+ */
+import { expandGrid, FULL_GRID, defaultHyper, type GridSpec } from '../core/search.js';
+import type { Hyper } from '../core/pipeline.js';
+import type { Interval } from '../core/bootstrap.js';
+import { resolveFitOptions } from '../api/validate.js';
+import { searchCurves, type CandidateEvaluator, type SearchCurve } from '../api/search.js';
+import type { FitOptions } from '../api/options.js';
+import type { BackendInfo, ResultStatus } from '../api/result.js';
+import type { RetuCurve } from './retu.js';
+
+export type SearchMode = 'full' | 'released' | 'none';
+export const SCORE_CAP_PERCENT = 100;
+
+export interface CeilingRow {
+  id: string;
+  dataset: string;
+  scene: string;
+  sftStep: number;
+  xSft: number;
+  pSft: number;
+  /** A_post = P_sft + u. */
+  aPost: number;
+  /** PL_rl = u. */
+  plRl: number;
+  /** ε = c0. */
+  epsilon: number;
+  cMid: number;
+  b: number;
+  hyper: Hyper | null;
+  r2Train: number | null;
+  r2Val: number | null;
+  rmseVal: number | null;
+  score: number;
+  ci: { aPost: Interval; plRl: Interval; cMid: Interval; b: Interval; level: number } | null;
+  status: ResultStatus;
+  message: string;
+  settingsTried: number;
+  /** Point masks for plots: inliers of the final fit, Stage-1 rejects, LTS-trimmed (indices). */
+  inlierMask: boolean[];
+  stage1Rejected: number[];
+  ltsTrimmed: number[];
+}
+
+export interface CeilingOptions {
+  search: SearchMode;
+  evaluate: CandidateEvaluator;
+  backend: BackendInfo;
+  /** Bootstrap resamples for the CIs (0 = none). */
+  bootstrapResamples: number;
+  /** Numerical options shared by every fit (seed, ltsStarts, …). */
+  fit?: FitOptions;
+  grid?: GridSpec;
+  signal?: AbortSignal;
+}
+
+/** The settings a curve is searched over in each mode. */
+export function gridFor(curve: RetuCurve, mode: SearchMode, grid: GridSpec = FULL_GRID): Hyper[] {
+  const n = curve.x.length;
+  if (mode === 'full') return expandGrid(n, grid);
+  if (mode === 'released' && curve.released) {
+    const r = curve.released;
+    return [{ trainStart: r.trainStart, trainEnd: r.trainEnd, valStart: r.valStart, valEnd: r.valEnd, tau: r.tau, lts: r.useLts, alpha: r.alpha, freeEpsilon: r.freeEpsilon }];
+  }
+  return [defaultHyper(n)];
+}
+
+export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions): AsyncGenerator<CeilingRow> {
+  const searchCurvesInput: SearchCurve[] = curves.map((c) => {
+    const released = options.search === 'released' ? c.released : null;
+    const resolved = resolveFitOptions({ ...options.fit, model: 'sigmoid', scoreCap: SCORE_CAP_PERCENT, pSft: c.pSft, gapWeight: released?.gapWeight ?? options.fit?.gapWeight }, c.x);
+    const order = Int32Array.from(c.x, (_, i) => i);
+    return { x: c.x, y: c.y, order, grid: gridFor(c, options.search, options.grid), pipeline: resolved.pipeline };
+  });
+  const bootstrap = { resamples: options.bootstrapResamples, level: 0.95, predictAt: [] };
+  for await (const out of searchCurves('sigmoid', searchCurvesInput, options.evaluate, options.backend, bootstrap, 8, options.signal)) {
+    const c = curves[out.curveIndex];
+    const r = out.best;
+    const u = r?.params.u ?? NaN;
+    const ci = r?.ci
+      ? {
+          aPost: { lower: c.pSft + r.ci.params.u.lower, upper: c.pSft + r.ci.params.u.upper },
+          plRl: r.ci.params.u,
+          cMid: r.ci.params.cMid,
+          b: r.ci.params.b,
+          level: r.ci.level,
+        }
+      : null;
+    yield {
+      id: c.id,
+      dataset: c.dataset,
+      scene: c.scene,
+      sftStep: c.sftStep,
+      xSft: c.xSft,
+      pSft: c.pSft,
+      aPost: c.pSft + u,
+      plRl: u,
+      epsilon: r?.params.c0 ?? 0,
+      cMid: r?.params.cMid ?? NaN,
+      b: r?.params.b ?? NaN,
+      hyper: r?.hyper ?? null,
+      r2Train: r?.r2Train ?? null,
+      r2Val: r?.r2Val ?? null,
+      rmseVal: r?.rmseVal ?? null,
+      score: r?.score ?? -Infinity,
+      ci,
+      status: r?.status ?? 'failed',
+      message: r ? r.message : 'no setting had a defined validation R²',
+      settingsTried: out.settingsTried,
+      inlierMask: r?.inlierMask ?? [],
+      stage1Rejected: r?.stage1Rejected ?? [],
+      ltsTrimmed: r?.ltsTrimmed ?? [],
+    };
+  }
+}

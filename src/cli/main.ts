@@ -1,0 +1,212 @@
+/**
+ * trimfit CLI: `fit`, `lts`, `ceiling` (and `bench`). Exit codes: 0 ok, 2 bad input (with --json a
+ * single `{ "error": { code, field, expected, received, message } }` line on stderr), 1 anything
+ * else. Never prints a stack trace.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { TrimfitError } from '../api/errors.js';
+import { fit } from '../api/fit.js';
+import { lts } from '../api/lts.js';
+import { parseCurveJson, parseNumericCsv, parseXyCsv } from '../api/parse.js';
+import { checkModelName, checkNumber } from '../api/validate.js';
+import type { FitOptions } from '../api/options.js';
+import { readRetuDir } from '../ceiling/retu-node.js';
+import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
+import { evaluateInlineF64 } from '../api/search.js';
+import { CPU_INLINE } from '../api/fit.js';
+import { formatCeilingTable } from './format.js';
+
+const USAGE = `usage:
+  trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
+              [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--json]
+  trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
+  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--json]`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+
+/** JSON with non-finite numbers as null (JSON has no NaN/Infinity). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'fit':
+        return await cmdFit(rest, io);
+      case 'lts':
+        return await cmdLts(rest, io);
+      case 'ceiling':
+        return await cmdCeiling(rest, io);
+      case undefined:
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new TrimfitError('invalid-option', 'command', 'fit, lts or ceiling', command);
+    }
+  } catch (e) {
+    const err = asTrimfitError(e);
+    if (err) {
+      if (json) io.err(toJson({ error: err.toJSON() }));
+      else io.err(`trimfit: ${err.message}`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (json) io.err(toJson({ error: { code: 'internal', field: '', expected: '', received: '', message } }));
+    else io.err(`trimfit: internal error: ${message}`);
+    return 1;
+  }
+}
+
+/** parseArgs' own errors (unknown flag, missing value) are bad input too. */
+function asTrimfitError(e: unknown): TrimfitError | null {
+  if (e instanceof TrimfitError) return e;
+  const code = (e as { code?: string })?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return new TrimfitError('invalid-option', 'arguments', 'see trimfit --help', (e as Error).message, (e as Error).message);
+  return null;
+}
+
+async function readInput(path: string | undefined, field: string): Promise<string> {
+  if (!path) throw new TrimfitError('invalid-input', field, 'a file path', undefined);
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new TrimfitError('file-not-found', field, 'a readable file', path, `${field}: cannot read ${path}`);
+  }
+}
+
+function parseRange(text: string | undefined, field: string): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(text);
+  if (!m) throw new TrimfitError('invalid-option', field, 'a:b with integers a < b', text);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function parseNumberFlag(text: string | undefined, field: string, min: number, max: number, integer = false): number | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim() === '' ? NaN : Number(text);
+  return checkNumber(v, field, min, max, { integer });
+}
+
+async function cmdFit(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: 'sigmoid' },
+      lts: { type: 'boolean', default: false },
+      alpha: { type: 'string' },
+      tau: { type: 'string' },
+      train: { type: 'string' },
+      val: { type: 'string' },
+      'free-epsilon': { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'cpu' },
+    },
+  });
+  const file = positionals[0];
+  const model = checkModelName(values.model);
+  const text = await readInput(file, 'file');
+  const curve = file.toLowerCase().endsWith('.json') ? parseCurveJson(text, file) : parseXyCsv(text, file);
+  const options: FitOptions = {
+    model,
+    lts: values.lts,
+    alpha: parseNumberFlag(values.alpha, 'alpha', 0.5, 1),
+    tau: parseNumberFlag(values.tau, 'tau', 0, 1e6),
+    train: parseRange(values.train, 'train'),
+    val: parseRange(values.val, 'val'),
+    freeEpsilon: values['free-epsilon'],
+    seed: parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true),
+  };
+  const r = fit(curve as { x: number[]; y: number[] }, options);
+  if (values.json) {
+    io.out(
+      toJson({
+        model: r.model,
+        params: r.params,
+        status: r.status,
+        message: r.message,
+        objective: r.objective,
+        h: r.h,
+        inlierMask: r.inlierMask,
+        r2Train: r.r2Train,
+        r2Val: r.r2Val,
+        rmseVal: r.rmseVal,
+        standardErrors: r.standardErrors,
+        diagnostics: { ...r.diagnostics, stage1Rejected: r.stage1Rejected, ltsTrimmed: r.ltsTrimmed, stage1Params: r.stage1Params, sse: r.sse, score: r.score, hyper: r.hyper, backend: r.backend },
+      }),
+    );
+  } else {
+    const fmt = (v: number | null) => (v === null ? '—' : v.toPrecision(6));
+    io.out(`model ${r.model}: ${r.status} (${r.message})`);
+    for (const [k, v] of Object.entries(r.params)) io.out(`  ${k.padEnd(6)} = ${fmt(v)}  ± ${fmt(r.standardErrors[k] ?? null)}`);
+    io.out(`  objective ${fmt(r.objective)}  h ${r.h}  r2Train ${fmt(r.r2Train)}  r2Val ${fmt(r.r2Val)}  rmseVal ${fmt(r.rmseVal)}`);
+    io.out(`  Stage-1 rejected [${r.stage1Rejected.join(', ')}]  LTS trimmed [${r.ltsTrimmed.join(', ')}]`);
+  }
+  return 0;
+}
+
+async function cmdLts(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { alpha: { type: 'string' }, 'no-intercept': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, seed: { type: 'string' } },
+  });
+  const file = positionals[0];
+  const table = parseNumericCsv(await readInput(file, 'file'), file);
+  if (table.header.length < 1) throw new TrimfitError('parse-error', file, 'a header with y first', table.header.join(','));
+  const y = table.rows.map((r) => r[0]);
+  const X = table.rows.map((r) => r.slice(1));
+  const r = lts(X, y, { alpha: parseNumberFlag(values.alpha, 'alpha', 0.5, 1), intercept: !values['no-intercept'], seed: parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true) });
+  const fields = { h: r.h, objective: r.objective, rawCoefficients: r.rawCoefficients, coefficients: r.coefficients, rawScale: r.rawScale, scale: r.scale, rawWeights: r.rawWeights, weights: r.weights, best: r.best };
+  if (values.json) io.out(toJson(fields));
+  else {
+    io.out(`LTS (h = ${r.h} of ${y.length}): objective ${r.objective.toPrecision(8)}`);
+    io.out(`  raw coefficients      ${Array.from(r.rawCoefficients, (v) => v.toPrecision(6)).join('  ')}  (scale ${r.rawScale.toPrecision(6)})`);
+    io.out(`  reweighted            ${Array.from(r.coefficients, (v) => v.toPrecision(6)).join('  ')}  (scale ${r.scale.toPrecision(6)})`);
+  }
+  return 0;
+}
+
+async function cmdCeiling(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      search: { type: 'string', default: 'full' },
+      json: { type: 'boolean', default: false },
+      bootstrap: { type: 'string', default: '200' },
+      seed: { type: 'string' },
+      backend: { type: 'string', default: 'cpu' },
+    },
+  });
+  const dir = positionals[0];
+  if (!dir) throw new TrimfitError('invalid-input', 'retu-dir', 'a directory path', undefined);
+  try {
+    await stat(dir);
+  } catch {
+    throw new TrimfitError('file-not-found', 'retu-dir', 'an existing directory', dir, `retu-dir: no such directory ${dir}`);
+  }
+  const search = values.search as SearchMode;
+  if (!['full', 'released', 'none'].includes(search)) throw new TrimfitError('invalid-option', 'search', 'full, released or none', values.search);
+  const resamples = parseNumberFlag(values.bootstrap, 'bootstrap', 0, 100000, true) ?? 0;
+  const seed = parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true);
+  const curves = await readRetuDir(dir);
+  const rows: CeilingRow[] = [];
+  for await (const row of ceilingRows(curves, { search, evaluate: evaluateInlineF64, backend: CPU_INLINE, bootstrapResamples: resamples, fit: { seed } })) rows.push(row);
+  if (values.json) {
+    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row) }));
+  } else io.out(formatCeilingTable(rows, search));
+  return 0;
+}

@@ -1,0 +1,20 @@
+/** trimfit's public entry: everything an application, the page, the bench and the CLI may use. */
+export { fit } from './api/fit.js';
+export { lts } from './api/lts.js';
+export type { LtsOptions, LtsResult } from './api/lts.js';
+export { TrimfitError, isTrimfitError } from './api/errors.js';
+export type { ErrorCode, ErrorDetails } from './api/errors.js';
+export type { FitOptions, BootstrapSettings } from './api/options.js';
+export { DEFAULTS } from './api/options.js';
+export type { FitResult, FailedFit, BackendInfo, ResultStatus } from './api/result.js';
+export { parseXyCsv, parseCurveJson, parseNumericCsv } from './api/parse.js';
+export { MODEL_NAMES } from './core/models/model.js';
+export type { ModelName } from './core/models/model.js';
+export type { Hyper } from './core/pipeline.js';
+export { FULL_GRID, expandGrid } from './core/search.js';
+export type { GridSpec } from './core/search.js';
+export { buildRetuCurves } from './ceiling/retu.js';
+export type { RetuCurve } from './ceiling/retu.js';
+export { ceilingRows, gridFor, SCORE_CAP_PERCENT } from './ceiling/analysis.js';
+export type { CeilingRow, SearchMode } from './ceiling/analysis.js';
+export { evaluateInlineF64 } from './api/search.js';
