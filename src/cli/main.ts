@@ -32,7 +32,11 @@ const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => 
 
 /** JSON with non-finite numbers as null (JSON has no NaN/Infinity). */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  return JSON.stringify(value, (_k, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    return v;
+  });
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

@@ -1,0 +1,141 @@
+/**
+ * CPU backend over a pool of workers (node:worker_threads in Node through comlink's Node adapter,
+ * module Web Workers in browsers). A batch's jobs are split into contiguous slices balanced by
+ * work (pool size × candidates), one per worker, and reassembled in order, so results are identical
+ * to the single-thread reference. A worker that dies is replaced and its slice retried
+ * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
+ */
+import * as Comlink from 'comlink';
+import type { CandidateBackend, JobResult, LtsBatch } from '../backend.js';
+import type { WorkerApi } from '../../workers/fit.worker.js';
+import { unwrap } from '../../workers/error-transfer.js';
+import { TrimfitError } from '../../api/errors.js';
+
+export interface WorkerPoolOptions {
+  /** Number of workers. @default hardware concurrency (at least 1) */
+  workers?: number;
+  /** Browsers: creates one module worker running fit.worker. @default undefined (Node: worker_threads) */
+  createWorker?: () => Worker;
+  /** Node: URL of the built fit.worker.js. @default found beside the bundle (dist/fit.worker.js) */
+  workerUrl?: URL;
+  /** Retries of a slice whose worker died. @default 2 */
+  maxRetries?: number;
+}
+
+interface Slot {
+  api: Comlink.Remote<WorkerApi>;
+  /** Rejects when the worker exits or errors. */
+  died: Promise<never>;
+  terminate: () => Promise<void>;
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+async function defaultConcurrency(): Promise<number> {
+  if (isNode) {
+    const os = await import('node:os');
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  }
+  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
+}
+
+async function findNodeWorkerUrl(): Promise<URL> {
+  const { existsSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const candidates = ['./fit.worker.js', '../fit.worker.js', '../../../dist/fit.worker.js', '../../dist/fit.worker.js'].map((p) => new URL(p, import.meta.url));
+  const found = candidates.find((u) => existsSync(fileURLToPath(u)));
+  if (!found) throw new TrimfitError('backend-unavailable', 'workerUrl', 'a built dist/fit.worker.js (run npm run build)', 'not found');
+  return found;
+}
+
+export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<CandidateBackend & { readonly size: number }> {
+  const size = options.workers ?? (await defaultConcurrency());
+  const maxRetries = options.maxRetries ?? 2;
+  const nodeUrl = isNode && !options.createWorker ? (options.workerUrl ?? (await findNodeWorkerUrl())) : null;
+  let slots: Array<Slot | null> = new Array(size).fill(null);
+
+  async function spawn(): Promise<Slot> {
+    if (nodeUrl) {
+      const { Worker } = await import('node:worker_threads');
+      const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+      const w = new Worker(nodeUrl);
+      const died = new Promise<never>((_, reject) => {
+        w.once('exit', (code) => reject(new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)));
+        w.once('error', (e) => reject(new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)));
+      });
+      died.catch(() => undefined);
+      const api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
+      return { api, died, terminate: async () => { api[Comlink.releaseProxy](); await w.terminate(); } };
+    }
+    if (!options.createWorker) throw new TrimfitError('backend-unavailable', 'createWorker', 'a worker factory in browsers', undefined);
+    const w = options.createWorker();
+    const died = new Promise<never>((_, reject) => {
+      w.addEventListener('error', (e) => reject(new TrimfitError('internal', 'worker', 'a running worker', String((e as ErrorEvent).message), 'CPU worker failed')));
+    });
+    died.catch(() => undefined);
+    const api = Comlink.wrap<WorkerApi>(w);
+    return { api, died, terminate: async () => { api[Comlink.releaseProxy](); w.terminate(); } };
+  }
+
+  async function slot(k: number): Promise<Slot> {
+    return (slots[k] ??= await spawn());
+  }
+
+  async function runSlice(k: number, batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
+    for (let attempt = 0; ; attempt++) {
+      const s = await slot(k);
+      try {
+        const aborted = new Promise<never>((_, reject) => {
+          if (signal?.aborted) reject(signal.reason);
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+        aborted.catch(() => undefined);
+        return unwrap(await Promise.race([s.api.evaluate(batch), s.died, aborted]));
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        const died = await Promise.race([s.died.then(() => false, () => true), Promise.resolve(false)]);
+        if (!died || attempt >= maxRetries) throw e;
+        slots[k] = null;
+        await s.terminate().catch(() => undefined);
+      }
+    }
+  }
+
+  async function terminateAll(): Promise<void> {
+    const old = slots;
+    slots = new Array(size).fill(null);
+    await Promise.all(old.map((s) => s?.terminate().catch(() => undefined)));
+  }
+
+  return {
+    name: 'cpu',
+    size,
+    description: `f64 worker pool (${size} worker${size === 1 ? '' : 's'})`,
+    async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
+      signal?.throwIfAborted();
+      const slices = splitJobs(batch, size);
+      try {
+        const parts = await Promise.all(slices.map((jobs, k) => (jobs.length ? runSlice(k, { ...batch, jobs }, signal) : Promise.resolve([]))));
+        return parts.flat();
+      } catch (e) {
+        if (signal?.aborted) await terminateAll();
+        throw e;
+      }
+    },
+    dispose: terminateAll,
+  };
+}
+
+/** Contiguous slices with about equal work (pool length × candidates); order is preserved. */
+export function splitJobs(batch: LtsBatch, parts: number): LtsBatch['jobs'][] {
+  const cost = batch.jobs.map((j) => j.pool.length + 1);
+  const total = cost.reduce((a, b) => a + b, 0);
+  const out: LtsBatch['jobs'][] = Array.from({ length: parts }, () => []);
+  let acc = 0;
+  batch.jobs.forEach((job, i) => {
+    const k = Math.min(parts - 1, Math.floor((acc / total) * parts));
+    out[k].push(job);
+    acc += cost[i];
+  });
+  return out;
+}

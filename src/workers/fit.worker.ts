@@ -1,0 +1,33 @@
+/**
+ * CPU worker: evaluates LTS candidate batches in f64 with the reference backend. Runs as a
+ * node:worker_threads worker (comlink's Node adapter) or a module Web Worker in browsers.
+ */
+import * as Comlink from 'comlink';
+import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
+import type { JobResult, LtsBatch } from '../backends/backend.js';
+import { capture, type WorkerReply } from './error-transfer.js';
+
+const backend = createCpuBackend();
+
+export const workerApi = {
+  async evaluate(batch: LtsBatch): Promise<WorkerReply<JobResult[]>> {
+    return capture(() => backend.evaluate(batch));
+  },
+  /** Used by tests to check that a worker failure is retried: exits this worker abruptly. */
+  crash(): void {
+    if (typeof process !== 'undefined' && process.versions?.node) process.exit(1);
+    else (globalThis as unknown as { close(): void }).close();
+  },
+};
+export type WorkerApi = typeof workerApi;
+
+async function start(): Promise<void> {
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const { parentPort } = await import('node:worker_threads');
+    const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+    if (parentPort) Comlink.expose(workerApi, nodeEndpoint(parentPort));
+  } else {
+    Comlink.expose(workerApi);
+  }
+}
+void start();
