@@ -102,10 +102,14 @@ export async function* searchCurves(
       const curve = chunk[k];
       const cores: RobustFitCore[] = prepared[k].map((p) => finishRobustFit(p, candidates.get(p) ?? [], curve.pipeline));
       const scores = cores.map((c) => c.score);
-      const bestSetting = pickBest(scores);
+      // No setting has a defined validation R² (e.g. a requested validation range past the data):
+      // nothing can be ranked, so the first setting is reported and its message says why.
+      const ranked = pickBest(scores);
+      const bestSetting = ranked >= 0 ? ranked : cores.length > 0 ? 0 : -1;
       let best: FitResult | null = null;
       if (bestSetting >= 0) {
         const core = cores[bestSetting];
+        if (ranked < 0) core.message += '; no setting had a defined validation R², so the first setting is reported unranked';
         const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, seed: curve.pipeline.seed }) : null;
         best = toFitResult(core, curve.grid[bestSetting], curve.order, ci, backend, model);
       }
