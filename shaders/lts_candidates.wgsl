@@ -1,0 +1,229 @@
+// LTS candidate fits: one candidate per invocation, mirroring ltsCandidate (src/core/lts.ts) and
+// dampedGaussNewton (src/core/gn.ts) step for step, in f32 in a per-curve conditioned frame.
+// Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE; then
+// lib/rng.wgsl and the model library (model_value, model_value_grad, Theta). See README.md.
+
+struct Params {
+  jobCount: u32,
+  nCandidates: u32,
+  cSteps: u32,
+  gnIterations: u32,
+}
+
+// 80 bytes. Bounds are finite (the host maps ±Infinity to ±F32_HUGE).
+struct Job {
+  pointOffset: u32,
+  m: u32,
+  h: u32,
+  seed: u32,
+  theta0: vec4<f32>,
+  lower: vec4<f32>,
+  upper: vec4<f32>,
+  c0Fixed: f32,
+  _pad0: f32,
+  _pad1: f32,
+  _pad2: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> jobs: array<Job>;
+// Pool points of every job in pool order: (t = ln x centred, y conditioned).
+@group(0) @binding(2) var<storage, read> points: array<vec2<f32>>;
+// Per candidate c = job·nCandidates + k: the objective (conditioned frame) as its f32 bits, which
+// order like the values since it is ≥ 0, or NOT_FINITE; theta in SoA layout
+// thetas[q·(jobCount·nCandidates) + c].
+@group(0) @binding(3) var<storage, read_write> objectives: array<u32>;
+@group(0) @binding(4) var<storage, read_write> thetas: array<f32>;
+
+const MASK_WORDS: u32 = (MAX_POOL + 31u) / 32u;
+const INF_BITS: u32 = 0x7f800000u;
+const NOT_FINITE: u32 = 0xffffffffu;
+const GN_LAMBDA_START: f32 = 1e-3;
+const GN_LAMBDA_MIN: f32 = 1e-7;
+const GN_LAMBDA_MAX: f32 = 1e7;
+const GN_DIAG_FLOOR: f32 = 1e-12;
+
+var<private> job_offset: u32;
+var<private> job_m: u32;
+var<private> job_c0_fixed: f32;
+var<private> job_lower: vec4<f32>;
+var<private> job_upper: vec4<f32>;
+// Pool positions the current fit runs over (bit i of word i/32).
+var<private> mask: array<u32, MASK_WORDS>;
+// Squared residuals as order-preserving u32 keys (non-negative f32 bits; non-finite → INF_BITS).
+var<private> keys: array<u32, MAX_POOL>;
+
+// Bit test, immune to compilers that assume finite arithmetic.
+fn is_finite(v: f32) -> bool {
+  return (bitcast<u32>(v) & INF_BITS) != INF_BITS;
+}
+
+// Kahan-compensated SSE over the mask: decides step acceptance, where f32 rounding matters most.
+fn sse_over_mask(theta: ptr<function, Theta>) -> f32 {
+  var sum = 0.0;
+  var comp = 0.0;
+  for (var w = 0u; w < MASK_WORDS; w += 1u) {
+    var bits = mask[w];
+    while (bits != 0u) {
+      let i = w * 32u + countTrailingZeros(bits);
+      bits &= bits - 1u;
+      let p = points[job_offset + i];
+      let r = p.y - model_value(p.x, theta);
+      let v = r * r - comp;
+      let next = sum + v;
+      comp = (next - sum) - v;
+      sum = next;
+    }
+  }
+  return sum;
+}
+
+// Cholesky solve of the N_PARAMS×N_PARAMS SPD system a·delta = g (a overwritten by L).
+// False when a pivot is not positive: the step is then rejected, as in choleskySolve.
+fn cholesky_solve(a: ptr<function, array<f32, 16>>, g: ptr<function, Theta>, delta: ptr<function, Theta>) -> bool {
+  for (var j = 0u; j < N_PARAMS; j += 1u) {
+    var d = (*a)[j * 4u + j];
+    for (var k = 0u; k < j; k += 1u) { d -= (*a)[j * 4u + k] * (*a)[j * 4u + k]; }
+    if (!(d > 0.0) || !is_finite(d)) { return false; }
+    let ljj = sqrt(d);
+    (*a)[j * 4u + j] = ljj;
+    for (var i = j + 1u; i < N_PARAMS; i += 1u) {
+      var s = (*a)[i * 4u + j];
+      for (var k = 0u; k < j; k += 1u) { s -= (*a)[i * 4u + k] * (*a)[j * 4u + k]; }
+      (*a)[i * 4u + j] = s / ljj;
+    }
+  }
+  for (var i = 0u; i < N_PARAMS; i += 1u) {
+    var s = (*g)[i];
+    for (var k = 0u; k < i; k += 1u) { s -= (*a)[i * 4u + k] * (*delta)[k]; }
+    (*delta)[i] = s / (*a)[i * 4u + i];
+  }
+  for (var ii = 0u; ii < N_PARAMS; ii += 1u) {
+    let i = N_PARAMS - 1u - ii;
+    var s = (*delta)[i];
+    for (var k = i + 1u; k < N_PARAMS; k += 1u) { s -= (*a)[k * 4u + i] * (*delta)[k]; }
+    (*delta)[i] = s / (*a)[i * 4u + i];
+  }
+  return true;
+}
+
+// dampedGaussNewton over the mask, `iterations` steps, no early exit; theta updated in place.
+fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
+  var lambda = GN_LAMBDA_START;
+  var sse = sse_over_mask(theta);
+  var grad: Theta;
+  var trial: Theta;
+  var delta: Theta;
+  for (var it = 0u; it < iterations; it += 1u) {
+    var jtj = array<f32, 16>();
+    var jtr = Theta();
+    for (var w = 0u; w < MASK_WORDS; w += 1u) {
+      var bits = mask[w];
+      while (bits != 0u) {
+        let i = w * 32u + countTrailingZeros(bits);
+        bits &= bits - 1u;
+        let p = points[job_offset + i];
+        let r = p.y - model_value_grad(p.x, theta, &grad);
+        for (var q = 0u; q < N_PARAMS; q += 1u) {
+          jtr[q] += grad[q] * r;
+          for (var s = 0u; s <= q; s += 1u) { jtj[q * 4u + s] += grad[q] * grad[s]; }
+        }
+      }
+    }
+    var a = array<f32, 16>();
+    for (var q = 0u; q < N_PARAMS; q += 1u) {
+      for (var s = 0u; s <= q; s += 1u) {
+        a[q * 4u + s] = jtj[q * 4u + s];
+        a[s * 4u + q] = jtj[q * 4u + s];
+      }
+      a[q * 4u + q] += lambda * jtj[q * 4u + q] + GN_DIAG_FLOOR;
+    }
+    var accepted = false;
+    if (cholesky_solve(&a, &jtr, &delta)) {
+      for (var q = 0u; q < N_PARAMS; q += 1u) {
+        trial[q] = clamp((*theta)[q] + delta[q], job_lower[q], job_upper[q]);
+      }
+      let trialSse = sse_over_mask(&trial);
+      if (is_finite(trialSse) && trialSse < sse) {
+        *theta = trial;
+        sse = trialSse;
+        accepted = true;
+      }
+    }
+    if (accepted) { lambda = max(lambda / 10.0, GN_LAMBDA_MIN); } else { lambda = min(lambda * 10.0, GN_LAMBDA_MAX); }
+  }
+}
+
+fn count_keys_at_most(limit: u32) -> u32 {
+  var n = 0u;
+  for (var i = 0u; i < job_m; i += 1u) { n += select(0u, 1u, keys[i] <= limit); }
+  return n;
+}
+
+// Mask ← the h pool positions with the smallest squared residuals (ties → lower position), as
+// smallestH(squaredResiduals(...)). Partial selection without sorting: bisection on the u32 key
+// finds the h-th smallest key K; all keys < K are in, then keys == K by position until h.
+// Returns the bits of the sum of the selected squared residuals (Kahan), NOT_FINITE when one is
+// not finite or the sum overflows.
+fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
+  for (var i = 0u; i < job_m; i += 1u) {
+    let p = points[job_offset + i];
+    let r = p.y - model_value(p.x, theta);
+    let v = r * r;
+    keys[i] = select(INF_BITS, bitcast<u32>(v) & 0x7fffffffu, is_finite(v));
+  }
+  var lo = 0u;
+  var hi = INF_BITS;
+  while (lo < hi) {
+    let mid = lo + (hi - lo) / 2u;
+    if (count_keys_at_most(mid) >= h) { hi = mid; } else { lo = mid + 1u; }
+  }
+  let kth = lo;
+  var equalBudget = h - select(0u, count_keys_at_most(kth - 1u), kth > 0u);
+  for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
+  var sum = 0.0;
+  var comp = 0.0;
+  for (var i = 0u; i < job_m; i += 1u) {
+    var take = keys[i] < kth;
+    if (keys[i] == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
+    if (take) {
+      mask[i / 32u] |= 1u << (i % 32u);
+      let v = bitcast<f32>(keys[i]) - comp;
+      let next = sum + v;
+      comp = (next - sum) - v;
+      sum = next;
+    }
+  }
+  let bits = bitcast<u32>(sum) & 0x7fffffffu;
+  return select(bits, NOT_FINITE, kth == INF_BITS || bits >= INF_BITS);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let nTotal = params.jobCount * params.nCandidates;
+  let c = gid.x;
+  if (c >= nTotal) { return; }
+  let job = jobs[c / params.nCandidates];
+  let k = c % params.nCandidates;
+  job_offset = job.pointOffset;
+  job_m = job.m;
+  job_c0_fixed = job.c0Fixed;
+  job_lower = job.lower;
+  job_upper = job.upper;
+
+  var theta: Theta;
+  for (var q = 0u; q < 4u; q += 1u) { theta[q] = job.theta0[q]; }
+  if (k > 0u) {
+    var start: array<u32, RNG_MAX_SUBSET>;
+    elemental_subset(job.seed, k, job.m, N_PARAMS, &start);
+    for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
+    for (var q = 0u; q < N_PARAMS; q += 1u) { mask[start[q] / 32u] |= 1u << (start[q] % 32u); }
+    damped_gn(&theta, params.gnIterations);
+  }
+  for (var step = 0u; step < params.cSteps; step += 1u) {
+    _ = select_h(&theta, job.h);
+    damped_gn(&theta, params.gnIterations);
+  }
+  objectives[c] = select_h(&theta, job.h);
+  for (var q = 0u; q < N_PARAMS; q += 1u) { thetas[q * nTotal + c] = theta[q]; }
+}

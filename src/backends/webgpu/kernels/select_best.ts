@@ -1,0 +1,48 @@
+/**
+ * Host side of shaders/select_best.wgsl: per job the keepBest lowest objectives of the candidate
+ * pass, with their parameters, decoded from the compact record buffer it writes.
+ */
+import { assembleShader } from '../shader-source.js';
+import type { PipelineSpec } from '../pipeline-cache.js';
+
+/** A power of two (the workgroup tree reduction halves it). */
+export const SELECT_WORKGROUP_SIZE = 64;
+export const SELECT_PARAMS_BYTES = 16;
+const NONE = 0xffffffff;
+
+export function selectBestPipelineSpec(nParams: number): PipelineSpec {
+  return {
+    key: `select_best|p${nParams}|wg${SELECT_WORKGROUP_SIZE}`,
+    label: 'trimfit.select_best',
+    code: assembleShader('select_best', [], { N_PARAMS: nParams, WORKGROUP_SIZE: SELECT_WORKGROUP_SIZE }),
+  };
+}
+
+export function selectBestWordsPerJob(keepBest: number, nParams: number): number {
+  return 1 + keepBest * (2 + nParams);
+}
+
+export function selectBestParamsData(jobCount: number, nCandidates: number, keepBest: number): Uint32Array<ArrayBuffer> {
+  return Uint32Array.of(jobCount, nCandidates, keepBest, 0);
+}
+
+export interface SelectedCandidate {
+  candidate: number;
+  /** In the kernel's conditioned frame. */
+  objectiveF32: number;
+  thetaF32: Float32Array;
+}
+
+/** Records of job j (ascending objective, ties → lower candidate) and its non-finite count. */
+export function decodeSelectBest(words: ArrayBuffer, job: number, keepBest: number, nParams: number): { best: SelectedCandidate[]; nonFinite: number } {
+  const u32 = new Uint32Array(words);
+  const f32 = new Float32Array(words);
+  const base = job * selectBestWordsPerJob(keepBest, nParams);
+  const best: SelectedCandidate[] = [];
+  for (let r = 0; r < keepBest; r++) {
+    const rec = base + 1 + r * (2 + nParams);
+    if (u32[rec] === NONE) break;
+    best.push({ candidate: u32[rec], objectiveF32: f32[rec + 1], thetaF32: f32.slice(rec + 2, rec + 2 + nParams) });
+  }
+  return { best, nonFinite: u32[base] };
+}
