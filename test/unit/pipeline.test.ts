@@ -1,0 +1,131 @@
+import { describe, expect, test } from 'vitest';
+import { createModel } from '../../src/core/models/index.js';
+import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
+import { ltsCandidate, smallestH } from '../../src/core/lts.js';
+import { robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
+import { selectionScore, rSquared } from '../../src/core/metrics.js';
+import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
+import { bootstrapFit } from '../../src/core/bootstrap.js';
+import { elementalSubset, rngU32 } from '../../src/core/rng.js';
+
+const settings = { freeEpsilon: false, uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: NaN, cMidMax: NaN };
+const options: PipelineOptions = {
+  modelSettings: { uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: NaN, cMidMax: NaN },
+  nStarts: 4, ltsStarts: 32, cSteps: 2, gnIterations: 8, keepBest: 5, maxCSteps: 50, maxStage1Rounds: 10, gapWeight: 0.2, seed: 7,
+};
+
+/** A clean sigmoid curve y = 10/(1 + (20/x)^1.5) on x = 0, 2, 4, ... with optional spikes. */
+function sigmoidCurve(n: number, spikes: Record<number, number> = {}, noise = 0.01) {
+  const x = Float64Array.from({ length: n }, (_, i) => 2 * i);
+  const y = Float64Array.from(x, (v, i) => (v === 0 ? 0 : 10 / (1 + Math.pow(20 / v, 1.5))) + (spikes[i] ?? 0) + noise * Math.sin(7 * i));
+  return { x, y };
+}
+
+describe('modified z-scores', () => {
+  test('match the textbook formula on a hand-computed sample', () => {
+    // median 3, |r − 3| = [2,1,0,1,7] → MAD 1; M = 0.6745·(r − 3)
+    const { scores, mad } = modifiedZScores(Float64Array.of(1, 2, 3, 4, 10));
+    expect(mad).toBe(1);
+    expect(Array.from(scores)).toEqual([-1.349, -0.6745, 0, 0.6745, 4.7215].map((v) => expect.closeTo(v, 12)));
+  });
+  test('MAD of zero gives no scores (all zero) so Stage 1 stops', () => {
+    const { mad } = modifiedZScores(Float64Array.of(1, 1, 1, 5));
+    expect(mad).toBe(0);
+  });
+});
+
+describe('Stage 1', () => {
+  test('rejects exactly the planted spikes on a clean sigmoid', () => {
+    const c = sigmoidCurve(30, { 5: 4, 17: -5 }, 0.3);
+    const model = createModel('sigmoid', settings, dataRange(c.x));
+    const r = stage1(model, c.x, c.y, Int32Array.from({ length: 30 }, (_, i) => i), { tau: 3.5, maxRounds: 10, minPoints: 5, nStarts: 4 });
+    expect(Array.from(r.rejected)).toEqual([5, 17]);
+    expect(r.kept.length).toBe(28);
+    expect(r.fit.status).toBe('converged');
+    expect(Math.abs(model.toNatural(r.fit.theta).u - 10)).toBeLessThan(1);
+  });
+  test('stops at the round cap and never keeps fewer than minPoints', () => {
+    const c = sigmoidCurve(12, { 3: 3, 6: -3, 9: 3 });
+    const model = createModel('sigmoid', settings, dataRange(c.x));
+    const capped = stage1(model, c.x, c.y, Int32Array.from({ length: 12 }, (_, i) => i), { tau: 0.1, maxRounds: 1, minPoints: 5, nStarts: 2 });
+    expect(capped.rounds).toBeLessThanOrEqual(1);
+    const floor = stage1(model, c.x, c.y, Int32Array.from({ length: 12 }, (_, i) => i), { tau: 0.01, maxRounds: 50, minPoints: 10, nStarts: 2 });
+    expect(floor.kept.length).toBeGreaterThanOrEqual(10);
+    expect(['too-few-points', 'mad-zero']).toContain(floor.stop);
+  });
+});
+
+describe('LTS', () => {
+  test('smallestH picks the h smallest with ties to the lower position', () => {
+    const { subset, sum } = smallestH(Float64Array.of(5, 1, 3, 1, 9), 3);
+    expect(Array.from(subset)).toEqual([1, 2, 3]);
+    expect(sum).toBe(5);
+  });
+  test('elemental subsets are distinct, in range, and a pure function of (seed, stream)', () => {
+    for (let k = 0; k < 200; k++) {
+      const s = elementalSubset(3, k, 10, 4);
+      expect(new Set(s).size).toBe(4);
+      for (const v of s) expect(v >= 0 && v < 10).toBe(true);
+      expect(Array.from(elementalSubset(3, k, 10, 4))).toEqual(Array.from(s));
+    }
+    expect(rngU32(1, 2, 3)).toBe(rngU32(1, 2, 3));
+    expect(rngU32(1, 2, 3)).not.toBe(rngU32(1, 2, 4));
+  });
+  test('a candidate never reports an objective below the exact h-trimmed SSE of its parameters', () => {
+    const c = sigmoidCurve(25, { 4: 6, 20: -6 });
+    const model = createModel('sigmoid', settings, dataRange(c.x));
+    const pool = Int32Array.from({ length: 25 }, (_, i) => i);
+    const theta0 = model.fromNatural({ b: 1, cMid: 15, u: 8, c0: 0 });
+    for (let k = 0; k < 10; k++) {
+      const cand = ltsCandidate({ model, x: c.x, y: c.y, pool, h: 20, theta0, seed: 1, cSteps: 2, gnIterations: 8 }, k);
+      const r2 = Array.from(pool, (i) => (c.y[i] - model.value(c.x[i], cand.theta)) ** 2).sort((a, b) => a - b);
+      expect(cand.objective).toBeCloseTo(r2.slice(0, 20).reduce((a, b) => a + b, 0), 10);
+    }
+  });
+  test('LTS trims contamination that Stage 1 with a loose τ keeps', () => {
+    // A collapse at the end: the last 4 points drop by 5 — a block, not isolated spikes.
+    const c = sigmoidCurve(24, { 20: -5, 21: -5, 22: -5, 23: -5 });
+    const hyper = { trainStart: 0, trainEnd: 24, valStart: 24, valEnd: 24, tau: 1e6, lts: true, alpha: 0.8, freeEpsilon: false };
+    const robust = robustFitSync('sigmoid', c, hyper, options);
+    const plain = robustFitSync('sigmoid', c, { ...hyper, lts: false }, options);
+    expect(robust.h).toBe(Math.floor(24 * 0.8));
+    expect(Array.from(robust.ltsTrimmed)).toEqual(expect.arrayContaining([20, 21, 22, 23]));
+    expect(Math.abs(robust.params.u - 10)).toBeLessThan(0.2);
+    expect(Math.abs(plain.params.u - 10)).toBeGreaterThan(Math.abs(robust.params.u - 10));
+    expect(robust.objective).toBeLessThan(plain.objective);
+  });
+});
+
+describe('metrics, score, grid', () => {
+  test('score penalises only a positive train–validation gap', () => {
+    expect(selectionScore(0.9, 0.8, 0.2)).toBeCloseTo(0.78, 12);
+    expect(selectionScore(0.7, 0.8, 0.2)).toBeCloseTo(0.8, 12);
+    expect(selectionScore(0.9, null, 0.2)).toBe(-Infinity);
+  });
+  test('R² is null for constant y and for fewer than 2 points', () => {
+    const model = createModel('linear', settings, { xMin: 0, xMax: 1, xMinPositive: 1 });
+    expect(rSquared(model, [0, 1, 2], [1, 1, 1], [0, 1, 2], [0, 1])).toBeNull();
+    expect(rSquared(model, [0, 1], [1, 2], [0], [1, 1])).toBeNull();
+  });
+  test('the full grid has 324 settings for a long curve and respects the length filters', () => {
+    expect(expandGrid(100, FULL_GRID).length).toBe(324);
+    for (const h of expandGrid(20, FULL_GRID)) {
+      expect(h.trainEnd - h.trainStart).toBeGreaterThanOrEqual(8);
+      expect(20 - h.trainEnd).toBeGreaterThanOrEqual(3);
+    }
+    expect(pickBest([-Infinity, 0.5, 0.5, 0.2])).toBe(1);
+    expect(pickBest([-Infinity])).toBe(-1);
+  });
+  test('bootstrap intervals bracket the fitted value and are reproducible for a seed', () => {
+    const c = sigmoidCurve(30);
+    const r = robustFitSync('sigmoid', c, { trainStart: 0, trainEnd: 30, valStart: 30, valEnd: 30, tau: 3, lts: false, alpha: 0.75, freeEpsilon: false }, options);
+    const inliers = Int32Array.from({ length: 30 }, (_, i) => i);
+    const a = bootstrapFit(r.model, c.x, c.y, inliers, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
+    const b = bootstrapFit(r.model, c.x, c.y, inliers, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
+    expect(a).toEqual(b);
+    expect(a.used).toBeGreaterThan(50);
+    expect(a.params.u.lower).toBeLessThanOrEqual(r.params.u);
+    expect(a.params.u.upper).toBeGreaterThanOrEqual(r.params.u);
+    expect(a.predictions[0].upper).toBeGreaterThan(a.predictions[0].lower);
+  });
+});
