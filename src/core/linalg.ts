@@ -95,6 +95,15 @@ export function boundedLeastSquaresSmall(
   ridge = 0,
 ): number {
   if (n > MAX_BOUNDED_LS_N) throw new RangeError(`boundedLeastSquaresSmall supports n ≤ ${MAX_BOUNDED_LS_N}, got ${n}`);
+  if (n === 1) {
+    // One unknown: the convex parabola's minimiser clamped into [lower, upper] (the hot path of
+    // the sigmoid and power starting scans).
+    const g = gram[0] + ridge;
+    if (!(g > 0) || !Number.isFinite(g) || !Number.isFinite(rhs[0])) return Infinity;
+    const c = Math.min(Math.max(rhs[0] / g, lower[0]), upper[0]);
+    out[0] = c;
+    return Math.max(yy - 2 * rhs[0] * c + gram[0] * c * c, 0);
+  }
   let best = Infinity;
   let combos = 1;
   for (let k = 0; k < n; k++) combos *= 3;

@@ -64,8 +64,10 @@ const DIAG_FLOOR = 1e-300;
 
 interface Workspace {
   a: Float64Array;
-  m: Float64Array;
   g: Float64Array;
+  aTrial: Float64Array;
+  gTrial: Float64Array;
+  m: Float64Array;
   grad: Float64Array;
   delta: Float64Array;
   trial: Float64Array;
@@ -77,8 +79,10 @@ function workspace(p: number): Workspace {
   if (!ws) {
     ws = {
       a: new Float64Array(p * p),
-      m: new Float64Array(p * p),
       g: new Float64Array(p),
+      aTrial: new Float64Array(p * p),
+      gTrial: new Float64Array(p),
+      m: new Float64Array(p * p),
       grad: new Float64Array(p),
       delta: new Float64Array(p),
       trial: new Float64Array(p),
@@ -89,27 +93,32 @@ function workspace(p: number): Workspace {
   return ws;
 }
 
-/** Fills ws.a (full symmetric JᵀJ) and ws.g (Jᵀr) at theta; returns false on a non-finite entry. */
-function normalEquations(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, ws: Workspace): boolean {
+/**
+ * One pass over the points: fills `a` (full symmetric JᵀJ) and `g` (Jᵀr) at theta and returns the
+ * SSE, or NaN when the SSE or any entry of a, g is not finite. Evaluating a trial this way costs one
+ * pass instead of two whenever it is accepted (the common case).
+ */
+function normalEquations(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, a: Float64Array, g: Float64Array, grad: Float64Array): number {
   const p = model.nParams;
-  const { a, g, grad } = ws;
   a.fill(0);
   g.fill(0);
+  let sse = 0;
   for (let t = 0; t < idx.length; t++) {
     const i = idx[t];
     const r = y[i] - model.valueAndGradient(x[i], theta, grad);
+    sse += r * r;
     for (let j = 0; j < p; j++) {
       g[j] += grad[j] * r;
       for (let k = 0; k <= j; k++) a[j * p + k] += grad[j] * grad[k];
     }
   }
-  let finite = true;
+  let finite = Number.isFinite(sse);
   for (let j = 0; j < p; j++) {
-    if (!Number.isFinite(g[j])) finite = false;
+    // A finite diagonal implies finite gradients, hence finite off-diagonal entries.
+    if (!Number.isFinite(g[j]) || !Number.isFinite(a[j * p + j])) finite = false;
     for (let k = 0; k < j; k++) a[k * p + j] = a[j * p + k];
-    if (!Number.isFinite(a[j * p + j])) finite = false;
   }
-  return finite;
+  return finite ? sse : NaN;
 }
 
 function boundFlags(model: Model, theta: Float64Array): boolean[] {
@@ -133,7 +142,9 @@ export function levenbergMarquardt(
   const n = idx.length;
   const { lower, upper } = model;
   const ws = workspace(p);
-  const { a, m, g, delta, trial, free } = ws;
+  const { m, delta, trial, free, grad } = ws;
+  // Current (a, g) and trial (aTrial, gTrial) normal equations; swapped when a trial is accepted.
+  let { a, g, aTrial, gTrial } = ws;
   const theta = new Float64Array(p);
   for (let k = 0; k < p; k++) theta[k] = Math.min(Math.max(theta0[k], lower[k]), upper[k]);
 
@@ -147,8 +158,12 @@ export function levenbergMarquardt(
   });
 
   if (!theta.every(Number.isFinite)) return finish('non-finite', 'starting parameters are not finite', Infinity, 0);
-  let sse = sseOver(model, x, y, idx, theta);
-  if (!Number.isFinite(sse)) return finish('non-finite', 'SSE at the starting parameters is not finite', sse, 0);
+  let sse = normalEquations(model, x, y, idx, theta, a, g, grad);
+  if (Number.isNaN(sse)) {
+    const sse0 = sseOver(model, x, y, idx, theta);
+    const what = Number.isFinite(sse0) ? 'Jacobian' : 'SSE';
+    return finish('non-finite', `${what} at the starting parameters is not finite`, sse0, 0);
+  }
 
   let yScale = 0;
   for (let t = 0; t < n; t++) yScale = Math.max(yScale, Math.abs(y[idx[t]]));
@@ -158,7 +173,6 @@ export function levenbergMarquardt(
   let nu = 2;
   let iterations = 0;
   let converged = '';
-  if (!normalEquations(model, x, y, idx, theta, ws)) return finish('non-finite', 'Jacobian or residuals not finite at the starting parameters', sse, 0);
 
   while (!converged && iterations < opts.maxIterations) {
     // Parameters on a bound whose descent direction (+g) points outward are held fixed this step.
@@ -211,16 +225,18 @@ export function levenbergMarquardt(
       for (let k = 0; k < p; k++) ad += a[j * p + k] * delta[k];
       predicted += delta[j] * (2 * g[j] - ad);
     }
-    const sseTrial = sseOver(model, x, y, idx, trial);
+    // A trial with a non-finite SSE or Jacobian (NaN here) is rejected like an uphill one.
+    const sseTrial = normalEquations(model, x, y, idx, trial, aTrial, gTrial, grad);
     const actual = sse - sseTrial;
     const sseBefore = sse;
-    if (Number.isFinite(sseTrial) && actual > 0) {
+    if (actual > 0) {
       theta.set(trial);
       sse = sseTrial;
+      [a, aTrial] = [aTrial, a];
+      [g, gTrial] = [gTrial, g];
       const rho = predicted > 0 ? actual / predicted : 0;
       lambda *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
       nu = 2;
-      if (!normalEquations(model, x, y, idx, theta, ws)) return finish('non-finite', 'Jacobian not finite at the accepted parameters', sse, iterations);
     } else {
       lambda *= nu;
       nu *= 2;
@@ -229,7 +245,7 @@ export function levenbergMarquardt(
     else if (stepSmall) converged = `relative step below xtol ${opts.xtol}`;
   }
 
-  const singular = singularParameter(model, theta, n, ws);
+  const singular = singularParameter(model, theta, n, a, m);
   if (singular) return finish('singular', singular, sse, iterations);
   if (!converged) return finish('max-iterations', `no convergence within ${opts.maxIterations} iterations`, sse, iterations);
   const bounded = boundFlags(model, theta);
@@ -246,10 +262,10 @@ export function levenbergMarquardt(
 
 /**
  * Names the first parameter (not on a bound) that the points do not identify at theta, or '' when
- * JᵀJ over those parameters is numerically nonsingular (pivot test SINGULAR_PIVOT_RATIO). Expects
- * ws.a to hold JᵀJ at theta.
+ * JᵀJ (`a`, at theta) over those parameters is numerically nonsingular (pivot test
+ * SINGULAR_PIVOT_RATIO). `scratch` holds at least p² entries.
  */
-function singularParameter(model: Model, theta: Float64Array, n: number, ws: Workspace): string {
+function singularParameter(model: Model, theta: Float64Array, n: number, a: Float64Array, scratch: Float64Array): string {
   const p = model.nParams;
   const onBound = boundFlags(model, theta);
   const cols: number[] = [];
@@ -257,8 +273,8 @@ function singularParameter(model: Model, theta: Float64Array, n: number, ws: Wor
   const q = cols.length;
   if (q === 0) return '';
   if (n < q) return `singular: ${n} points for ${q} free parameters`;
-  for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) ws.m[r * q + c] = ws.a[cols[r] * p + cols[c]];
-  const bad = choleskyFactor(ws.m, q, SINGULAR_PIVOT_RATIO);
+  for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) scratch[r * q + c] = a[cols[r] * p + cols[c]];
+  const bad = choleskyFactor(scratch, q, SINGULAR_PIVOT_RATIO);
   if (bad < 0) return '';
   return `singular: JᵀJ is rank-deficient in ${model.paramNames[cols[bad]]} (not identified by these ${n} points)`;
 }

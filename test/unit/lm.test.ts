@@ -96,13 +96,14 @@ describe('bounds and statuses', () => {
     const m = build('sigmoid', false, 10);
     let outside = 0;
     let evaluations = 0;
+    const check = (t: ArrayLike<number>) => {
+      evaluations++;
+      for (let k = 0; k < m.nParams; k++) if (!(t[k] >= m.lower[k] && t[k] <= m.upper[k])) outside++;
+    };
     const watched: Model = {
       ...m,
-      value: (x, t) => {
-        evaluations++;
-        for (let k = 0; k < m.nParams; k++) if (!(t[k] >= m.lower[k] && t[k] <= m.upper[k])) outside++;
-        return m.value(x, t);
-      },
+      value: (x, t) => (check(t), m.value(x, t)),
+      valueAndGradient: (x, t, out) => (check(t), m.valueAndGradient(x, t, out)),
     };
     // start far away and above the cap: LM must project every trial
     const fit = levenbergMarquardt(watched, X, y, ALL, Float64Array.of(0.3, Math.log(40), 60));

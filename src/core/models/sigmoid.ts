@@ -85,14 +85,15 @@ export function createSigmoid(settings: ModelSettings): Model {
     const mGrid = mLo <= mHi ? linspace(mLo, mHi, START_GRID_M) : insideBox([(lower[1] + upper[1]) / 2], lower[1], upper[1]);
     const grid: Float64Array[] = [];
     for (const b of bGrid) for (const m of mGrid) grid.push(Float64Array.of(Math.min(Math.max(b, lower[0]), upper[0]), m));
-    // Linear part: f = u·s + c0·(1 − s) with u ≤ uMax and c0 ≥ 0 (or c0 = 0 fixed).
+    // Linear part: f = u·s + c0·(1 − s) with u ≤ uMax and c0 ≥ 0 (or c0 = 0 fixed). The scan runs
+    // on ln x (−∞ at x = 0, where s = exp(+∞) → 0 since b > 0) so the logarithm is taken once.
     const spec: VarproSpec = {
       grid,
       nLinear: free ? 2 : 1,
       linearLower: free ? [-Infinity, 0] : [-Infinity],
       linearUpper: free ? [upper[2], Infinity] : [upper[2]],
-      features(xi, node, out) {
-        const s = xi === 0 ? 0 : 1 / (1 + Math.exp(node[0] * (node[1] - Math.log(xi))));
+      features(lnX, node, out) {
+        const s = 1 / (1 + Math.exp(node[0] * (node[1] - lnX)));
         out[0] = s;
         if (free) out[1] = 1 - s;
       },
@@ -106,7 +107,16 @@ export function createSigmoid(settings: ModelSettings): Model {
       upper,
       nParams,
     };
-    return varproStarts(spec, x, y, idx, count);
+    const n = idx.length;
+    const lnX = new Float64Array(n);
+    const ys = new Float64Array(n);
+    const all = new Int32Array(n);
+    for (let t = 0; t < n; t++) {
+      lnX[t] = Math.log(x[idx[t]]);
+      ys[t] = y[idx[t]];
+      all[t] = t;
+    }
+    return varproStarts(spec, lnX, ys, all, count);
   };
 
   return {
