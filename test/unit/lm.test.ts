@@ -197,3 +197,34 @@ describe('real curve', () => {
     console.log(`ckpt0 sigmoid: R² ${r2.toFixed(4)}, ${JSON.stringify(params)}, ${fit.status}, ${fit.iterations} iterations`);
   });
 });
+
+describe('fitNls finds the global minimum on random problems', () => {
+  // Geometric x (0, then 0.5·1.25^i) spans 2.4 decades, as compute axes do; 3.5 % uniform noise.
+  const xs = Float64Array.from({ length: 25 }, (_, i) => (i === 0 ? 0 : 0.5 * 1.25 ** i));
+  const idx = Int32Array.from(xs, (_, i) => i);
+  const range = { xMin: 0, xMax: xs[24], xMinPositive: xs[1] };
+  const draws: [string, ModelName, boolean, (u: (lo: number, hi: number) => number) => Record<string, number>][] = [
+    ['sigmoid', 'sigmoid', false, (u) => ({ b: Math.exp(u(-1.5, 2)), cMid: Math.exp(u(-1, 6)), u: u(5, 50) })],
+    ['sigmoid free c0', 'sigmoid', true, (u) => ({ b: Math.exp(u(-1.5, 2)), cMid: Math.exp(u(-1, 6)), u: u(5, 50), c0: u(0, 3) })],
+    ['power', 'power', false, (u) => ({ a: u(0.5, 5), b: u(0.1, 1.5), c: Math.exp(u(-3, 3)) })],
+    ['log', 'log', false, (u) => ({ a: u(0.5, 5), b: u(-5, 5), c: Math.exp(u(-3, 3)) })],
+    ['exp', 'exp', false, (u) => ({ a: u(5, 30), b: Math.exp(u(-6, 0)), c: u(-3, 3) })],
+  ];
+  it.each(draws)('%s: SSE never above the SSE of the true parameters (40 problems)', (_label, name, free, draw) => {
+    const m = createModel(name, { ...DEFAULT_MODEL_SETTINGS, freeEpsilon: free, uMax: 60 }, range);
+    let counter = 0;
+    const u = (lo: number, hi: number) => lo + (hi - lo) * rngUniform(5, 9, counter++);
+    let worse = 0;
+    for (let r = 0; r < 40; r++) {
+      const truth = m.fromNatural(draw(u));
+      let amp = 0;
+      for (const x of xs) amp = Math.max(amp, Math.abs(m.value(x, truth)));
+      const y = Float64Array.from(xs, (x) => m.value(x, truth) + 0.035 * amp * (u(0, 1) - 0.5) * 2);
+      let sseTruth = 0;
+      for (const i of idx) sseTruth += (y[i] - m.value(xs[i], truth)) ** 2;
+      const fit = fitNls(m, xs, y, idx);
+      if (!(fit.sse <= sseTruth * (1 + 1e-9))) worse++;
+    }
+    expect(worse).toBe(0);
+  });
+});
