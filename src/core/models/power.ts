@@ -6,7 +6,7 @@
  * the data without a constraint, and dividing by xRef (the data's x scale) keeps A of the order of
  * y whatever b is. Points with x < data xMin are outside the domain (NaN).
  * Box: A unbounded; b ∈ [−POWER_B_MAX, POWER_B_MAX], so (x + c)/xRef ∈ [1e-8, ~1e4] cannot overflow;
- * e^γ ∈ [POWER_SHIFT_MIN, POWER_SHIFT_MAX]·xRef.
+ * e^γ ∈ [SHIFT_MIN, SHIFT_MAX]·xRef.
  */
 import type { Model } from './model.js';
 import { insideBox, varproStarts, xScaleOf, type DataRange } from './varpro.js';
