@@ -1,0 +1,188 @@
+/**
+ * The curves the page fits: the paper's RETU branches bundled at build time, and files a user
+ * loads (CSV `x,y` or `curve,x,y`; trimfit JSON `{x, y}` / `{points}` or an array of those with `id`;
+ * RETU JSON files). Loading is all-or-nothing per batch of files: a bad file throws a TrimfitError
+ * naming the file, row and column, and nothing already loaded changes.
+ */
+import { buildRetuCurves, parseCurveJson, parseNumericCsv, TrimfitError, type RetuCurve } from '../src/index.js';
+import type { CurveTask } from './protocol.js';
+
+export interface LoadedCurve {
+  id: string;
+  dataset: string;
+  task: CurveTask;
+  /** Points sorted by x, in the units fitted (gain over P_sft for RETU branches). */
+  x: Float64Array;
+  y: Float64Array;
+  /** Added to y for display (RETU: the branch checkpoint's score); 0 otherwise. */
+  yOffset: number;
+  embedded: boolean;
+}
+
+type RetuJson = Parameters<typeof buildRetuCurves>[0];
+
+// Vite inlines these at build time; the dev server reads them through server.fs.allow.
+const CACHE_FILES = import.meta.glob('../../shared/data/retu/cache/**/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
+const RELEASED = import.meta.glob('../../shared/data/retu/released_hparams.json', { eager: true, import: 'default' }) as Record<string, unknown>;
+
+function retuCurve(c: RetuCurve, embedded: boolean): LoadedCurve {
+  return { id: c.id, dataset: c.dataset, task: { kind: 'retu', curve: c }, x: c.x, y: c.y, yOffset: c.pSft, embedded };
+}
+
+const SCHEMA_SFT = 'retu.sft_curve.v1';
+const SCHEMA_RL = 'retu.rl_branch_curve.v1';
+
+const schemaOf = (doc: unknown): unknown => (typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).schema : undefined);
+const isReleasedHparams = (doc: unknown): boolean => typeof doc === 'object' && doc !== null && 'provenance' in doc && 'curves' in doc;
+
+/** Sorts RETU documents into SFT curves, RL branches and released settings, keeping their names. */
+function groupRetu(docs: Array<{ name: string; doc: unknown }>) {
+  const sft: Array<{ name: string; doc: unknown }> = [];
+  const rl: Array<{ name: string; doc: unknown }> = [];
+  let released: { name: string; doc: unknown } | undefined;
+  for (const d of docs) {
+    if (schemaOf(d.doc) === SCHEMA_SFT) sft.push(d);
+    else if (schemaOf(d.doc) === SCHEMA_RL) rl.push(d);
+    else if (isReleasedHparams(d.doc)) released = d;
+  }
+  return { sft, rl, released };
+}
+
+function build(sft: Array<{ name: string; doc: unknown }>, rl: Array<{ name: string; doc: unknown }>, released: { name: string; doc: unknown } | undefined): RetuCurve[] {
+  return buildRetuCurves(
+    { sft: sft.map((d) => d.doc) as RetuJson['sft'], rl: rl.map((d) => d.doc) as RetuJson['rl'], released: released?.doc as RetuJson['released'] },
+    { sft: sft.map((d) => d.name), rl: rl.map((d) => d.name), released: released?.name },
+  );
+}
+
+const embeddedDocs = Object.entries(CACHE_FILES).map(([path, doc]) => ({ name: path.replace(/^.*\/cache\//, 'cache/'), doc }));
+const embeddedGroups = groupRetu(embeddedDocs);
+const embeddedReleased = Object.entries(RELEASED).map(([path, doc]) => ({ name: path.replace(/^.*\//, ''), doc }))[0];
+
+/** The paper's RL branches (one per unique SFT checkpoint; the five identical ckpt0 copies fold into one). */
+export function embeddedCurves(): LoadedCurve[] {
+  return build(embeddedGroups.sft, embeddedGroups.rl, embeddedReleased).map((c) => retuCurve(c, true));
+}
+
+function finiteArray(values: unknown[], field: string): Float64Array {
+  return Float64Array.from(values, (v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TrimfitError('invalid-input', `${field}[${i}]`, 'a finite number', v);
+    return v;
+  });
+}
+
+/** Minimum points for an uploaded curve: fewer cannot give a train and a validation range. */
+export const MIN_UPLOAD_POINTS = 5;
+
+function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string): LoadedCurve {
+  if (xs.length !== ys.length) throw new TrimfitError('invalid-input', `${field}: y`, `as many values as x (${xs.length})`, `${ys.length} values`);
+  if (xs.length < MIN_UPLOAD_POINTS) throw new TrimfitError('too-few-points', field, `at least ${MIN_UPLOAD_POINTS} points`, `${xs.length} points`);
+  // Sorted by x (stable) so row indices of the results match the plotted points.
+  const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
+  const x = Float64Array.from(order, (i) => xs[i]);
+  const y = Float64Array.from(order, (i) => ys[i]);
+  return { id, dataset, task: { kind: 'xy', id, dataset, x, y }, x, y, yOffset: 0, embedded: false };
+}
+
+const CSV_SPLIT = /,/;
+
+/**
+ * CSV: `x,y` (one curve named after the file) or long format `curve,x,y`. The long format's curve
+ * names are replaced by their group number before the numeric parser runs, so its errors keep the
+ * file's own row and column numbers.
+ */
+function parseCsv(name: string, text: string): LoadedCurve[] {
+  const stem = name.replace(/\.[^.]*$/, '');
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  const header = headerAt < 0 ? [] : lines[headerAt].split(CSV_SPLIT).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  const curveCol = header.indexOf('curve');
+  if (curveCol < 0) {
+    const table = parseNumericCsv(text, name);
+    const ix = table.header.indexOf('x');
+    const iy = table.header.indexOf('y');
+    if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns x,y or curve,x,y', table.header.join(','));
+    return [xyCurve(stem, 'upload', table.rows.map((r) => r[ix]), table.rows.map((r) => r[iy]), name)];
+  }
+  const names: string[] = [];
+  const numbered = lines.map((line, i) => {
+    if (i <= headerAt || line.trim() === '') return line;
+    const cells = line.split(CSV_SPLIT);
+    const label = (cells[curveCol] ?? '').trim().replace(/^"(.*)"$/, '$1');
+    if (label === '') return line; // the numeric parser reports the empty cell with its row and column
+    let k = names.indexOf(label);
+    if (k < 0) k = names.push(label) - 1;
+    cells[curveCol] = String(k);
+    return cells.join(',');
+  });
+  const table = parseNumericCsv(numbered.join('\n'), name);
+  const ix = table.header.indexOf('x');
+  const iy = table.header.indexOf('y');
+  if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns curve,x,y', table.header.join(','));
+  return names.map((label, k) => {
+    const rows = table.rows.filter((r) => r[curveCol] === k);
+    return xyCurve(label, stem, rows.map((r) => r[ix]), rows.map((r) => r[iy]), `${name} curve "${label}"`);
+  });
+}
+
+/** trimfit JSON: one `{x, y}` / `{points}` curve, or an array of them with optional `id`. */
+function parseTrimfitJson(name: string, doc: unknown, text: string): LoadedCurve[] {
+  const stem = name.replace(/\.[^.]*$/, '');
+  if (!Array.isArray(doc)) {
+    const c = parseCurveJson(text, name);
+    return [xyCurve(stem, 'upload', finiteArray(c.x, `${name}: x`), finiteArray(c.y, `${name}: y`), name)];
+  }
+  if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
+  return doc.map((entry: unknown, i) => {
+    const field = `${name}[${i}]`;
+    const c = parseCurveJson(JSON.stringify(entry), field);
+    const rawId = (entry as { id?: unknown }).id;
+    if (rawId !== undefined && typeof rawId !== 'string' && typeof rawId !== 'number') throw new TrimfitError('parse-error', `${field}.id`, 'a string or number', rawId);
+    const id = rawId === undefined ? `${stem}[${i}]` : String(rawId);
+    return xyCurve(id, stem, finiteArray(c.x, `${field}.x`), finiteArray(c.y, `${field}.y`), field);
+  });
+}
+
+/**
+ * Parses a batch of files into curves. RETU RL branches may come without their SFT curves: the
+ * bundled ones fill in (the branch point's score comes from the SFT curve of its scene).
+ */
+export function loadFiles(files: Array<{ name: string; text: string }>): LoadedCurve[] {
+  const out: LoadedCurve[] = [];
+  const retuDocs: Array<{ name: string; doc: unknown }> = [];
+  for (const f of files) {
+    if (/\.csv$/i.test(f.name) || (!/\.json$/i.test(f.name) && !f.text.trimStart().startsWith('{') && !f.text.trimStart().startsWith('['))) {
+      out.push(...parseCsv(f.name, f.text));
+      continue;
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(f.text);
+    } catch (e) {
+      throw new TrimfitError('parse-error', f.name, 'valid JSON', (e as Error).message, `${f.name}: not valid JSON (${(e as Error).message})`);
+    }
+    if (schemaOf(doc) === SCHEMA_SFT || schemaOf(doc) === SCHEMA_RL || isReleasedHparams(doc)) retuDocs.push({ name: f.name, doc });
+    else out.push(...parseTrimfitJson(f.name, doc, f.text));
+  }
+  if (retuDocs.length > 0) {
+    const g = groupRetu(retuDocs);
+    if (g.rl.length === 0) throw new TrimfitError('invalid-input', g.sft[0]?.name ?? g.released?.name ?? 'files', 'at least one RETU RL branch file (retu.rl_branch_curve.v1) in the same drop', 'SFT curves or released settings only');
+    const scenes = new Set(g.sft.map((d) => (d.doc as { cache_scene?: unknown }).cache_scene));
+    const sft = [...g.sft, ...embeddedGroups.sft.filter((d) => !scenes.has((d.doc as { cache_scene?: unknown }).cache_scene))];
+    out.push(...build(sft, g.rl, g.released).map((c) => retuCurve(c, false)));
+  }
+  return out;
+}
+
+/** Gives loaded curves ids unique among `taken` ("name", "name (2)", ...). */
+export function uniqueIds(curves: LoadedCurve[], taken: Iterable<string>): LoadedCurve[] {
+  const used = new Set(taken);
+  return curves.map((c) => {
+    let id = c.id;
+    for (let k = 2; used.has(id); k++) id = `${c.id} (${k})`;
+    used.add(id);
+    if (id === c.id) return c;
+    const task: CurveTask = c.task.kind === 'retu' ? { kind: 'retu', curve: { ...c.task.curve, id } } : { ...c.task, id };
+    return { ...c, id, task };
+  });
+}

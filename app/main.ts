@@ -1,0 +1,634 @@
+/**
+ * The sweep page: lists the curves (the paper's RETU branches, plus any loaded files), runs the
+ * per-curve hyperparameter search in module Web Workers, and shows, plots and exports the ceilings.
+ * The main thread only schedules work and renders; every fit runs in a worker.
+ */
+import type uPlot from 'uplot';
+import { expandGrid, gridFor, isTrimfitError, MODEL_NAMES, type RetuCurve } from '../src/index.js';
+import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
+import { EXTRAPOLATION_FACTOR, modelValue, plotXs } from './curves.js';
+import { mountPlot, plotSvg, svgToPng, type PlotSeries, type PlotSpec } from './plot.js';
+import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type ViewState } from './settings.js';
+import { detectBackend } from './backend.js';
+import { rowsCsv, rowsJson } from './export.js';
+import type { BackendReport, PageRow, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page element #${id} is missing`);
+  return el as T;
+};
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+const initial = readUrl(location.search);
+let settings: RunSettings = initial.settings;
+const view: ViewState = initial.view;
+const embedded = embeddedCurves();
+let uploads: LoadedCurve[] = [];
+const rows = new Map<string, PageRow>();
+let run: SearchRun | null = null;
+let backend: BackendReport | null = null;
+let sort: { key: string; desc: boolean } | null = null;
+
+const curves = (): LoadedCurve[] => [...(($('include-embedded') as HTMLInputElement).checked ? embedded : []), ...uploads];
+const curveById = (id: string): LoadedCurve | undefined => curves().find((c) => c.id === id);
+
+// ---------------------------------------------------------------------------------------------
+// Settings form <-> URL
+// ---------------------------------------------------------------------------------------------
+
+const form = $('settings') as HTMLFormElement;
+const modelSelect = form.elements.namedItem('model') as HTMLSelectElement;
+for (const m of MODEL_NAMES) modelSelect.add(new Option(m, m));
+
+function fillForm(s: RunSettings): void {
+  const values = settingValues(s);
+  for (const f of SETTING_FIELDS) (form.elements.namedItem(f) as HTMLInputElement | HTMLSelectElement).value = values[f];
+}
+
+function writeUrl(): void {
+  history.replaceState(null, '', `${location.pathname}${toQuery(settings, view)}`);
+}
+
+/** Fits per curve for the current settings (what the progress bar counts). */
+function fitsFor(c: LoadedCurve, s: RunSettings): number {
+  if (c.task.kind === 'retu') return gridFor(c.task.curve, s.search, s.grid).length;
+  return s.search === 'full' ? expandGrid(c.x.length, s.grid).length : 1;
+}
+
+function showSettingErrors(errors: Array<{ field: string; message: string }>): void {
+  for (const f of SETTING_FIELDS) (form.elements.namedItem(f) as HTMLElement).removeAttribute('aria-invalid');
+  for (const e of errors) (form.elements.namedItem(e.field) as HTMLElement | null)?.setAttribute('aria-invalid', 'true');
+  $('settings-errors').textContent = errors.map((e) => e.message).join('\n');
+}
+
+function onSettingsChange(): void {
+  const values: Record<string, string> = {};
+  for (const f of SETTING_FIELDS) values[f] = (form.elements.namedItem(f) as HTMLInputElement).value;
+  const parsed = parseSettings(values);
+  showSettingErrors([...urlErrors, ...parsed.errors]);
+  if (parsed.errors.length === 0) settings = parsed.settings;
+  ($('grid-fields') as HTMLFieldSetElement).disabled = settings.search !== 'full';
+  ($('run') as HTMLButtonElement).disabled = run !== null || parsed.errors.length > 0 || curves().length === 0;
+  const total = curves().reduce((sum, c) => sum + fitsFor(c, settings), 0);
+  $('grid-size').textContent = `${curves().length} curves, ${total.toLocaleString()} settings in all`;
+  writeUrl();
+}
+
+/** Bad values in the URL (replaced by defaults in the form) stay listed until the form is edited. */
+let urlErrors: Array<{ field: string; message: string }> = initial.errors;
+form.addEventListener('input', () => {
+  urlErrors = [];
+  onSettingsChange();
+});
+form.addEventListener('submit', (e) => e.preventDefault());
+
+// ---------------------------------------------------------------------------------------------
+// Loading files
+// ---------------------------------------------------------------------------------------------
+
+function loadMessage(text: string, isError: boolean): void {
+  const el = $('load-message');
+  el.textContent = text;
+  el.className = `message ${isError ? 'error' : 'ok'}`;
+  el.setAttribute('role', isError ? 'alert' : 'status');
+}
+
+async function onFiles(list: FileList | null): Promise<void> {
+  if (!list || list.length === 0) return;
+  const files = await Promise.all([...list].map(async (f) => ({ name: f.name, text: await f.text() })));
+  try {
+    const loaded = uniqueIds(loadFiles(files), curves().map((c) => c.id));
+    uploads = [...uploads, ...loaded];
+    loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}.`, false);
+    if (loaded.length > 0) view.selected = loaded[0].id;
+  } catch (e) {
+    // Nothing of this batch is kept; what was loaded before stays as it was.
+    loadMessage(isTrimfitError(e) ? `Could not load: ${e.message}` : `Could not load: ${(e as Error).message}`, true);
+  }
+  onSettingsChange();
+  renderAll();
+}
+
+const drop = $('drop');
+const fileInput = $('file') as HTMLInputElement;
+fileInput.addEventListener('change', () => void onFiles(fileInput.files).then(() => (fileInput.value = '')));
+for (const target of [drop, document.body]) {
+  target.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  target.addEventListener('dragleave', () => drop.classList.remove('over'));
+  target.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    drop.classList.remove('over');
+    void onFiles((e as DragEvent).dataTransfer?.files ?? null);
+  });
+}
+$('clear-uploads').addEventListener('click', () => {
+  for (const c of uploads) rows.delete(c.id);
+  uploads = [];
+  loadMessage('', false);
+  onSettingsChange();
+  renderAll();
+});
+$('include-embedded').addEventListener('change', () => {
+  onSettingsChange();
+  renderAll();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Running the search in workers
+// ---------------------------------------------------------------------------------------------
+
+/** Upper bound on workers: beyond this the per-worker bundle and memory outweigh the gain. */
+const MAX_WORKERS = 8;
+
+interface Task {
+  taskId: number;
+  curve: LoadedCurve;
+  fits: number;
+}
+
+/**
+ * One run: a queue of curves served by a pool of workers, each given its next curve when it posts
+ * a result. Cancelling terminates the workers, which stops every fit at once.
+ */
+class SearchRun {
+  readonly startMs = performance.now();
+  readonly totalFits: number;
+  private readonly workers: Worker[] = [];
+  private readonly queue: Task[];
+  private readonly partial = new Map<number, number>();
+  private readonly inFlight = new Map<Worker, Task>();
+  private doneFits = 0;
+  private doneCurves = 0;
+  private readonly failures: string[] = [];
+
+  constructor(
+    tasks: Task[],
+    private readonly s: RunSettings,
+    private readonly onUpdate: (r: SearchRun) => void,
+    private readonly onFinish: (r: SearchRun, cancelled: boolean) => void,
+  ) {
+    this.queue = tasks.slice();
+    this.totalFits = tasks.reduce((sum, t) => sum + t.fits, 0);
+    const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS, tasks.length));
+    for (let k = 0; k < n; k++) {
+      const w = new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' });
+      w.onmessage = (ev: MessageEvent<WorkerMessage>) => this.onMessage(w, ev.data);
+      w.onerror = (ev) => this.fail(w, `worker error: ${ev.message}`);
+      this.workers.push(w);
+      this.next(w);
+    }
+  }
+
+  get curvesDone(): number {
+    return this.doneCurves;
+  }
+  get curvesTotal(): number {
+    return this.doneCurves + this.inFlight.size + this.queue.length;
+  }
+  get fitsDone(): number {
+    let sum = this.doneFits;
+    for (const v of this.partial.values()) sum += v;
+    return sum;
+  }
+  get errors(): readonly string[] {
+    return this.failures;
+  }
+
+  private next(w: Worker): void {
+    const task = this.queue.shift();
+    if (!task) {
+      this.inFlight.delete(w);
+      w.terminate();
+      if (this.inFlight.size === 0) this.onFinish(this, false);
+      return;
+    }
+    this.inFlight.set(w, task);
+    const req: WorkerRequest = { type: 'run', taskId: task.taskId, task: task.curve.task, settings: this.s };
+    w.postMessage(req);
+  }
+
+  private onMessage(w: Worker, m: WorkerMessage): void {
+    if (m.type === 'backend') {
+      backend = m.backend;
+      renderBackend();
+      return;
+    }
+    const task = this.inFlight.get(w);
+    if (!task || task.taskId !== m.taskId) return;
+    if (m.type === 'progress') {
+      this.partial.set(task.taskId, Math.min(m.fitsDone, task.fits));
+    } else {
+      this.partial.delete(task.taskId);
+      this.doneFits += task.fits;
+      this.doneCurves++;
+      if (m.type === 'row') rows.set(task.curve.id, m.row);
+      else this.failures.push(`${task.curve.id}: ${m.message}`);
+    }
+    this.onUpdate(this);
+    if (m.type !== 'progress') this.next(w);
+  }
+
+  private fail(w: Worker, message: string): void {
+    const task = this.inFlight.get(w);
+    this.failures.push(`${task?.curve.id ?? 'worker'}: ${message}`);
+    this.inFlight.delete(w);
+    w.terminate();
+    if (this.inFlight.size === 0) this.onFinish(this, false);
+  }
+
+  cancel(): void {
+    for (const w of this.workers) w.terminate();
+    this.inFlight.clear();
+    this.onFinish(this, true);
+  }
+}
+
+const fmtDuration = (ms: number): string => (ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
+function renderProgress(r: SearchRun, finished: string | null = null): void {
+  const progress = $('progress') as HTMLProgressElement;
+  progress.max = Math.max(1, r.totalFits);
+  progress.value = r.fitsDone;
+  const elapsedMs = performance.now() - r.startMs;
+  const rate = r.fitsDone / (elapsedMs / 1000);
+  const parts = [`${r.curvesDone}/${r.curvesTotal} curves`, `${r.fitsDone.toLocaleString()}/${r.totalFits.toLocaleString()} settings`];
+  if (r.fitsDone > 0) parts.push(`${Math.round(rate).toLocaleString()} fits/s`);
+  if (finished) parts.unshift(finished, fmtDuration(elapsedMs));
+  else if (r.fitsDone > 0) parts.push(`about ${fmtDuration(((r.totalFits - r.fitsDone) / rate) * 1000)} left`);
+  const errors = r.errors.length > 0 ? `\n${r.errors.length} curve(s) failed: ${r.errors.join('; ')}` : '';
+  $('progress-text').textContent = parts.join(' · ') + errors;
+}
+
+let renderQueued = false;
+/** Coalesces table redraws to one per frame, however fast results arrive. */
+function queueRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    renderTable();
+    renderPlots();
+  });
+}
+
+function startRun(): void {
+  if (run) return;
+  const list = curves();
+  for (const c of list) rows.delete(c.id);
+  const tasks = list.map((curve, taskId) => ({ taskId, curve, fits: fitsFor(curve, settings) }));
+  ($('run') as HTMLButtonElement).disabled = true;
+  ($('cancel') as HTMLButtonElement).disabled = false;
+  renderAll();
+  run = new SearchRun(
+    tasks,
+    settings,
+    (r) => {
+      renderProgress(r);
+      queueRender();
+    },
+    (r, cancelled) => {
+      run = null;
+      renderProgress(r, cancelled ? 'Cancelled after' : 'Done in');
+      ($('cancel') as HTMLButtonElement).disabled = true;
+      onSettingsChange();
+      queueRender();
+    },
+  );
+  renderProgress(run);
+}
+
+$('run').addEventListener('click', startRun);
+$('cancel').addEventListener('click', () => run?.cancel());
+
+function renderBackend(): void {
+  const el = $('backend');
+  if (!backend) return;
+  const label = backend.name === 'webgpu' ? `backend: WebGPU (${backend.description})` : `backend: CPU f64 — ${backend.reason}`;
+  el.textContent = label;
+  el.title = label;
+  el.className = `badge ${backend.name}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results table
+// ---------------------------------------------------------------------------------------------
+
+const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
+
+interface Column {
+  key: string;
+  label: string;
+  title: string;
+  text?: boolean;
+  value: (c: LoadedCurve, r: PageRow | undefined) => number | string | null;
+  show: (c: LoadedCurve, r: PageRow | undefined) => string;
+}
+
+const ciText = (r: PageRow | undefined, key: string, digits: number): string => {
+  const i = r?.ci?.intervals[key];
+  return i ? `<span class="ci">[${num(i.lower, digits)}, ${num(i.upper, digits)}]</span>` : '';
+};
+const numCol = (key: string, label: string, title: string, get: (c: LoadedCurve, r: PageRow | undefined) => number | null | undefined, digits = 2, ciKey?: string): Column => ({
+  key, label, title,
+  value: (c, r) => get(c, r) ?? null,
+  show: (c, r) => num(get(c, r), digits) + (ciKey ? ciText(r, ciKey, digits) : ''),
+});
+
+const COLUMNS: Column[] = [
+  { key: 'id', label: 'Curve', title: 'Curve id', text: true, value: (c) => c.id, show: (c) => escapeHtml(c.id) },
+  { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length) },
+  numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint (EFLOPs)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2),
+  numCol('pSft', 'P_sft', 'Score at the branch checkpoint (%)', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2),
+  numCol('aPost', 'A_post', 'Ceiling: P_sft + u (u for uploaded sigmoid fits), with bootstrap CI', (_, r) => r?.aPost, 2, 'aPost'),
+  numCol('plRl', 'PL_rl', 'RL plasticity: u, with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'),
+  numCol('cMid', 'C_mid', 'Compute at half the gain (x units), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'),
+  numCol('b', 'B', 'Steepness b, with bootstrap CI', (_, r) => r?.b, 3, 'b'),
+  numCol('epsilon', 'ε', 'Offset c0 at x = 0', (_, r) => r?.epsilon, 3),
+  { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (_, r) => (r?.hyper ? `[${r.hyper.trainStart}, ${r.hyper.trainEnd})` : '—') },
+  numCol('tau', 'τ', 'Chosen Stage-1 threshold', (_, r) => r?.hyper?.tau, 1),
+  { key: 'lts', label: 'LTS α', title: 'Chosen LTS coverage (off = no Stage 2)', value: (_, r) => (r?.hyper ? (r.hyper.lts ? r.hyper.alpha : 0) : null), show: (_, r) => (r?.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—') },
+  numCol('r2Train', 'R² train', 'R² over the points the final fit used', (_, r) => r?.r2Train, 3),
+  numCol('r2Val', 'R² val', 'R² over the validation points', (_, r) => r?.r2Val, 3),
+  numCol('rmseVal', 'RMSE val', 'RMSE over the validation points', (_, r) => r?.rmseVal, 3),
+  { key: 'params', label: 'Params', title: 'Natural parameters of the chosen fit', text: true, value: (_, r) => (r ? r.model : null), show: (c, r) => (r && c.task.kind === 'xy' ? escapeHtml(`${r.model}: ${Object.entries(r.params).map(([k, v]) => `${k}=${num(v, 3)}`).join(' ')}`) : r ? r.model : '—') },
+  { key: 'status', label: 'Status', title: 'Status of the chosen fit', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—') },
+  numCol('settings', 'Settings', 'Settings tried for this curve', (_, r) => r?.settingsTried, 0),
+];
+
+function escapeHtml(t: string): string {
+  return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function sortedCurves(): LoadedCurve[] {
+  const list = curves();
+  if (!sort) return list;
+  const col = COLUMNS.find((c) => c.key === sort!.key);
+  if (!col) return list;
+  const dir = sort.desc ? -1 : 1;
+  // Curves without a value go last whichever the direction.
+  return list
+    .map((c) => ({ c, v: col.value(c, rows.get(c.id)) }))
+    .sort((a, b) => (a.v === null ? (b.v === null ? 0 : 1) : b.v === null ? -1 : a.v < b.v ? -dir : a.v > b.v ? dir : 0))
+    .map((e) => e.c);
+}
+
+/** The generic parameter column only matters for uploaded curves (RETU rows have named columns). */
+const visibleColumns = (): Column[] => (curves().some((c) => c.task.kind === 'xy') ? COLUMNS : COLUMNS.filter((c) => c.key !== 'params'));
+
+function renderTable(): void {
+  const table = $('results') as HTMLTableElement;
+  const columns = visibleColumns();
+  table.tHead!.innerHTML = `<tr>${columns.map((c) => `<th data-key="${c.key}" title="${escapeHtml(c.title)}" class="${c.text ? 'text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</th>`).join('')}</tr>`;
+  table.tBodies[0].innerHTML = sortedCurves()
+    .map((c) => {
+      const r = rows.get(c.id);
+      const cls = [r ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
+      return `<tr data-id="${escapeHtml(c.id)}" data-testid="${r ? 'fit-row' : 'curve-row'}" class="${cls}">${columns.map((col) => `<td class="${col.text ? 'text' : ''}">${col.show(c, r)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+}
+
+$('results').addEventListener('click', (e) => {
+  const target = e.target as HTMLElement;
+  const th = target.closest('th');
+  if (th) {
+    const key = th.dataset.key!;
+    sort = sort?.key === key ? (sort.desc ? null : { key, desc: true }) : { key, desc: false };
+    renderTable();
+    return;
+  }
+  const tr = target.closest('tr');
+  if (tr?.dataset.id) {
+    view.selected = tr.dataset.id;
+    writeUrl();
+    renderTable();
+    renderPlots();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Plots
+// ---------------------------------------------------------------------------------------------
+
+const COLORS = { train: '#1f77b4', val: '#ff7f0e', stage1: '#d62728', lts: '#9467bd', unused: '#a0a8b0', fit: '#1d2329', band: 'rgba(31,119,180,0.18)', bandEdge: 'rgba(31,119,180,0.45)', pSft: '#2ca02c', aPost: '#d62728', plRl: '#9467bd' };
+
+function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpec {
+  const off = c.yOffset;
+  const maxX = c.x[c.x.length - 1];
+  const curveXs = r && r.hyper ? plotXs(c.x) : [];
+  const all = [...new Set([...c.x, ...curveXs])].sort((a, b) => a - b).filter((x) => !logX || x > 0);
+  const at = new Map(all.map((x, i) => [x, i]));
+  const empty = (): Array<number | null> => new Array<number | null>(all.length).fill(null);
+  // Point categories, by index into the curve's sorted points.
+  const h = r?.hyper;
+  const rejected = new Set(r?.stage1Rejected ?? []);
+  const trimmed = new Set(r?.ltsTrimmed ?? []);
+  const cats = { train: empty(), val: empty(), stage1: empty(), lts: empty(), unused: empty() };
+  c.x.forEach((x, i) => {
+    const k = at.get(x);
+    if (k === undefined) return;
+    const y = c.y[i] + off;
+    if (!h) cats.train[k] = y;
+    else if (rejected.has(i)) cats.stage1[k] = y;
+    else if (trimmed.has(i)) cats.lts[k] = y;
+    else if (i >= h.trainStart && i < h.trainEnd) cats.train[k] = y;
+    else if (i >= h.valStart && i < h.valEnd) cats.val[k] = y;
+    else cats.unused[k] = y;
+  });
+  const series: PlotSeries[] = [
+    { label: h ? 'train' : 'points', values: cats.train, style: 'points', color: COLORS.train },
+  ];
+  if (h) {
+    series.push(
+      { label: 'validation', values: cats.val, style: 'points', color: COLORS.val },
+      { label: 'Stage-1 rejected', values: cats.stage1, style: 'points', color: COLORS.stage1, hollow: true },
+      { label: 'LTS-trimmed', values: cats.lts, style: 'points', color: COLORS.lts, hollow: true },
+      { label: 'not in train/val', values: cats.unused, style: 'points', color: COLORS.unused, hollow: true },
+    );
+  }
+  let band: PlotSpec['band'];
+  if (r && h) {
+    const fitVals = empty();
+    const extrap = empty();
+    for (const x of curveXs) {
+      const k = at.get(x);
+      if (k === undefined) continue;
+      const y = modelValue(r.model, r.params, x) + off;
+      if (x <= maxX) fitVals[k] = y;
+      if (x >= maxX) extrap[k] = y;
+    }
+    series.push({ label: `${r.model} fit`, values: fitVals, style: 'line', color: COLORS.fit }, { label: 'extrapolation', values: extrap, style: 'line', color: COLORS.fit, dash: [6, 4] });
+    if (r.band.length > 0) {
+      const lo = empty();
+      const up = empty();
+      for (const p of r.band) {
+        const k = at.get(p.x);
+        if (k === undefined) continue;
+        lo[k] = p.lower;
+        up[k] = p.upper;
+      }
+      series.push({ label: `${Math.round((r.ci?.level ?? 0.95) * 100)}% bootstrap band`, values: up, style: 'line', color: COLORS.bandEdge }, { label: 'band lower', values: lo, style: 'line', color: COLORS.bandEdge });
+      band = { upper: series.length - 2, lower: series.length - 1, color: COLORS.band };
+    }
+  }
+  if (c.task.kind === 'retu') series.push({ label: `P_sft ${num(c.task.curve.pSft, 2)}`, values: all.map(() => c.yOffset), style: 'line', color: COLORS.pSft, dash: [3, 3] });
+  if (r?.aPost !== null && r?.aPost !== undefined) series.push({ label: `A_post ${num(r.aPost, 2)}`, values: all.map(() => r.aPost), style: 'line', color: COLORS.aPost, dash: [8, 4] });
+  const isRetu = c.task.kind === 'retu';
+  return {
+    title: c.id,
+    xLabel: isRetu ? 'RL compute since the branch (EFLOPs)' : 'x',
+    yLabel: isRetu ? 'overall score (%)' : 'y',
+    logX,
+    xs: all,
+    series,
+    band,
+  };
+}
+
+function pcDatasets(): string[] {
+  return [...new Set(curves().filter((c) => c.task.kind === 'retu').map((c) => c.dataset))];
+}
+
+/**
+ * The Plasticity–Ceiling view of one dataset: its branches by SFT compute. Pure RL from the base
+ * model (ckpt0) is one curve shared by every dataset, so it is each dataset's x = 0 point.
+ */
+function pcSpec(dataset: string): PlotSpec {
+  const list = curves()
+    .filter((c): c is LoadedCurve & { task: { kind: 'retu'; curve: RetuCurve } } => c.task.kind === 'retu' && (c.dataset === dataset || c.task.curve.sftStep === 0))
+    .sort((a, b) => a.task.curve.xSft - b.task.curve.xSft);
+  const xs = list.map((c) => c.task.curve.xSft);
+  const get = (f: (r: PageRow) => number | null) => list.map((c) => { const r = rows.get(c.id); return r ? f(r) : null; });
+  return {
+    title: `Plasticity–Ceiling: ${dataset}`,
+    xLabel: 'SFT compute at the checkpoint (EFLOPs)',
+    yLabel: 'score / gain (%)',
+    logX: false,
+    xs,
+    series: [
+      { label: 'P_sft', values: list.map((c) => c.task.curve.pSft), style: 'line', color: COLORS.pSft, markers: true },
+      { label: 'A_post', values: get((r) => r.aPost), style: 'line', color: COLORS.aPost, markers: true },
+      { label: 'PL_rl', values: get((r) => r.plRl), style: 'line', color: COLORS.plRl, dash: [6, 4], markers: true },
+    ],
+  };
+}
+
+let fitPlot: uPlot | null = null;
+let pcPlot: uPlot | null = null;
+let lastFitSpec: PlotSpec | null = null;
+let lastPcSpec: PlotSpec | null = null;
+const PLOT_HEIGHT_PX = 360;
+
+function renderPlots(): void {
+  const selected = view.selected ? curveById(view.selected) : undefined;
+  const fitEl = $('fit-plot');
+  fitPlot?.destroy();
+  fitPlot = null;
+  fitEl.textContent = '';
+  if (selected) {
+    const r = rows.get(selected.id);
+    lastFitSpec = fitSpec(selected, r, view.logX);
+    $('fit-title').textContent = `Fit — ${selected.id}`;
+    fitPlot = mountPlot(fitEl, lastFitSpec, fitEl.clientWidth || 800, PLOT_HEIGHT_PX);
+    $('fit-note').textContent = r
+      ? `${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.${r.band.length === 0 ? ' Set bootstrap resamples > 0 for CIs and a band.' : ' Band from a bootstrap refit of the chosen setting.'}`
+      : 'Not fitted yet: press Run.';
+  } else {
+    lastFitSpec = null;
+    $('fit-title').textContent = 'Fit';
+    fitEl.innerHTML = '<div class="hint">Select a curve in the table to see its points and fit.</div>';
+    $('fit-note').textContent = '';
+  }
+
+  const select = $('pc-dataset') as HTMLSelectElement;
+  const datasets = pcDatasets();
+  const wanted = selected && datasets.includes(selected.dataset) ? selected.dataset : datasets.includes(select.value) ? select.value : datasets[0];
+  if ([...select.options].map((o) => o.value).join('|') !== datasets.join('|')) {
+    select.innerHTML = '';
+    for (const d of datasets) select.add(new Option(d, d));
+  }
+  const pcEl = $('pc-plot');
+  pcPlot?.destroy();
+  pcPlot = null;
+  pcEl.textContent = '';
+  if (wanted) {
+    select.value = wanted;
+    lastPcSpec = pcSpec(wanted);
+    pcPlot = mountPlot(pcEl, lastPcSpec, pcEl.clientWidth || 800, PLOT_HEIGHT_PX);
+  } else {
+    lastPcSpec = null;
+    pcEl.innerHTML = '<div class="hint">No RETU curves loaded.</div>';
+  }
+}
+
+$('pc-dataset').addEventListener('change', () => {
+  // Showing another dataset selects its first curve so the two plots stay consistent.
+  const d = ($('pc-dataset') as HTMLSelectElement).value;
+  const first = curves().find((c) => c.dataset === d);
+  if (first) view.selected = first.id;
+  writeUrl();
+  renderTable();
+  renderPlots();
+});
+$('logx').addEventListener('change', () => {
+  view.logX = ($('logx') as HTMLInputElement).checked;
+  writeUrl();
+  renderPlots();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+function download(name: string, blob: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+const safe = (t: string): string => t.replace(/[^A-Za-z0-9._-]+/g, '_');
+const resultList = (): PageRow[] => curves().map((c) => rows.get(c.id)).filter((r): r is PageRow => r !== undefined);
+const SVG_SIZE = { w: 900, h: 560 };
+
+$('export-json').addEventListener('click', () => download('trimfit-results.json', new Blob([rowsJson(resultList(), settings, backend)], { type: 'application/json' })));
+$('export-csv').addEventListener('click', () => download('trimfit-results.csv', new Blob([rowsCsv(resultList())], { type: 'text/csv' })));
+for (const [id, kind, getSpec] of [['fit-svg', 'svg', () => lastFitSpec], ['fit-png', 'png', () => lastFitSpec], ['pc-svg', 'svg', () => lastPcSpec], ['pc-png', 'png', () => lastPcSpec]] as const) {
+  $(id).addEventListener('click', async () => {
+    const spec = getSpec();
+    if (!spec) return;
+    const svg = plotSvg(spec, SVG_SIZE.w, SVG_SIZE.h);
+    const name = `trimfit-${safe(spec.title)}.${kind}`;
+    download(name, kind === 'svg' ? new Blob([svg], { type: 'image/svg+xml' }) : await svgToPng(svg, SVG_SIZE.w, SVG_SIZE.h));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------------------------
+
+function renderAll(): void {
+  renderTable();
+  renderPlots();
+}
+
+fillForm(settings);
+($('logx') as HTMLInputElement).checked = view.logX;
+if (view.selected === null || !curveById(view.selected)) view.selected = curves()[0]?.id ?? null;
+onSettingsChange();
+renderAll();
+void detectBackend(navigator as Navigator & { gpu?: GPU }).then((b) => {
+  // A worker's report (what actually ran) wins over this early look from the main thread.
+  backend ??= b;
+  renderBackend();
+});
+window.addEventListener('resize', () => queueRender());

@@ -1,0 +1,74 @@
+/**
+ * Messages between the page and its search workers, and the row the page shows per curve.
+ * Everything here crosses postMessage (structured clone), so rows hold plain data only.
+ */
+import type { BackendInfo, GridSpec, Hyper, ModelName, RetuCurve, SearchMode } from '../src/index.js';
+
+/** Run settings shared by every curve of one run (what the URL holds). */
+export interface RunSettings {
+  /** Model of uploaded curves; the RETU curves are always fitted with the paper's sigmoid. */
+  model: ModelName;
+  search: SearchMode;
+  grid: GridSpec;
+  seed: number;
+  ltsStarts: number;
+  bootstrapResamples: number;
+  gapWeight: number;
+}
+
+/** One curve to fit: a RETU branch (fitted as the paper's gain over P_sft) or an uploaded x,y curve. */
+export type CurveTask = { kind: 'retu'; curve: RetuCurve } | { kind: 'xy'; id: string; dataset: string; x: Float64Array; y: Float64Array };
+
+export interface Interval {
+  lower: number;
+  upper: number;
+}
+
+/** The result of one curve, as listed in the table and exported. */
+export interface PageRow {
+  id: string;
+  dataset: string;
+  model: ModelName;
+  sftStep: number | null;
+  xSft: number | null;
+  /** Score of the starting checkpoint (RETU curves only); the plot adds it back to the gains. */
+  pSft: number | null;
+  /** Natural parameters of the chosen fit. */
+  params: Record<string, number>;
+  /** Sigmoid only: A_post = P_sft + u (u alone for uploaded curves), PL_rl = u, ε = c0. */
+  aPost: number | null;
+  plRl: number | null;
+  epsilon: number | null;
+  cMid: number | null;
+  b: number | null;
+  hyper: Hyper | null;
+  r2Train: number | null;
+  r2Val: number | null;
+  rmseVal: number | null;
+  /** r2Val − g·max(0, r2Train − r2Val); null when no setting had a validation R². */
+  score: number | null;
+  /** Bootstrap intervals by column name (aPost, plRl, cMid, b, or the model's parameters). */
+  ci: { level: number; intervals: Record<string, Interval> } | null;
+  /** Pointwise bootstrap band of the fitted curve, in the plot's y units; empty without bootstrap. */
+  band: Array<{ x: number } & Interval>;
+  status: string;
+  message: string;
+  settingsTried: number;
+  /** Indices into the curve's points (sorted by x). */
+  stage1Rejected: number[];
+  ltsTrimmed: number[];
+  elapsedMs: number;
+}
+
+export type WorkerRequest = { type: 'run'; taskId: number; task: CurveTask; settings: RunSettings };
+
+export interface BackendReport extends BackendInfo {
+  /** Set when a WebGPU adapter exists but the search could not use it. */
+  adapter: string | null;
+}
+
+export type WorkerMessage =
+  | { type: 'backend'; backend: BackendReport }
+  | { type: 'progress'; taskId: number; fitsDone: number }
+  | { type: 'row'; taskId: number; row: PageRow; fitsDone: number }
+  | { type: 'error'; taskId: number; message: string };

@@ -1,0 +1,19 @@
+// The sweep page: `npm start` serves it (scripts/start.mjs), `npm run build:app` writes app-dist/.
+// The page embeds the RETU curves from the shared data folder beside the repository, so the dev
+// server must be allowed to read outside its root.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const appDir = fileURLToPath(new URL('.', import.meta.url));
+const repoDir = fileURLToPath(new URL('..', import.meta.url));
+const retuDir = fileURLToPath(new URL('../../shared/data/retu', import.meta.url));
+
+export default defineConfig({
+  root: appDir,
+  base: './',
+  server: { port: 5173, fs: { allow: [repoDir, retuDir] } },
+  preview: { port: 4173 },
+  // Module workers import the library, so they must be bundled as ES modules too.
+  worker: { format: 'es' },
+  build: { outDir: fileURLToPath(new URL('../app-dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+});
