@@ -13,6 +13,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: 'src/index.ts',
+        node: 'src/node.ts',
         cli: 'src/cli/main.ts',
         'fit.worker': 'src/workers/fit.worker.ts',
       },

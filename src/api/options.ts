@@ -31,6 +31,8 @@ export interface FitOptions {
   freeEpsilon?: boolean;
   /** Upper limit of the score (100 for percentages). With `pSft`, bounds u ≤ scoreCap − pSft. @default Infinity */
   scoreCap?: number;
+  /** Lower limit of the score (0 for percentages). With `pSft`, bounds u ≥ scoreFloor − pSft. @default -Infinity */
+  scoreFloor?: number;
   /** Score of the starting checkpoint that y is a gain over (the paper's P_sft). @default 0 */
   pSft?: number;
   /** Sigmoid: lower bound of the steepness b. @default 0.05 */

@@ -81,6 +81,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const cMidMax = o.cMidMax === undefined ? NaN : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Infinity, { minExclusive: true });
   const scoreCap = o.scoreCap === undefined ? DEFAULTS.scoreCap : checkNumber(o.scoreCap, 'scoreCap', -Number.MAX_VALUE, Infinity);
   const pSft = checkNumber(o.pSft ?? DEFAULTS.pSft, 'pSft', -Number.MAX_VALUE, Number.MAX_VALUE);
+  const scoreFloor = o.scoreFloor === undefined ? -Infinity : checkNumber(o.scoreFloor, 'scoreFloor', -Infinity, pSft);
   if (pSft > scoreCap) throw new TrimfitError('invalid-option', 'pSft', `at most scoreCap (${scoreCap})`, pSft);
   const freeEpsilon = o.freeEpsilon ?? DEFAULTS.freeEpsilon;
   if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
@@ -99,7 +100,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
     scoreCap,
     pSft,
     pipeline: {
-      modelSettings: { uMax: scoreCap - pSft, bMin, bMax, cMidMin, cMidMax },
+      modelSettings: { uMax: scoreCap - pSft, uMin: scoreFloor - pSft, bMin, bMax, cMidMin, cMidMax },
       nStarts: checkNumber(o.nStarts ?? DEFAULTS.nStarts, 'nStarts', 1, 1000, { integer: true }),
       ltsStarts: checkNumber(o.ltsStarts ?? DEFAULTS.ltsStarts, 'ltsStarts', 1, 1e7, { integer: true }),
       cSteps: checkNumber(o.cSteps ?? DEFAULTS.cSteps, 'cSteps', 0, 100, { integer: true }),

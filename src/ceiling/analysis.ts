@@ -73,7 +73,7 @@ export function gridFor(curve: RetuCurve, mode: SearchMode, grid: GridSpec = FUL
 export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions): AsyncGenerator<CeilingRow> {
   const searchCurvesInput: SearchCurve[] = curves.map((c) => {
     const released = options.search === 'released' ? c.released : null;
-    const resolved = resolveFitOptions({ cMidMax: c.x[c.x.length - 1] * CMID_MAX_FACTOR, ...options.fit, model: 'sigmoid', scoreCap: SCORE_CAP_PERCENT, pSft: c.pSft, gapWeight: released?.gapWeight ?? options.fit?.gapWeight }, c.x);
+    const resolved = resolveFitOptions({ cMidMax: c.x[c.x.length - 1] * CMID_MAX_FACTOR, ...options.fit, model: 'sigmoid', scoreCap: SCORE_CAP_PERCENT, scoreFloor: 0, pSft: c.pSft, gapWeight: released?.gapWeight ?? options.fit?.gapWeight }, c.x);
     const order = Int32Array.from(c.x, (_, i) => i);
     return { x: c.x, y: c.y, order, grid: gridFor(c, options.search, options.grid), pipeline: resolved.pipeline };
   });

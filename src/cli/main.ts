@@ -13,15 +13,16 @@ import { checkModelName, checkNumber } from '../api/validate.js';
 import type { FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
-import { evaluateInlineF64 } from '../api/search.js';
-import { CPU_INLINE } from '../api/fit.js';
+import { backendEvaluator, evaluateInlineF64 } from '../api/search.js';
+import { selectBackend, type BackendChoice } from '../backends/select-backend.js';
+import { expandGrid, FULL_GRID } from '../core/search.js';
 import { formatCeilingTable } from './format.js';
 
 const USAGE = `usage:
   trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
-              [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--json]
+              [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
   trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
-  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--json]`;
+  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--backend webgpu|cpu|auto] [--json]`;
 
 interface Io {
   out: (s: string) => void;
@@ -102,6 +103,11 @@ function parseNumberFlag(text: string | undefined, field: string, min: number, m
   return checkNumber(v, field, min, max, { integer });
 }
 
+function checkBackendChoice(value: unknown): BackendChoice {
+  if (value !== 'auto' && value !== 'webgpu' && value !== 'cpu') throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', value);
+  return value;
+}
+
 async function cmdFit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -116,11 +122,13 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
       'free-epsilon': { type: 'boolean', default: false },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: 'auto' },
     },
   });
   const file = positionals[0];
   const model = checkModelName(values.model);
+  // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
+  checkBackendChoice(values.backend);
   const text = await readInput(file, 'file');
   const curve = file.toLowerCase().endsWith('.json') ? parseCurveJson(text, file) : parseXyCsv(text, file);
   const options: FitOptions = {
@@ -192,7 +200,8 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
       json: { type: 'boolean', default: false },
       bootstrap: { type: 'string', default: '200' },
       seed: { type: 'string' },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: 'auto' },
+      'lts-starts': { type: 'string', default: '16' },
     },
   });
   const dir = positionals[0];
@@ -206,11 +215,24 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   if (!['full', 'released', 'none'].includes(search)) throw new TrimfitError('invalid-option', 'search', 'full, released or none', values.search);
   const resamples = parseNumberFlag(values.bootstrap, 'bootstrap', 0, 100000, true) ?? 0;
   const seed = parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true);
+  const ltsStarts = parseNumberFlag(values['lts-starts'], 'lts-starts', 1, 1e7, true) ?? 16;
+  const choice = checkBackendChoice(values.backend);
   const curves = await readRetuDir(dir);
+  // Work estimate: LTS candidates over every setting (two thirds of the full grid use LTS).
+  const settings = search === 'full' ? curves.reduce((a, c) => a + expandGrid(c.x.length, FULL_GRID).length, 0) : curves.length;
+  const selected = await selectBackend(choice, { candidates: settings * ltsStarts });
   const rows: CeilingRow[] = [];
-  for await (const row of ceilingRows(curves, { search, evaluate: evaluateInlineF64, backend: CPU_INLINE, bootstrapResamples: resamples, fit: { seed } })) rows.push(row);
+  try {
+    const evaluate = selected.backend ? backendEvaluator(selected.backend) : evaluateInlineF64;
+    for await (const row of ceilingRows(curves, { search, evaluate, backend: selected.info, bootstrapResamples: resamples, fit: { seed, ltsStarts } })) rows.push(row);
+  } finally {
+    await selected.backend?.dispose();
+  }
   if (values.json) {
     io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row) }));
-  } else io.out(formatCeilingTable(rows, search));
+  } else {
+    io.out(formatCeilingTable(rows, search));
+    io.out(`backend: ${selected.info.name} (${selected.info.description}; ${selected.info.reason})`);
+  }
   return 0;
 }

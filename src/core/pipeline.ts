@@ -15,7 +15,7 @@ import { createModel } from './models/index.js';
 import { standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
-import { keepLowest, ltsCandidate, polishCandidate, type CandidateOutcome, type PolishOutcome } from './lts.js';
+import { keepLowest, ltsCandidate, polishCandidate, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
 import { stage1Key } from './search.js';
@@ -177,7 +177,14 @@ export function finishRobustFit(
   let h = s1.kept.length;
   let best: PolishOutcome | null = null;
   if (job) {
+    // Candidates that select the same h-subset polish to the same optimum (the first C-step refits
+    // that subset): polish each distinct subset once, from its best-ranked candidate.
+    const seen = new Set<string>();
+    const r2 = new Float64Array(job.pool.length);
     for (const c of candidates) {
+      const key = smallestH(squaredResiduals(model, x, y, job.pool, c.theta, r2), job.h).subset.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
       const polished = polishCandidate(model, x, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
       if (best === null || polished.objective < best.objective) best = polished;
     }

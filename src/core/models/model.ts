@@ -18,6 +18,8 @@ export interface ModelSettings {
   freeEpsilon: boolean;
   /** sigmoid: upper bound for u (score cap − pSft); Infinity when there is no cap. */
   uMax: number;
+  /** sigmoid: lower bound for u (score floor − pSft); −Infinity (the default) when there is no floor. */
+  uMin?: number;
   /** sigmoid: bounds on the steepness b. */
   bMin: number;
   bMax: number;

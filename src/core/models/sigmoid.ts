@@ -33,7 +33,7 @@ export function createSigmoid(settings: ModelSettings): Model {
   upper[0] = settings.bMax;
   lower[1] = Math.log(settings.cMidMin);
   upper[1] = Math.log(settings.cMidMax);
-  lower[2] = -Infinity;
+  lower[2] = settings.uMin ?? -Infinity;
   upper[2] = settings.uMax;
   if (free) {
     lower[3] = 0;
@@ -90,7 +90,7 @@ export function createSigmoid(settings: ModelSettings): Model {
     const spec: VarproSpec = {
       grid,
       nLinear: free ? 2 : 1,
-      linearLower: free ? [-Infinity, 0] : [-Infinity],
+      linearLower: free ? [lower[2], 0] : [lower[2]],
       linearUpper: free ? [upper[2], Infinity] : [upper[2]],
       features(lnX, node, out) {
         const s = 1 / (1 + Math.exp(node[0] * (node[1] - lnX)));
