@@ -26,3 +26,5 @@ export { createWorkerPool } from './backends/cpu/worker-pool.js';
 export type { WorkerPoolOptions } from './backends/cpu/worker-pool.js';
 export { createCpuBackend } from './backends/cpu/cpu-backend.js';
 export type { CandidateBackend, LtsBatch, LtsJob, JobResult, CandidateResult } from './backends/backend.js';
+export { createFitter } from './api/fitter.js';
+export type { Fitter, FitterOptions, SweepCurve, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';

@@ -41,7 +41,7 @@ export interface FitOptions {
   bMax?: number;
   /** Sigmoid: lower bound of cMid (x units). @default min positive x / 100 */
   cMidMin?: number;
-  /** Sigmoid: upper bound of cMid (x units). @default max x · 100 */
+  /** Sigmoid: upper bound of cMid (x units): by default the midpoint must lie within the observed x range. @default max x */
   cMidMax?: number;
   /** Multi-start count of every full nonlinear fit. @default 4 */
   nStarts?: number;

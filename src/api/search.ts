@@ -17,6 +17,8 @@ import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 import type { ResolvedBootstrap } from './options.js';
 
 export interface SearchCurve {
+  /** Position of the curve in the whole sweep: seeds derive from it, so results do not depend on how curves are chunked or spread over workers. */
+  seedIndex: number;
   /** Validated, sorted by x. */
   x: Float64Array;
   y: Float64Array;
@@ -26,6 +28,7 @@ export interface SearchCurve {
 }
 
 export interface SearchOutcome {
+  /** Index within the `curves` argument. */
   curveIndex: number;
   best: FitResult | null;
   bestSetting: number;
@@ -83,7 +86,7 @@ export async function* searchCurves(
     const chunk = curves.slice(c0, c0 + chunkCurves);
     const prepared: Prepared[][] = chunk.map((curve, k) => {
       const cache = new Map<string, Stage1Result>();
-      return curve.grid.map((hyper, s) => prepareRobustFit(model, curve, hyper, curve.pipeline, jobSeed(curve.pipeline.seed, c0 + k, s), cache));
+      return curve.grid.map((hyper, s) => prepareRobustFit(model, curve, hyper, curve.pipeline, jobSeed(curve.pipeline.seed, curve.seedIndex, s), cache));
     });
     // Jobs of one batch share the numerical options; group by the pipeline object.
     const byPipeline = new Map<PipelineOptions, Prepared[]>();

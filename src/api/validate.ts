@@ -78,7 +78,9 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const bMin = checkNumber(o.bMin ?? DEFAULTS.bMin, 'bMin', 0, 1e6, { minExclusive: true });
   const bMax = checkNumber(o.bMax ?? DEFAULTS.bMax, 'bMax', bMin, 1e6);
   const cMidMin = o.cMidMin === undefined ? NaN : checkNumber(o.cMidMin, 'cMidMin', 0, Number.MAX_VALUE, { minExclusive: true });
-  const cMidMax = o.cMidMax === undefined ? NaN : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Infinity, { minExclusive: true });
+  // Default: the largest x. A midpoint beyond the observed range is an extrapolation the data cannot
+  // identify (the fit then runs along the u–cMid ridge to the score cap); at the bound the status says so.
+  const cMidMax = o.cMidMax === undefined ? Math.max(x[n - 1], Number.MIN_VALUE) : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Infinity, { minExclusive: true });
   const scoreCap = o.scoreCap === undefined ? DEFAULTS.scoreCap : checkNumber(o.scoreCap, 'scoreCap', -Number.MAX_VALUE, Infinity);
   const pSft = checkNumber(o.pSft ?? DEFAULTS.pSft, 'pSft', -Number.MAX_VALUE, Number.MAX_VALUE);
   const scoreFloor = o.scoreFloor === undefined ? -Infinity : checkNumber(o.scoreFloor, 'scoreFloor', -Infinity, pSft);

@@ -6,16 +6,13 @@
 import { expandGrid, FULL_GRID, defaultHyper, type GridSpec } from '../core/search.js';
 import type { Hyper } from '../core/pipeline.js';
 import type { Interval } from '../core/bootstrap.js';
-import { resolveFitOptions } from '../api/validate.js';
-import { searchCurves, type CandidateEvaluator, type SearchCurve } from '../api/search.js';
+import type { Fitter, SweepCurve, SweepOptions } from '../api/fitter.js';
 import type { FitOptions } from '../api/options.js';
-import type { BackendInfo, ResultStatus } from '../api/result.js';
+import type { BackendInfo, FitResult, ResultStatus } from '../api/result.js';
 import type { RetuCurve } from './retu.js';
 
 export type SearchMode = 'full' | 'released' | 'none';
 export const SCORE_CAP_PERCENT = 100;
-/** cMid ≤ CMID_MAX_FACTOR · (largest RL compute of the curve), see docs/method.md. */
-export const CMID_MAX_FACTOR = 1;
 
 export interface CeilingRow {
   id: string;
@@ -41,6 +38,8 @@ export interface CeilingRow {
   status: ResultStatus;
   message: string;
   settingsTried: number;
+  /** Which backend ran and why (null when the curve failed). */
+  backend: BackendInfo | null;
   /** Point masks for plots: inliers of the final fit, Stage-1 rejects, LTS-trimmed (indices). */
   inlierMask: boolean[];
   stage1Rejected: number[];
@@ -49,14 +48,15 @@ export interface CeilingRow {
 
 export interface CeilingOptions {
   search: SearchMode;
-  evaluate: CandidateEvaluator;
-  backend: BackendInfo;
+  /** Runs the sweep (and owns the backend). */
+  fitter: Fitter;
   /** Bootstrap resamples for the CIs (0 = none). */
   bootstrapResamples: number;
   /** Numerical options shared by every fit (seed, ltsStarts, …). */
   fit?: FitOptions;
   grid?: GridSpec;
   signal?: AbortSignal;
+  onProgress?: SweepOptions['onProgress'];
 }
 
 /** The settings a curve is searched over in each mode. */
@@ -71,16 +71,26 @@ export function gridFor(curve: RetuCurve, mode: SearchMode, grid: GridSpec = FUL
 }
 
 export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions): AsyncGenerator<CeilingRow> {
-  const searchCurvesInput: SearchCurve[] = curves.map((c) => {
-    const released = options.search === 'released' ? c.released : null;
-    const resolved = resolveFitOptions({ cMidMax: c.x[c.x.length - 1] * CMID_MAX_FACTOR, ...options.fit, model: 'sigmoid', scoreCap: SCORE_CAP_PERCENT, scoreFloor: 0, pSft: c.pSft, gapWeight: released?.gapWeight ?? options.fit?.gapWeight }, c.x);
-    const order = Int32Array.from(c.x, (_, i) => i);
-    return { x: c.x, y: c.y, order, grid: gridFor(c, options.search, options.grid), pipeline: resolved.pipeline };
-  });
-  const bootstrap = { resamples: options.bootstrapResamples, level: 0.95, predictAt: [] };
-  for await (const out of searchCurves('sigmoid', searchCurvesInput, options.evaluate, options.backend, bootstrap, 8, options.signal)) {
-    const c = curves[out.curveIndex];
-    const r = out.best;
+  const sweepCurves: SweepCurve[] = curves.map((c) => ({
+    id: c.id,
+    x: c.x,
+    y: c.y,
+    pSft: c.pSft,
+    grid: gridFor(c, options.search, options.grid),
+    gapWeight: options.search === 'released' ? c.released?.gapWeight : undefined,
+  }));
+  const sweepOptions: SweepOptions = {
+    ...options.fit,
+    model: 'sigmoid',
+    scoreCap: SCORE_CAP_PERCENT,
+    scoreFloor: 0,
+    bootstrap: { resamples: options.bootstrapResamples, level: 0.95 },
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+  for await (const item of options.fitter.fitSweep(sweepCurves, sweepOptions)) {
+    const c = curves[item.index];
+    const r = item.result.status === 'failed' ? null : (item.result as FitResult);
     const u = r?.params.u ?? NaN;
     const ci = r?.ci
       ? {
@@ -109,9 +119,10 @@ export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions)
       rmseVal: r?.rmseVal ?? null,
       score: r?.score ?? -Infinity,
       ci,
-      status: r?.status ?? 'failed',
-      message: r ? r.message : 'no setting had a defined validation R²',
-      settingsTried: out.settingsTried,
+      status: item.result.status,
+      message: item.result.message,
+      settingsTried: item.settingsTried,
+      backend: r?.backend ?? null,
       inlierMask: r?.inlierMask ?? [],
       stage1Rejected: r?.stage1Rejected ?? [],
       ltsTrimmed: r?.ltsTrimmed ?? [],

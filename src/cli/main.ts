@@ -13,16 +13,15 @@ import { checkModelName, checkNumber } from '../api/validate.js';
 import type { FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
-import { backendEvaluator, evaluateInlineF64 } from '../api/search.js';
-import { selectBackend, type BackendChoice } from '../backends/select-backend.js';
-import { expandGrid, FULL_GRID } from '../core/search.js';
+import { createFitter } from '../api/fitter.js';
+import type { BackendChoice } from '../backends/select-backend.js';
 import { formatCeilingTable } from './format.js';
 
 const USAGE = `usage:
   trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
               [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
   trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
-  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--backend webgpu|cpu|auto] [--json]`;
+  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--workers N] [--backend webgpu|cpu|auto] [--json]`;
 
 interface Io {
   out: (s: string) => void;
@@ -202,6 +201,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       'lts-starts': { type: 'string', default: '16' },
+      workers: { type: 'string' },
     },
   });
   const dir = positionals[0];
@@ -217,22 +217,21 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const seed = parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true);
   const ltsStarts = parseNumberFlag(values['lts-starts'], 'lts-starts', 1, 1e7, true) ?? 16;
   const choice = checkBackendChoice(values.backend);
+  const workers = parseNumberFlag(values.workers, 'workers', 1, 1024, true);
   const curves = await readRetuDir(dir);
-  // Work estimate: LTS candidates over every setting (two thirds of the full grid use LTS).
-  const settings = search === 'full' ? curves.reduce((a, c) => a + expandGrid(c.x.length, FULL_GRID).length, 0) : curves.length;
-  const selected = await selectBackend(choice, { candidates: settings * ltsStarts });
+  const fitter = await createFitter({ backend: choice, workers });
   const rows: CeilingRow[] = [];
   try {
-    const evaluate = selected.backend ? backendEvaluator(selected.backend) : evaluateInlineF64;
-    for await (const row of ceilingRows(curves, { search, evaluate, backend: selected.info, bootstrapResamples: resamples, fit: { seed, ltsStarts } })) rows.push(row);
+    for await (const row of ceilingRows(curves, { search, fitter, bootstrapResamples: resamples, fit: { seed, ltsStarts } })) rows.push(row);
   } finally {
-    await selected.backend?.dispose();
+    await fitter.dispose();
   }
+  const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
   if (values.json) {
     io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row) }));
   } else {
     io.out(formatCeilingTable(rows, search));
-    io.out(`backend: ${selected.info.name} (${selected.info.description}; ${selected.info.reason})`);
+    io.out(`backend: ${backends.join(' | ')}`);
   }
   return 0;
 }

@@ -6,12 +6,23 @@ import * as Comlink from 'comlink';
 import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
 import type { JobResult, LtsBatch } from '../backends/backend.js';
 import { capture, type WorkerReply } from './error-transfer.js';
+import { evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
+import type { ModelName } from '../core/models/model.js';
+import type { ResolvedBootstrap } from '../api/options.js';
+import type { BackendInfo } from '../api/result.js';
 
 const backend = createCpuBackend();
 
 export const workerApi = {
   async evaluate(batch: LtsBatch): Promise<WorkerReply<JobResult[]>> {
     return capture(() => backend.evaluate(batch));
+  },
+  async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, info: BackendInfo): Promise<WorkerReply<SearchOutcome[]>> {
+    return capture(async () => {
+      const out: SearchOutcome[] = [];
+      for await (const o of searchCurves(model, curves, evaluateInlineF64, info, bootstrap)) out.push(o);
+      return out;
+    });
   },
   /** Used by tests to check that a worker failure is retried: exits this worker abruptly. */
   crash(): void {

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readRetuDir } from '../../src/ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../../src/ceiling/analysis.js';
-import { evaluateInlineF64 } from '../../src/api/search.js';
-import { CPU_INLINE } from '../../src/api/fit.js';
+import { createFitter, type Fitter } from '../../src/api/fitter.js';
 import type { RetuCurve } from '../../src/ceiling/retu.js';
 
 const RETU = '../shared/data/retu';
@@ -28,16 +27,19 @@ const TABLE4: Record<string, { plRl: number; cMid: number; b: number; aPost: num
 };
 
 let curves: RetuCurve[];
+let fitter: Fitter;
 const rowsBy: Partial<Record<SearchMode, CeilingRow[]>> = {};
 
 async function run(search: SearchMode, bootstrapResamples = 0): Promise<CeilingRow[]> {
   const rows: CeilingRow[] = [];
-  for await (const r of ceilingRows(curves, { search, evaluate: evaluateInlineF64, backend: CPU_INLINE, bootstrapResamples })) rows.push(r);
+  for await (const r of ceilingRows(curves, { search, fitter, bootstrapResamples })) rows.push(r);
   return rows;
 }
 
 beforeAll(async () => {
   curves = await readRetuDir(RETU);
+  // One worker-free CPU fitter: the f64 reference on this thread.
+  fitter = await createFitter({ backend: 'cpu', workers: 1 });
   rowsBy.released = await run('released', 50);
   rowsBy.none = await run('none');
 });
@@ -90,7 +92,7 @@ describe('ceiling analysis of the paper curves', () => {
   test('the full search picks, per curve, the highest score of its grid', async () => {
     const subset = curves.filter((c) => c.id === 'SFT889K/ckpt1440' || c.id === 'S1K/ckpt62');
     const rows: CeilingRow[] = [];
-    for await (const r of ceilingRows(subset, { search: 'full', evaluate: evaluateInlineF64, backend: CPU_INLINE, bootstrapResamples: 0, fit: { ltsStarts: 16 } })) rows.push(r);
+    for await (const r of ceilingRows(subset, { search: 'full', fitter, bootstrapResamples: 0, fit: { ltsStarts: 16 } })) rows.push(r);
     expect(rows.length).toBe(2);
     for (const r of rows) {
       expect(r.settingsTried).toBeGreaterThan(100);

@@ -8,7 +8,11 @@
 import * as Comlink from 'comlink';
 import type { CandidateBackend, JobResult, LtsBatch } from '../backend.js';
 import type { WorkerApi } from '../../workers/fit.worker.js';
-import { unwrap } from '../../workers/error-transfer.js';
+import { unwrap, type WorkerReply } from '../../workers/error-transfer.js';
+import type { ModelName } from '../../core/models/model.js';
+import type { SearchCurve, SearchOutcome } from '../../api/search.js';
+import type { ResolvedBootstrap } from '../../api/options.js';
+import type { BackendInfo } from '../../api/result.js';
 import { TrimfitError } from '../../api/errors.js';
 
 export interface WorkerPoolOptions {
@@ -48,7 +52,13 @@ async function findNodeWorkerUrl(): Promise<URL> {
   return found;
 }
 
-export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<CandidateBackend & { readonly size: number }> {
+export interface WorkerPool extends CandidateBackend {
+  readonly size: number;
+  /** Runs the whole search (Stage 1, candidates, polish, bootstrap) for `curves` in one worker. */
+  search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal): Promise<SearchOutcome[]>;
+}
+
+export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
   const size = options.workers ?? (await defaultConcurrency());
   const maxRetries = options.maxRetries ?? 2;
   const nodeUrl = isNode && !options.createWorker ? (options.workerUrl ?? (await findNodeWorkerUrl())) : null;
@@ -77,27 +87,43 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     return { api, died, terminate: async () => { api[Comlink.releaseProxy](); w.terminate(); } };
   }
 
-  async function slot(k: number): Promise<Slot> {
-    return (slots[k] ??= await spawn());
+  // Idle slot indices; tasks wait in `waiters` when every worker is busy.
+  const idle: number[] = Array.from({ length: size }, (_, k) => k);
+  const waiters: Array<(k: number) => void> = [];
+  function acquire(): Promise<number> {
+    const k = idle.pop();
+    return k !== undefined ? Promise.resolve(k) : new Promise((resolve) => waiters.push(resolve));
+  }
+  function release(k: number): void {
+    const next = waiters.shift();
+    if (next) next(k);
+    else idle.push(k);
   }
 
-  async function runSlice(k: number, batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
-    for (let attempt = 0; ; attempt++) {
-      const s = await slot(k);
-      try {
-        const aborted = new Promise<never>((_, reject) => {
-          if (signal?.aborted) reject(signal.reason);
-          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-        });
-        aborted.catch(() => undefined);
-        return unwrap(await Promise.race([s.api.evaluate(batch), s.died, aborted]));
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        const died = await Promise.race([s.died.then(() => false, () => true), Promise.resolve(false)]);
-        if (!died || attempt >= maxRetries) throw e;
-        slots[k] = null;
-        await s.terminate().catch(() => undefined);
+  /** Runs one task on a free worker; a worker that dies is replaced and the task retried. */
+  async function run<T>(task: (api: Comlink.Remote<WorkerApi>) => Promise<WorkerReply<T>>, signal?: AbortSignal): Promise<T> {
+    const k = await acquire();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        signal?.throwIfAborted();
+        const s = (slots[k] ??= await spawn());
+        try {
+          const aborted = new Promise<never>((_, reject) => {
+            if (signal?.aborted) reject(signal.reason);
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+          });
+          aborted.catch(() => undefined);
+          return unwrap(await Promise.race([task(s.api), s.died, aborted]));
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          const died = await Promise.race([s.died.then(() => false, () => true), Promise.resolve(false)]);
+          if (!died || attempt >= maxRetries) throw e;
+          slots[k] = null;
+          await s.terminate().catch(() => undefined);
+        }
       }
+    } finally {
+      release(k);
     }
   }
 
@@ -115,13 +141,22 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       signal?.throwIfAborted();
       const slices = splitJobs(batch, size);
       try {
-        const parts = await Promise.all(slices.map((jobs, k) => (jobs.length ? runSlice(k, { ...batch, jobs }, signal) : Promise.resolve([]))));
+        const parts = await Promise.all(slices.map((jobs) => (jobs.length ? run((api) => api.evaluate({ ...batch, jobs }), signal) : Promise.resolve([]))));
         return parts.flat();
       } catch (e) {
         if (signal?.aborted) await terminateAll();
         throw e;
       }
     },
+    async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal): Promise<SearchOutcome[]> {
+      try {
+        return await run((api) => api.search(model, curves, bootstrap, backend), signal);
+      } catch (e) {
+        if (signal?.aborted) await terminateAll();
+        throw e;
+      }
+    },
+
     dispose: terminateAll,
   };
 }

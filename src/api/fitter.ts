@@ -1,0 +1,242 @@
+/**
+ * `createFitter`: the long-lived entry point that owns backends and their caches.
+ *
+ * - `fit(curve, options)`: one curve, one setting (f64 on the calling thread: a single fit is far
+ *   below any GPU or worker threshold).
+ * - `fitSweep(curves, options)`: many curves, each searched over a hyperparameter grid; results
+ *   stream in input order as an AsyncIterable. A curve with bad input yields a `failed` item and the
+ *   others go on. Where the work runs:
+ *     webgpu — Stage 1 and polishing on this thread, all LTS candidates of a chunk on the GPU; if the
+ *              device is lost the chunk (and the rest) is redone on the CPU, and the items say so;
+ *     cpu    — whole curves spread over the worker pool (Stage 1, candidates, polish, bootstrap);
+ *     inline — everything on this thread (small work).
+ *   Seeds derive from (seed, curve index, setting index), so every path gives the same results.
+ */
+import { defaultHyper, expandGrid, FULL_GRID, type GridSpec } from '../core/search.js';
+import type { Hyper } from '../core/pipeline.js';
+import type { ModelName } from '../core/models/model.js';
+import { selectBackend, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
+import type { WorkerPool } from '../backends/cpu/worker-pool.js';
+import { TrimfitError, isTrimfitError } from './errors.js';
+import { fit as fitOne } from './fit.js';
+import type { FitOptions, ResolvedBootstrap } from './options.js';
+import { checkCurve, checkModelName, resolveFitOptions, type CurveInput } from './validate.js';
+import { backendEvaluator, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
+import type { BackendInfo, FailedFit, FitResult } from './result.js';
+
+export interface FitterOptions {
+  /** Where candidate fits run. @default 'auto' */
+  backend?: BackendChoice;
+  /** A GPUDevice to use (never destroyed by trimfit). @default undefined — trimfit requests its own */
+  device?: GPUDevice;
+  /** CPU worker count. @default hardware concurrency */
+  workers?: number;
+}
+
+export interface SweepCurve extends CurveInput {
+  /** Label carried to the result. @default the curve's index as a string */
+  id?: string;
+  /** Per-curve P_sft (y is the gain over it). @default options.pSft */
+  pSft?: number;
+  /** Per-curve settings to search instead of the sweep's grid. @default undefined */
+  grid?: Hyper[];
+  /** Per-curve score weight g. @default options.gapWeight */
+  gapWeight?: number;
+}
+
+export interface SweepProgress {
+  curvesDone: number;
+  curvesTotal: number;
+  /** Settings (robust fits) finished so far. */
+  fitsDone: number;
+  elapsedMs: number;
+  fitsPerSecond: number;
+  /** Estimated from the rate so far; null before the first curve finishes. */
+  remainingMs: number | null;
+}
+
+export interface SweepOptions extends FitOptions {
+  /** The grid each curve is searched over: a GridSpec, or 'single' for the one setting of these options. @default FULL_GRID */
+  grid?: GridSpec | 'single';
+  /** Called after every finished curve. @default undefined */
+  onProgress?: (progress: SweepProgress) => void;
+  /** Stops the sweep (the iterator then throws TrimfitError 'aborted'). @default undefined */
+  signal?: AbortSignal;
+  /** Curves per unit of work (a GPU batch or a worker task). @default 4 */
+  chunkCurves?: number;
+}
+
+export interface SweepItem {
+  index: number;
+  id: string;
+  result: FitResult | FailedFit;
+  settingsTried: number;
+  /** Index into the curve's grid of the chosen setting; −1 when the curve failed. */
+  bestSetting: number;
+}
+
+export interface Fitter {
+  readonly backend: BackendChoice;
+  fit(curve: CurveInput, options?: FitOptions): Promise<FitResult>;
+  fitSweep(curves: SweepCurve[], options?: SweepOptions): AsyncIterable<SweepItem>;
+  /** Releases workers and GPU resources (a device passed in is left alone). */
+  dispose(): Promise<void>;
+}
+
+function failed(e: unknown): FailedFit {
+  const err = isTrimfitError(e) ? e : new TrimfitError('internal', 'fit', 'no error', e instanceof Error ? e.message : String(e));
+  return { status: 'failed', success: false, message: err.message, error: err.toJSON() };
+}
+
+function abortError(): TrimfitError {
+  return new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'the sweep was aborted');
+}
+
+export async function createFitter(options: FitterOptions = {}): Promise<Fitter> {
+  const choice = options.backend ?? 'auto';
+  if (!['auto', 'webgpu', 'cpu'].includes(choice)) throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', choice);
+  // Backends are created on first use and kept: pipelines and workers are reused across sweeps.
+  const selected = new Map<string, Promise<SelectedBackend>>();
+  function backendFor(kind: BackendChoice, candidates: number): Promise<SelectedBackend> {
+    const key = kind === 'auto' ? `auto:${candidates >= 200_000 ? 'big' : candidates >= 20_000 ? 'mid' : 'small'}` : kind;
+    let s = selected.get(key);
+    if (!s) {
+      s = selectBackend(kind, { candidates, workers: options.workers, device: options.device });
+      selected.set(key, s);
+      s.catch(() => selected.delete(key));
+    }
+    return s;
+  }
+
+  return {
+    backend: choice,
+    async fit(curve, fitOptions) {
+      return fitOne(curve, fitOptions);
+    },
+    fitSweep(curves, sweepOptions = {}) {
+      return sweep(curves, sweepOptions);
+    },
+    async dispose() {
+      const all = await Promise.allSettled(selected.values());
+      selected.clear();
+      for (const r of all) if (r.status === 'fulfilled') await r.value.backend?.dispose();
+    },
+  };
+
+  async function* sweep(curves: SweepCurve[], o: SweepOptions): AsyncGenerator<SweepItem> {
+    if (!Array.isArray(curves)) throw new TrimfitError('invalid-input', 'curves', 'an array of curves', curves);
+    const model: ModelName = checkModelName(o.model ?? 'sigmoid');
+    const gridSpec = o.grid ?? FULL_GRID;
+    const chunk = Math.max(1, Math.floor(o.chunkCurves ?? 4));
+    // Validate every curve at the door; a bad one becomes a failed item in its place.
+    const prepared: Array<{ index: number; id: string } & ({ curve: SearchCurve } | { error: FailedFit })> = curves.map((c, index) => {
+      const id = c?.id ?? String(index);
+      try {
+        const { x, y, order } = checkCurve(c, model, 1, `curves[${index}]`);
+        const resolved = resolveFitOptions({ ...o, pSft: c.pSft ?? o.pSft, gapWeight: c.gapWeight ?? o.gapWeight }, x);
+        const grid = c.grid ?? (gridSpec === 'single' ? [resolved.hyper] : expandGrid(x.length, gridSpec));
+        if (grid.length === 0) grid.push(defaultHyper(x.length));
+        return { index, id, curve: { seedIndex: index, x, y, order, grid, pipeline: resolved.pipeline } };
+      } catch (e) {
+        return { index, id, error: failed(e) };
+      }
+    });
+    const bootstrap: ResolvedBootstrap = {
+      resamples: o.bootstrap?.resamples ?? 0,
+      level: o.bootstrap?.level ?? 0.95,
+      predictAt: o.bootstrap?.predictAt ?? [],
+    };
+    const valid = prepared.filter((p): p is { index: number; id: string; curve: SearchCurve } => 'curve' in p);
+    const totalSettings = valid.reduce((a, p) => a + p.curve.grid.length, 0);
+    const ltsStarts = valid[0]?.curve.pipeline.ltsStarts ?? 0;
+    let sel = await backendFor(choice, totalSettings * ltsStarts);
+    const started = performance.now();
+    let curvesDone = 0;
+    let fitsDone = 0;
+    const report = () => {
+      const elapsedMs = performance.now() - started;
+      const rate = fitsDone / Math.max(elapsedMs / 1000, 1e-9);
+      const left = totalSettings - fitsDone;
+      o.onProgress?.({ curvesDone, curvesTotal: curves.length, fitsDone, elapsedMs, fitsPerSecond: rate, remainingMs: fitsDone > 0 ? (left / rate) * 1000 : null });
+    };
+
+    // Units of work: consecutive valid curves, `chunk` at a time; failed curves are emitted in place.
+    type Unit = { items: typeof prepared; run: () => Promise<SearchOutcome[]> };
+    const units: Unit[] = [];
+    for (let i = 0; i < prepared.length; ) {
+      const items: typeof prepared = [];
+      let validCount = 0;
+      while (i < prepared.length && validCount < chunk) {
+        if ('curve' in prepared[i]) validCount++;
+        items.push(prepared[i++]);
+      }
+      const searchInput = items.filter((p): p is { index: number; id: string; curve: SearchCurve } => 'curve' in p).map((p) => p.curve);
+      units.push({ items, run: () => runUnit(searchInput) });
+    }
+
+    async function runUnit(input: SearchCurve[]): Promise<SearchOutcome[]> {
+      if (input.length === 0) return [];
+      const pool = sel.backend && sel.info.name === 'cpu' && 'search' in sel.backend ? (sel.backend as WorkerPool) : null;
+      if (pool) return pool.search(model, input, bootstrap, sel.info, o.signal);
+      const evaluate = sel.backend ? backendEvaluator(sel.backend, o.signal) : evaluateInlineF64;
+      try {
+        return await collect(searchCurves(model, input, evaluate, sel.info, bootstrap, input.length, o.signal));
+      } catch (e) {
+        if (!(isTrimfitError(e) && e.code === 'device-lost')) throw e;
+        // The GPU is gone: redo this unit and everything after it on the CPU with the same seeds.
+        const reason = `WebGPU device lost (${e.message}); finished on the CPU`;
+        const cpu = await backendFor('cpu', totalSettings * ltsStarts);
+        sel = { backend: cpu.backend, info: { ...cpu.info, reason } };
+        return runUnit(input);
+      }
+    }
+
+    // Keep up to `parallel` units in flight (the worker pool runs them side by side) and yield in order.
+    const parallel = sel.backend && sel.info.name === 'cpu' && 'size' in sel.backend ? (sel.backend as WorkerPool).size : 1;
+    const inFlight: Array<Promise<SearchOutcome[]>> = [];
+    let next = 0;
+    const launch = () => {
+      while (next < units.length && inFlight.length < parallel) {
+        const p = units[next++].run();
+        p.catch(() => undefined);
+        inFlight.push(p);
+      }
+    };
+    launch();
+    for (let u = 0; u < units.length; u++) {
+      let outcomes: SearchOutcome[];
+      try {
+        outcomes = await inFlight.shift()!;
+      } catch (e) {
+        if (o.signal?.aborted) throw abortError();
+        throw e;
+      }
+      launch();
+      let k = 0;
+      for (const item of units[u].items) {
+        const index = item.index;
+        if ('error' in item) {
+          curvesDone++;
+          report();
+          yield { index, id: item.id, result: item.error, settingsTried: 0, bestSetting: -1 };
+          continue;
+        }
+        const out = outcomes[k++];
+        curvesDone++;
+        fitsDone += out.settingsTried;
+        report();
+        const result: FitResult | FailedFit = out.best ?? { status: 'failed', success: false, message: 'no setting could be fitted', error: { code: 'internal', field: 'grid', expected: 'at least one fitted setting', received: 'none', message: 'no setting could be fitted' } };
+        yield { index, id: item.id, result, settingsTried: out.settingsTried, bestSetting: out.bestSetting };
+      }
+      if (o.signal?.aborted) throw abortError();
+    }
+  }
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const v of it) out.push(v);
+  return out;
+}
+
+export type { BackendInfo };
