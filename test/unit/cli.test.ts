@@ -1,0 +1,127 @@
+import { describe, expect, test, beforeAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The CLI as users run it: the built launcher (npm test builds dist/ first). */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/trimfit.mjs', ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'trimfit-cli-'));
+});
+
+const sigmoidCsv = () => {
+  const rows = ['x,y'];
+  for (let i = 0; i < 30; i++) {
+    const x = 2 * i;
+    const y = (x === 0 ? 0 : 10 / (1 + Math.pow(20 / x, 1.5))) + (i === 7 ? 5 : 0) + 0.05 * Math.sin(3 * i);
+    rows.push(`${x},${y}`);
+  }
+  return rows.join('\n');
+};
+
+function expectJsonError(r: { code: number; stderr: string; stdout: string }, code: string, field: RegExp) {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines.length).toBe(1);
+  const { error } = JSON.parse(lines[0]);
+  expect(Object.keys(error).sort()).toEqual(['code', 'expected', 'field', 'message', 'received']);
+  expect(error.code).toBe(code);
+  expect(error.field).toMatch(field);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('trimfit fit', () => {
+  test('--json prints exactly the contract fields', async () => {
+    const r = await cli(['fit', file('s.csv', sigmoidCsv()), '--model', 'sigmoid', '--lts', '--alpha', '0.8', '--tau', '3', '--train', '0:24', '--val', '24:30', '--seed', '5', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'h', 'inlierMask', 'message', 'model', 'objective', 'params', 'r2Train', 'r2Val', 'rmseVal', 'standardErrors', 'status'].sort());
+    expect(Object.keys(out.params).sort()).toEqual(['b', 'c0', 'cMid', 'u']);
+    expect(out.inlierMask).toHaveLength(30);
+    expect(out.inlierMask[7]).toBe(false);
+    expect(out.status).toBe('converged');
+    expect(out.h).toBeLessThan(24);
+  });
+  test('JSON curve input and the readable output', async () => {
+    const x = Array.from({ length: 20 }, (_, i) => i + 1);
+    const r = await cli(['fit', file('c.json', JSON.stringify({ x, y: x.map((v) => 2 * v + 1) })), '--model', 'linear']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/model linear: converged/);
+    expect(r.stdout).toMatch(/a\s+= 2\.0000/);
+  });
+  test.each([
+    [['fit', '/nonexistent/file.csv', '--json'], 'file-not-found', /^file$/],
+    [['fit', 'BAD_COLUMNS', '--json'], 'parse-error', /row 3/],
+    [['fit', 'NAN_CELL', '--json'], 'invalid-input', /row 2, column 2/],
+    [['fit', 'NEG_X', '--model', 'sigmoid', '--json'], 'invalid-input', /curve\.x\[0\]/],
+    [['fit', 'FEW', '--json'], 'too-few-points', /train|curve/],
+    [['fit', 'GOOD', '--alpha', '0.3', '--json'], 'invalid-option', /^alpha$/],
+    [['fit', 'GOOD', '--model', 'cubic', '--json'], 'unknown-model', /^model$/],
+    [['fit', 'GOOD', '--train', '5', '--json'], 'invalid-option', /^train$/],
+    [['fit', 'BAD_JSON.json', '--json'], 'parse-error', /BAD_JSON/],
+    [['fit', 'GOOD', '--bogus', '--json'], 'invalid-option', /arguments/],
+  ])('bad input %j exits 2 with one JSON error line', async (args, code, field) => {
+    const files: Record<string, string> = {
+      BAD_COLUMNS: file('bad-cols.csv', 'x,y\n1,2\n3\n'),
+      NAN_CELL: file('nan.csv', 'x,y\n1,NaN\n2,3\n'),
+      NEG_X: file('neg.csv', 'x,y\n-1,2\n' + Array.from({ length: 10 }, (_, i) => `${i + 1},${i}`).join('\n')),
+      FEW: file('few.csv', 'x,y\n1,2\n2,3\n'),
+      GOOD: file('good.csv', sigmoidCsv()),
+      'BAD_JSON.json': file('BAD_JSON.json', '{"x": [1, 2'),
+    };
+    const resolved = (args as string[]).map((a) => files[a] ?? a);
+    expectJsonError(await cli(resolved), code as string, field as RegExp);
+  });
+  test('without --json the error is one readable line, no stack trace', async () => {
+    const r = await cli(['fit', file('g2.csv', sigmoidCsv()), '--alpha', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('trimfit: alpha: expected a number in [0.5, 1], received 2');
+  });
+});
+
+describe('trimfit lts', () => {
+  test('--json prints the robustbase-style fields and finds the clean line', async () => {
+    const rows = ['y,x1'];
+    for (let i = 0; i < 40; i++) rows.push(`${i < 30 ? 3 * i + 2 + 0.01 * Math.sin(i) : 500 - i},${i}`);
+    const r = await cli(['lts', file('lts.csv', rows.join('\n')), '--alpha', '0.75', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['best', 'coefficients', 'h', 'objective', 'rawCoefficients', 'rawScale', 'rawWeights', 'scale', 'weights'].sort());
+    expect(out.coefficients[0]).toBeCloseTo(2, 1);
+    expect(out.coefficients[1]).toBeCloseTo(3, 2);
+    expect(out.weights.slice(30).every((w: number) => w === 0)).toBe(true);
+  });
+  test('alpha outside [0.5, 1] is rejected', async () => {
+    expectJsonError(await cli(['lts', file('l2.csv', 'y,x\n1,2\n2,3\n3,5\n4,4\n'), '--alpha', '0.2', '--json']), 'invalid-option', /^alpha$/);
+  });
+});
+
+describe('trimfit ceiling', () => {
+  test('--search released --json gives one row per branch with the contract fields', async () => {
+    const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '20', '--json']);
+    expect(r.code).toBe(0);
+    const { curves } = JSON.parse(r.stdout);
+    expect(curves.length).toBe(34);
+    for (const key of ['dataset', 'scene', 'sftStep', 'xSft', 'pSft', 'aPost', 'plRl', 'epsilon', 'cMid', 'b', 'hyper', 'r2Train', 'r2Val', 'rmseVal', 'ci', 'status']) expect(curves[0]).toHaveProperty(key);
+    for (const c of curves) expect(c.aPost).toBeLessThanOrEqual(100);
+  });
+  test('a missing directory and a bad search mode exit 2', async () => {
+    expectJsonError(await cli(['ceiling', '/nonexistent', '--json']), 'file-not-found', /retu-dir/);
+    expectJsonError(await cli(['ceiling', '../shared/data/retu', '--search', 'most', '--json']), 'invalid-option', /^search$/);
+  });
+});
