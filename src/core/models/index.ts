@@ -51,6 +51,7 @@ export function createModel(name: ModelName, settings: ModelSettings, data: Data
         throw new RangeError(`sigmoid b bounds must satisfy 0 < bMin ≤ bMax < ∞, got [${settings.bMin}, ${settings.bMax}]`);
       }
       if (Number.isNaN(settings.uMax)) throw new RangeError('sigmoid uMax must be a number or Infinity, got NaN');
+      if (settings.uMin !== undefined && !(settings.uMin <= settings.uMax)) throw new RangeError(`sigmoid uMin must be ≤ uMax, got uMin ${settings.uMin}, uMax ${settings.uMax}`);
       return createSigmoid({ ...settings, cMidMin, cMidMax });
     }
     case 'power':

@@ -5,7 +5,7 @@
  * c0 = 0 is fixed. Evaluated as s = 1/(1 + exp(b·(m − ln x))), f = c0 + (u − c0)·s, which never
  * forms (cMid/x)^b and so cannot overflow; x = 0 gives f = c0 exactly with zero gradient for b, m, u
  * (ln 0 = −∞ would otherwise produce 0·∞). Negative x is outside the domain (NaN).
- * Box: b ∈ [bMin, bMax], m ∈ [ln cMidMin, ln cMidMax], u ≤ uMax (unbounded below), c0 ∈ [0, ∞).
+ * Box: b ∈ [bMin, bMax], m ∈ [ln cMidMin, ln cMidMax], uMin ≤ u ≤ uMax (uMin −∞ unless given), c0 ∈ [0, ∞).
  *
  * The WGSL backend mirrors this exact form (internal parameters, s, bounds): change both together.
  */
