@@ -22,8 +22,8 @@
  * its highest A_post (Fig. 8a: Pearson r = -0.92, Spearman -1.00 over five datasets), see
  * `minValLossCeilingCorrelation`.
  */
-import { TrimfitError } from '../api/errors';
-import { pearson, spearman } from '../core/stats';
+import { TrimfitError } from '../api/errors.js';
+import { pearson, spearman } from '../core/stats.js';
 
 export type SftRegime = 'adaptive' | 'stable' | 'mild' | 'severe' | 'unclassified';
 

@@ -1,5 +1,6 @@
 /** Readable tables for the terminal. */
 import type { CeilingRow } from '../ceiling/analysis.js';
+import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/regimes.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -26,4 +27,14 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
   const line = (cells: string[]) => cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   return [`Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs)`, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+export function formatRegimes(regimes: SftRegimeAnalysis[], correlation: MinLossCeilingCorrelation | null): string {
+  const lines = [`SFT regimes (δ = ${regimes[0]?.delta ?? 0.02}, δ2 = ${regimes[0]?.delta2 ?? 0.1})`];
+  for (const r of regimes) {
+    lines.push(`${r.dataset}: min val loss ${r.minValLoss} at step ${r.minValLossStep}; stable ${r.stableFirstStep}–${r.stableLastStep}; switch to RL at step ${r.recommendedSwitchStep}; best A_post ${fixed(r.highestAPost, 2)} (step ${r.highestAPostStep ?? '—'}, ${r.highestAPostRegime ?? '—'})`);
+    lines.push('  ' + r.checkpoints.map((c) => `${c.sftStep}:${c.regime}${c.aPost === null ? '' : `(${c.aPost.toFixed(1)})`}`).join('  '));
+  }
+  if (correlation) lines.push(`min val loss vs best A_post over ${correlation.n} datasets: Pearson ${correlation.pearson.toFixed(3)}, Spearman ${correlation.spearman.toFixed(3)}`);
+  return lines.join('\n');
 }

@@ -15,13 +15,15 @@ import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
 import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
-import { formatCeilingTable } from './format.js';
+import { formatCeilingTable, formatRegimes } from './format.js';
+import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis } from '../ceiling/regimes.js';
 
 const USAGE = `usage:
   trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
               [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
   trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
-  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--workers N] [--backend webgpu|cpu|auto] [--json]`;
+  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--workers N] [--backend webgpu|cpu|auto] [--json]
+  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--workers N] [--retu DIR] [--out DIR]... [--json]`;
 
 interface Io {
   out: (s: string) => void;
@@ -50,13 +52,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await cmdLts(rest, io);
       case 'ceiling':
         return await cmdCeiling(rest, io);
+      case 'bench':
+        return await cmdBench(rest, io);
       case undefined:
       case '--help':
       case '-h':
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new TrimfitError('invalid-option', 'command', 'fit, lts or ceiling', command);
+        throw new TrimfitError('invalid-option', 'command', 'fit, lts, ceiling or bench', command);
     }
   } catch (e) {
     const err = asTrimfitError(e);
@@ -100,6 +104,29 @@ function parseNumberFlag(text: string | undefined, field: string, min: number, m
   if (text === undefined) return undefined;
   const v = text.trim() === '' ? NaN : Number(text);
   return checkNumber(v, field, min, max, { integer });
+}
+
+/**
+ * `--val-losses file.json`: `{ "<dataset>": [{ "sftStep": 360, "valLoss": 0.52 }, …], … }`. Each
+ * dataset's checkpoints get the paper's SFT regimes with the fitted A_post of their RL branch, and
+ * across datasets (3 or more) the correlation of minimum validation loss with the best A_post.
+ */
+function regimeAnalysis(rows: CeilingRow[], text: string, file: string): { regimes: SftRegimeAnalysis[]; correlation: MinLossCeilingCorrelation | null } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TrimfitError('parse-error', file, 'valid JSON', (e as Error).message, `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TrimfitError('parse-error', file, 'an object { dataset: [{ sftStep, valLoss }] }', doc);
+  const regimes = Object.entries(doc as Record<string, unknown>).map(([dataset, losses]) => {
+    if (!Array.isArray(losses)) throw new TrimfitError('parse-error', `${file}: ${dataset}`, 'an array of { sftStep, valLoss }', losses);
+    const steps = new Set(losses.map((l) => (l as { sftStep?: unknown })?.sftStep));
+    const ceilings = rows.filter((r) => r.dataset === dataset && steps.has(r.sftStep) && Number.isFinite(r.aPost)).map((r) => ({ sftStep: r.sftStep, aPost: r.aPost }));
+    return analyzeSftRegimes({ dataset, valLosses: losses as { sftStep: number; valLoss: number }[], ceilings });
+  });
+  const withCeilings = regimes.filter((r) => r.highestAPost !== null);
+  return { regimes, correlation: withCeilings.length >= 3 ? minValLossCeilingCorrelation(withCeilings) : null };
 }
 
 function checkBackendChoice(value: unknown): BackendChoice {
@@ -202,6 +229,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
       backend: { type: 'string', default: 'auto' },
       'lts-starts': { type: 'string', default: '16' },
       workers: { type: 'string' },
+      'val-losses': { type: 'string' },
     },
   });
   const dir = positionals[0];
@@ -226,12 +254,44 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   } finally {
     await fitter.dispose();
   }
+  const regimes = values['val-losses'] ? regimeAnalysis(rows, await readInput(values['val-losses'], 'val-losses'), values['val-losses']) : null;
   const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
   if (values.json) {
-    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row) }));
+    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row), ...(regimes ?? {}) }));
   } else {
     io.out(formatCeilingTable(rows, search));
     io.out(`backend: ${backends.join(' | ')}`);
+    if (regimes) io.out(formatRegimes(regimes.regimes, regimes.correlation));
   }
+  return 0;
+}
+
+async function cmdBench(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      backend: { type: 'string', default: 'auto' },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      retu: { type: 'string' },
+      out: { type: 'string', multiple: true, default: [] },
+      note: { type: 'string' },
+    },
+  });
+  const backend = checkBackendChoice(values.backend);
+  // The harness (and with it the subprocess baselines) loads only when asked for.
+  const { runNodeBench } = await import('../bench/node.js');
+  const { report, table, written } = await runNodeBench({
+    backend,
+    quick: values.quick,
+    workers: parseNumberFlag(values.workers, 'workers', 1, 1024, true),
+    retuDir: values.retu,
+    outDirs: values.out,
+    note: values.note,
+    log: (line) => io.err(line),
+  });
+  io.out(values.json ? toJson(report) : table);
+  for (const path of written) io.err(`wrote ${path}`);
   return 0;
 }

@@ -120,6 +120,26 @@ describe('trimfit ceiling', () => {
     for (const key of ['dataset', 'scene', 'sftStep', 'xSft', 'pSft', 'aPost', 'plRl', 'epsilon', 'cMid', 'b', 'hyper', 'r2Train', 'r2Val', 'rmseVal', 'ci', 'status']) expect(curves[0]).toHaveProperty(key);
     for (const c of curves) expect(c.aPost).toBeLessThanOrEqual(100);
   });
+  test('--val-losses adds the SFT regimes per dataset and the cross-dataset correlation', async () => {
+    // Hand-made losses (the data release has none): minima at S1K 186, Uniform102K 1080, SFT889K 7200.
+    const losses = {
+      S1K: [[62, 0.6], [124, 0.53], [186, 0.51], [248, 0.515], [310, 0.58]],
+      Uniform102K: [[360, 0.5], [720, 0.44], [1080, 0.42], [1440, 0.425], [1800, 0.43]],
+      SFT889K: [[360, 0.5], [1080, 0.41], [3600, 0.38], [7200, 0.37], [14080, 0.372]],
+    };
+    const json = Object.fromEntries(Object.entries(losses).map(([d, l]) => [d, l.map(([sftStep, valLoss]) => ({ sftStep, valLoss }))]));
+    const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '0', '--val-losses', file('losses.json', JSON.stringify(json)), '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.regimes.map((g: { dataset: string; recommendedSwitchStep: number }) => [g.dataset, g.recommendedSwitchStep])).toEqual([['S1K', 186], ['Uniform102K', 1080], ['SFT889K', 7200]]);
+    const s1k = out.regimes[0];
+    expect(s1k.checkpoints.map((c: { regime: string }) => c.regime)).toEqual(['adaptive', 'adaptive', 'stable', 'stable', 'severe']);
+    // each checkpoint carries the A_post fitted for its branch in the same run
+    for (const c of s1k.checkpoints) expect(c.aPost).toBeCloseTo(out.curves.find((row: { dataset: string; sftStep: number }) => row.dataset === 'S1K' && row.sftStep === c.sftStep).aPost, 10);
+    expect(out.correlation.n).toBe(3);
+    expect(out.correlation.pearson).toBeGreaterThanOrEqual(-1);
+    expect(out.correlation.pearson).toBeLessThan(0);
+  });
   test('a missing directory and a bad search mode exit 2', async () => {
     expectJsonError(await cli(['ceiling', '/nonexistent', '--json']), 'file-not-found', /retu-dir/);
     expectJsonError(await cli(['ceiling', '../shared/data/retu', '--search', 'most', '--json']), 'invalid-option', /^search$/);
