@@ -42,6 +42,8 @@ export interface SweepCurve extends CurveInput {
   grid?: Hyper[];
   /** Per-curve score weight g. @default options.gapWeight */
   gapWeight?: number;
+  /** Per-curve x values for bootstrap prediction intervals (e.g. a plot's grid). @default options.bootstrap.predictAt */
+  predictAt?: number[];
 }
 
 export interface SweepProgress {
@@ -136,7 +138,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         const resolved = resolveFitOptions({ ...o, pSft: c.pSft ?? o.pSft, gapWeight: c.gapWeight ?? o.gapWeight }, x);
         const grid = c.grid ?? (gridSpec === 'single' ? [resolved.hyper] : expandGrid(x.length, gridSpec));
         if (grid.length === 0) grid.push(defaultHyper(x.length));
-        return { index, id, curve: { seedIndex: index, x, y, order, grid, pipeline: resolved.pipeline } };
+        return { index, id, curve: { seedIndex: index, x, y, order, grid, pipeline: resolved.pipeline, predictAt: c.predictAt?.slice() } };
       } catch (e) {
         return { index, id, error: failed(e) };
       }

@@ -25,6 +25,8 @@ export interface SearchCurve {
   order: Int32Array;
   grid: Hyper[];
   pipeline: PipelineOptions;
+  /** x values for this curve's bootstrap prediction intervals (overrides the sweep's). */
+  predictAt?: number[];
 }
 
 export interface SearchOutcome {
@@ -113,7 +115,7 @@ export async function* searchCurves(
       if (bestSetting >= 0) {
         const core = cores[bestSetting];
         if (ranked < 0) core.message += '; no setting had a defined validation R², so the first setting is reported unranked';
-        const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, seed: curve.pipeline.seed }) : null;
+        const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, predictAt: curve.predictAt ?? bootstrap.predictAt, seed: curve.pipeline.seed }) : null;
         best = toFitResult(core, curve.grid[bestSetting], curve.order, ci, backend, model);
       }
       yield { curveIndex: c0 + k, best, bestSetting, settingsTried: curve.grid.length, scores };

@@ -35,6 +35,8 @@ export interface CeilingRow {
   rmseVal: number | null;
   score: number;
   ci: { aPost: Interval; plRl: Interval; cMid: Interval; b: Interval; level: number } | null;
+  /** Bootstrap intervals of the score (P_sft + fitted gain) at `predictAt` x values. */
+  band: Array<{ x: number } & Interval>;
   status: ResultStatus;
   message: string;
   settingsTried: number;
@@ -57,6 +59,8 @@ export interface CeilingOptions {
   grid?: GridSpec;
   signal?: AbortSignal;
   onProgress?: SweepOptions['onProgress'];
+  /** Per curve, x values at which to give bootstrap intervals of the fitted score (for plots). @default none */
+  predictAt?: (curve: RetuCurve) => number[];
 }
 
 /** The settings a curve is searched over in each mode. */
@@ -78,6 +82,7 @@ export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions)
     pSft: c.pSft,
     grid: gridFor(c, options.search, options.grid),
     gapWeight: options.search === 'released' ? c.released?.gapWeight : undefined,
+    predictAt: options.predictAt?.(c),
   }));
   const sweepOptions: SweepOptions = {
     ...options.fit,
@@ -119,6 +124,7 @@ export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions)
       rmseVal: r?.rmseVal ?? null,
       score: r?.score ?? -Infinity,
       ci,
+      band: (r?.ci?.predictions ?? []).map((p) => ({ x: p.x, lower: c.pSft + p.lower, upper: c.pSft + p.upper })),
       status: item.result.status,
       message: item.result.message,
       settingsTried: item.settingsTried,

@@ -257,7 +257,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const regimes = values['val-losses'] ? regimeAnalysis(rows, await readInput(values['val-losses'], 'val-losses'), values['val-losses']) : null;
   const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
   if (values.json) {
-    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, ...row }) => row), ...(regimes ?? {}) }));
+    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }) => row), ...(regimes ?? {}) }));
   } else {
     io.out(formatCeilingTable(rows, search));
     io.out(`backend: ${backends.join(' | ')}`);
