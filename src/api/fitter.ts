@@ -15,7 +15,7 @@
 import { defaultHyper, expandGrid, FULL_GRID, type GridSpec } from '../core/search.js';
 import type { Hyper } from '../core/pipeline.js';
 import type { ModelName } from '../core/models/model.js';
-import { selectBackend, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
+import { selectBackend, TUNING, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
 import type { WorkerPool } from '../backends/cpu/worker-pool.js';
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
@@ -100,7 +100,8 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
   // Backends are created on first use and kept: pipelines and workers are reused across sweeps.
   const selected = new Map<string, Promise<SelectedBackend>>();
   function backendFor(kind: BackendChoice, candidates: number): Promise<SelectedBackend> {
-    const key = kind === 'auto' ? `auto:${candidates >= 200_000 ? 'big' : candidates >= 20_000 ? 'mid' : 'small'}` : kind;
+    // 'auto' decides by size, so keep one backend per size class (the selection depends only on it).
+    const key = kind === 'auto' ? `auto:${candidates >= TUNING.minGpuCandidates ? 'big' : candidates >= TUNING.minWorkerCandidates ? 'mid' : 'small'}` : kind;
     let s = selected.get(key);
     if (!s) {
       s = selectBackend(kind, { candidates, workers: options.workers, device: options.device });
