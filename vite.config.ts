@@ -10,11 +10,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/conformance/**/*.cpu.test.ts'], testTimeout: 60_000 },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/conformance/**/*.cpu.test.ts', 'test/fuzz/sample.test.ts', 'test/faults/**/*.test.ts'], exclude: ['**/*.gpu.test.ts', '**/node_modules/**'], testTimeout: 60_000 },
       },
       {
         extends: true,
-        test: { name: 'gpu', include: ['test/gpu/**/*.test.ts', 'test/conformance/**/*.webgpu.test.ts'], testTimeout: 300_000, pool: 'forks', fileParallelism: false },
+        test: { name: 'gpu', include: ['test/gpu/**/*.test.ts', 'test/conformance/**/*.webgpu.test.ts', 'test/faults/**/*.gpu.test.ts'], testTimeout: 300_000, pool: 'forks', fileParallelism: false },
+      },
+      {
+        extends: true,
+        // The full property run (10^5 generated inputs): `npm run test:fuzz`.
+        test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 },
+      },
+      {
+        extends: true,
+        // Packs the tarball and installs it into temp copies of examples/: one file, run alone.
+        test: { name: 'examples', include: ['test/examples/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000, pool: 'forks', fileParallelism: false },
       },
     ],
   },

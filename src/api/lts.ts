@@ -5,6 +5,9 @@ import { checkNumber } from './validate.js';
 
 export type { LtsOptions, LtsResult };
 
+/** Largest |value| accepted in X and y: squared residuals of such data stay finite in f64. */
+export const LTS_MAX_ABS = 1e150;
+
 /**
  * @param X n rows × p columns (no intercept column; see options.intercept)
  * @param y n responses
@@ -14,12 +17,16 @@ export function lts(X: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, optio
   if (!Array.isArray(y) && !ArrayBuffer.isView(y)) throw new TrimfitError('invalid-input', 'y', 'an array of finite numbers', y);
   const n = y.length;
   if (X.length !== n) throw new TrimfitError('invalid-input', 'X', `${n} rows (one per y)`, `${X.length} rows`);
-  const p = n > 0 ? X[0].length : 0;
+  const isRow = (row: unknown): row is ArrayLike<number> => Array.isArray(row) || (ArrayBuffer.isView(row) && !(row instanceof DataView));
+  const p = n > 0 && isRow(X[0]) ? X[0].length : 0;
+  // Squares of larger values overflow f64, and the LTS objective is a sum of squared residuals.
+  const finite = (v: unknown): boolean => typeof v === 'number' && Math.abs(v) <= LTS_MAX_ABS;
+  const expected = `a finite number with |v| ≤ ${LTS_MAX_ABS}`;
   for (let i = 0; i < n; i++) {
-    if (typeof y[i] !== 'number' || !Number.isFinite(y[i])) throw new TrimfitError('invalid-input', `y[${i}]`, 'a finite number', y[i]);
+    if (!finite(y[i])) throw new TrimfitError('invalid-input', `y[${i}]`, expected, y[i]);
     const row = X[i];
-    if (!row || row.length !== p) throw new TrimfitError('invalid-input', `X[${i}]`, `${p} columns`, row ? `${row.length} columns` : row);
-    for (let j = 0; j < p; j++) if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new TrimfitError('invalid-input', `X[${i}][${j}]`, 'a finite number', row[j]);
+    if (!isRow(row) || row.length !== p) throw new TrimfitError('invalid-input', `X[${i}]`, `an array of ${p} numbers (as many as X[0])`, isRow(row) ? `${row.length} columns` : row);
+    for (let j = 0; j < p; j++) if (!finite(row[j])) throw new TrimfitError('invalid-input', `X[${i}][${j}]`, expected, row[j]);
   }
   const intercept = options.intercept ?? true;
   if (typeof intercept !== 'boolean') throw new TrimfitError('invalid-option', 'intercept', 'a boolean', intercept);

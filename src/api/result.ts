@@ -45,6 +45,11 @@ export interface FitResult {
   score: number;
   standardErrors: Record<string, number>;
   hyper: Hyper;
+  /**
+   * Bootstrap intervals; null when the bootstrap is off, no resample could be refitted, or a
+   * prediction is undefined at a requested x (the message says so). Prediction bounds may be
+   * ±Infinity where the model's value overflows f64.
+   */
   ci: BootstrapResult | null;
   diagnostics: RobustFitCore['diagnostics'];
   backend: BackendInfo;
@@ -63,13 +68,22 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
   const inlierMask = new Array<boolean>(n).fill(false);
   for (let k = 0; k < n; k++) if (core.inlierMask[k]) inlierMask[order[k]] = true;
   const toCaller = (idx: Int32Array) => Array.from(idx, (k) => order[k]).sort((a, b) => a - b);
+  // An optimum found in internal parameters can still be unrepresentable in natural ones (e.g. the
+  // power law's a = A·xRef^(−b) for x near 1e-300): such a fit is reported as 'non-finite'.
+  const overflow = [...Object.entries(core.params), ...Object.entries(core.stage1Params), ['objective', core.objective], ['sse', core.sse]].find(([, v]) => !Number.isFinite(v as number));
+  const status = overflow ? 'non-finite' : core.status;
+  let message = status === core.status ? core.message : `${core.message}; but ${overflow![0]} = ${overflow![1]} is not representable in f64 (rescale x or y)`;
+  // Intervals from no usable resample, or a prediction the model leaves undefined, are not reported.
+  const undefinedAt = ci?.predictions.find((p) => Number.isNaN(p.lower) || Number.isNaN(p.upper));
+  if (undefinedAt) message += `; no bootstrap intervals: the prediction at x = ${undefinedAt.x} is undefined (NaN)`;
+  const reportedCi = ci && ci.used > 0 && !undefinedAt ? ci : null;
   return {
     model,
     params: core.params,
     stage1Params: core.stage1Params,
-    status: core.status,
-    success: core.status === 'converged' || core.status === 'at-bound',
-    message: core.message,
+    status,
+    success: status === 'converged' || status === 'at-bound',
+    message,
     objective: core.objective,
     h: core.h,
     inlierMask,
@@ -82,7 +96,7 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
     score: core.score,
     standardErrors: core.standardErrors,
     hyper,
-    ci,
+    ci: reportedCi,
     diagnostics: core.diagnostics,
     backend,
   };

@@ -3,7 +3,8 @@
  * Functions here throw TrimfitError; batch callers catch per fit and turn it into a status.
  */
 import { MODEL_NAMES, type ModelName } from '../core/models/model.js';
-import { createModel } from '../core/models/index.js';
+import { CMID_DATA_FACTOR, createModel } from '../core/models/index.js';
+import { dataRange } from '../core/pipeline.js';
 import { TrimfitError } from './errors.js';
 import { DEFAULTS, type FitOptions, type ResolvedFitOptions } from './options.js';
 
@@ -51,6 +52,9 @@ export function checkCurve(curve: unknown, modelName: ModelName, minPoints: numb
     if (model.xDomain === 'positive' && !(xi > 0)) throw new TrimfitError('invalid-input', `${field}.x[${i}]`, `x > 0 for the ${modelName} model`, xi);
     if (model.xDomain === 'nonnegative' && !(xi >= 0)) throw new TrimfitError('invalid-input', `${field}.x[${i}]`, `x >= 0 for the ${modelName} model`, xi);
   }
+  // The sigmoid's midpoint box is derived from the positive x: with none there is no box.
+  if (model.xDomain === 'nonnegative' && x.length > 0 && !Array.prototype.some.call(x, (v: number) => v > 0))
+    throw new TrimfitError('invalid-input', `${field}.x`, `at least one x > 0 for the ${modelName} model`, 'all x = 0');
   if (x.length < minPoints) throw new TrimfitError('too-few-points', `${field}.x`, `at least ${minPoints} points`, `${x.length} points`);
   const order = Int32Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b] || a - b);
   return { x: Float64Array.from(order, (i) => x[i]), y: Float64Array.from(order, (i) => y[i]), order };
@@ -80,7 +84,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const cMidMin = o.cMidMin === undefined ? NaN : checkNumber(o.cMidMin, 'cMidMin', 0, Number.MAX_VALUE, { minExclusive: true });
   // Default: the largest x. A midpoint beyond the observed range is an extrapolation the data cannot
   // identify (the fit then runs along the u–cMid ridge to the score cap); at the bound the status says so.
-  const cMidMax = o.cMidMax === undefined ? Math.max(x[n - 1], Number.MIN_VALUE) : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Infinity, { minExclusive: true });
+  const cMidMax = o.cMidMax === undefined ? Math.max(x[n - 1], Number.MIN_VALUE) : checkNumber(o.cMidMax, 'cMidMax', Number.isNaN(cMidMin) ? 0 : cMidMin, Number.MAX_VALUE, { minExclusive: true });
   const scoreCap = o.scoreCap === undefined ? DEFAULTS.scoreCap : checkNumber(o.scoreCap, 'scoreCap', -Number.MAX_VALUE, Infinity);
   const pSft = checkNumber(o.pSft ?? DEFAULTS.pSft, 'pSft', -Number.MAX_VALUE, Number.MAX_VALUE);
   const scoreFloor = o.scoreFloor === undefined ? -Infinity : checkNumber(o.scoreFloor, 'scoreFloor', -Infinity, pSft);
@@ -92,9 +96,18 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const bs = o.bootstrap ?? {};
   const predictAt = bs.predictAt ?? [];
   if (!Array.isArray(predictAt)) throw new TrimfitError('invalid-option', 'bootstrap.predictAt', 'an array of finite numbers', predictAt);
-  predictAt.forEach((v, k) => checkNumber(v, `bootstrap.predictAt[${k}]`, -Number.MAX_VALUE, Number.MAX_VALUE));
+  // A prediction outside the model's domain is NaN: the sigmoid's (cMid/x)^b needs x ≥ 0, and the
+  // power and log models are defined from the data's smallest x on (their shift c starts there).
+  const predictMin = model === 'sigmoid' ? 0 : model === 'power' || model === 'log' ? x[0] : -Number.MAX_VALUE;
+  predictAt.forEach((v, k) => checkNumber(v, `bootstrap.predictAt[${k}]`, predictMin, Number.MAX_VALUE));
   const trainCount = Math.min(trainEnd, n) - Math.min(trainStart, n);
-  const pModel = createModel(model, { freeEpsilon, uMax: Infinity, bMin, bMax, cMidMin, cMidMax }, { xMin: 0, xMax: 1, xMinPositive: 1 }).nParams;
+  if (model === 'sigmoid') {
+    // The box the pipeline will build from the data (core/models createModel): reject an empty one here.
+    const cMidLow = Number.isNaN(cMidMin) ? dataRange(x).xMinPositive / CMID_DATA_FACTOR : cMidMin;
+    if (!(cMidLow > 0)) throw new TrimfitError('invalid-option', 'cMidMin', `a number > 0 (the default, smallest positive x / ${CMID_DATA_FACTOR}, underflows)`, cMidLow);
+    if (cMidLow > cMidMax) throw new TrimfitError('invalid-option', o.cMidMax === undefined ? 'cMidMin' : 'cMidMax', `cMidMin ≤ cMidMax (the default cMidMax is the largest x, ${x[n - 1]})`, `[${cMidLow}, ${cMidMax}]`);
+  }
+  const pModel = createModel(model, { freeEpsilon, uMax: Infinity, bMin, bMax, cMidMin, cMidMax }, dataRange(x)).nParams;
   if (trainCount < pModel + 2) throw new TrimfitError('too-few-points', 'train', `at least ${pModel + 2} train points for ${pModel} parameters`, `${trainCount} (range [${trainStart}, ${trainEnd}) of ${n} points)`);
   return {
     model,
