@@ -25,6 +25,8 @@ export type { BackendChoice, SelectedBackend } from './backends/select-backend.j
 export { createWorkerPool } from './backends/cpu/worker-pool.js';
 export type { WorkerPoolOptions } from './backends/cpu/worker-pool.js';
 export { createCpuBackend } from './backends/cpu/cpu-backend.js';
+export { createWebGpuBackend } from './backends/webgpu/webgpu-backend.js';
+export type { WebGpuBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export type { CandidateBackend, LtsBatch, LtsJob, JobResult, CandidateResult } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
 export type { Fitter, FitterOptions, SweepCurve, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';

@@ -23,7 +23,7 @@ const USAGE = `usage:
               [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
   trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
   trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--workers N] [--backend webgpu|cpu|auto] [--json]
-  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--workers N] [--retu DIR] [--out DIR]... [--json]`;
+  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--retu DIR] [--out DIR]... [--note TEXT] [--json]`;
 
 interface Io {
   out: (s: string) => void;
@@ -277,6 +277,8 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
       retu: { type: 'string' },
       out: { type: 'string', multiple: true, default: [] },
       note: { type: 'string' },
+      'budget-ms': { type: 'string' },
+      repeats: { type: 'string' },
     },
   });
   const backend = checkBackendChoice(values.backend);
@@ -289,6 +291,8 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
     retuDir: values.retu,
     outDirs: values.out,
     note: values.note,
+    budgetMs: parseNumberFlag(values['budget-ms'], 'budget-ms', 1, 3_600_000),
+    repeats: parseNumberFlag(values.repeats, 'repeats', 1, 100, true),
     log: (line) => io.err(line),
   });
   io.out(values.json ? toJson(report) : table);
