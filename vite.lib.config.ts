@@ -1,4 +1,4 @@
-// Builds the Node/npm library into dist/: the public entry, the CLI and the CPU worker, with the
+// Builds the Node/npm library into dist/: the public entry, the CLI, the CPU worker and the bench runner, with the
 // WGSL shaders inlined (`?raw`) so they resolve from node_modules without file-system reads.
 import { defineConfig } from 'vite';
 
@@ -16,6 +16,8 @@ export default defineConfig({
         node: 'src/node.ts',
         cli: 'src/cli/main.ts',
         'fit.worker': 'src/workers/fit.worker.ts',
+        // `node dist/bench.js`: the benchmark runner (npm run bench, bench/run-gpu.sh).
+        bench: 'src/bench/main.ts',
       },
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' },
     },
