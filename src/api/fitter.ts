@@ -211,7 +211,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       try {
         outcomes = await inFlight.shift()!;
       } catch (e) {
-        if (o.signal?.aborted) throw abortError();
+        if (o.signal?.aborted) throw await abortAfter(inFlight);
         throw e;
       }
       launch();
@@ -231,9 +231,15 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         const result: FitResult | FailedFit = out.best ?? { status: 'failed', success: false, message: 'no setting could be fitted', error: { code: 'internal', field: 'grid', expected: 'at least one fitted setting', received: 'none', message: 'no setting could be fitted' } };
         yield { index, id: item.id, result, settingsTried: out.settingsTried, bestSetting: out.bestSetting };
       }
-      if (o.signal?.aborted) throw abortError();
+      if (o.signal?.aborted) throw await abortAfter(inFlight);
     }
   }
+}
+
+/** The abort error, once every unit still in flight has settled (their workers are terminated). */
+async function abortAfter(inFlight: Array<Promise<unknown>>): Promise<TrimfitError> {
+  await Promise.allSettled(inFlight);
+  return abortError();
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -30,6 +30,8 @@ interface Slot {
   api: Comlink.Remote<WorkerApi>;
   /** Rejects when the worker exits or errors. */
   died: Promise<never>;
+  /** Set synchronously with `died` rejecting, so a failed task can tell a dead worker from an error. */
+  dead: boolean;
   terminate: () => Promise<void>;
 }
 
@@ -69,22 +71,26 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       const { Worker } = await import('node:worker_threads');
       const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
       const w = new Worker(nodeUrl);
-      const died = new Promise<never>((_, reject) => {
-        w.once('exit', (code) => reject(new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)));
-        w.once('error', (e) => reject(new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)));
+      const slot = { dead: false } as Slot;
+      slot.died = new Promise<never>((_, reject) => {
+        w.once('exit', (code) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)); });
+        w.once('error', (e) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)); });
       });
-      died.catch(() => undefined);
-      const api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
-      return { api, died, terminate: async () => { api[Comlink.releaseProxy](); await w.terminate(); } };
+      slot.died.catch(() => undefined);
+      slot.api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
+      slot.terminate = async () => { slot.api[Comlink.releaseProxy](); await w.terminate(); };
+      return slot;
     }
     if (!options.createWorker) throw new TrimfitError('backend-unavailable', 'createWorker', 'a worker factory in browsers', undefined);
     const w = options.createWorker();
-    const died = new Promise<never>((_, reject) => {
-      w.addEventListener('error', (e) => reject(new TrimfitError('internal', 'worker', 'a running worker', String((e as ErrorEvent).message), 'CPU worker failed')));
+    const slot = { dead: false } as Slot;
+    slot.died = new Promise<never>((_, reject) => {
+      w.addEventListener('error', (e) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', String((e as ErrorEvent).message), 'CPU worker failed')); });
     });
-    died.catch(() => undefined);
-    const api = Comlink.wrap<WorkerApi>(w);
-    return { api, died, terminate: async () => { api[Comlink.releaseProxy](); w.terminate(); } };
+    slot.died.catch(() => undefined);
+    slot.api = Comlink.wrap<WorkerApi>(w);
+    slot.terminate = async () => { slot.api[Comlink.releaseProxy](); w.terminate(); };
+    return slot;
   }
 
   // Idle slot indices; tasks wait in `waiters` when every worker is busy.
@@ -116,10 +122,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
           return unwrap(await Promise.race([task(s.api), s.died, aborted]));
         } catch (e) {
           if (signal?.aborted) throw e;
-          const died = await Promise.race([s.died.then(() => false, () => true), Promise.resolve(false)]);
-          if (!died || attempt >= maxRetries) throw e;
+          if (!s.dead) throw e;
+          // A dead worker is replaced whether or not its task is retried.
           slots[k] = null;
           await s.terminate().catch(() => undefined);
+          if (attempt >= maxRetries) throw e;
         }
       }
     } finally {
