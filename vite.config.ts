@@ -18,6 +18,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Each file starts its own Vite server and Chromium: one at a time on a small machine.
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 120_000, pool: 'forks', fileParallelism: false },
+      },
+      {
+        extends: true,
         // The full property run (10^5 generated inputs): `npm run test:fuzz`.
         test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 },
       },

@@ -1,20 +1,40 @@
 /**
- * Which engine runs the search, as the page's badge reports it. Runs on the main thread (for the
- * badge before a run) and in each worker (what actually ran). The library's public entry offers the
- * f64 CPU evaluator only, so a WebGPU adapter, when present, is named but not used.
+ * Which engine the page runs the search on, and why. WebGPU is used when the browser gives a
+ * hardware adapter; a software fallback adapter (e.g. SwiftShader) computes on the same CPU cores
+ * as the workers, so 'auto' keeps the f64 CPU engine there unless WebGPU is asked for by name.
  */
 import type { BackendReport } from './protocol.js';
 
-export async function detectBackend(nav: { gpu?: GPU }): Promise<BackendReport> {
-  const cpu = (reason: string, adapter: string | null): BackendReport => ({ name: 'cpu', description: 'f64 in Web Workers', reason, adapter });
-  if (!nav.gpu) return cpu('no WebGPU in this browser (navigator.gpu is undefined)', null);
+export type PageBackendChoice = 'auto' | 'webgpu' | 'cpu';
+export const PAGE_BACKENDS: readonly PageBackendChoice[] = ['auto', 'webgpu', 'cpu'];
+
+export interface AdapterInfo {
+  /** Adapter name (vendor, architecture, device, description), or null when there is none. */
+  name: string | null;
+  fallback: boolean;
+  /** Why there is no adapter, when there is none. */
+  missing: string;
+}
+
+export async function detectAdapter(nav: { gpu?: GPU }): Promise<AdapterInfo> {
+  if (!nav.gpu) return { name: null, fallback: false, missing: 'no WebGPU in this browser' };
   try {
     const adapter = await nav.gpu.requestAdapter();
-    if (!adapter) return cpu('no WebGPU adapter (requestAdapter returned null)', null);
-    const info = adapter.info;
+    if (!adapter) return { name: null, fallback: false, missing: 'no WebGPU adapter' };
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
     const name = [info.vendor, info.architecture, info.device, info.description].filter((p) => p).join(' ') || 'WebGPU adapter';
-    return cpu(`WebGPU adapter "${name}" found, but the library's public entry has no WebGPU search backend yet`, name);
+    const fallback = info.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+    return { name, fallback, missing: '' };
   } catch (e) {
-    return cpu(`WebGPU adapter request failed: ${(e as Error).message}`, null);
+    return { name: null, fallback: false, missing: `WebGPU adapter request failed: ${(e as Error).message}` };
   }
+}
+
+/** The engine for a run: WebGPU in one worker (the GPU does the parallel work) or f64 in `workers` CPU workers. */
+export function chooseBackend(choice: PageBackendChoice, adapter: AdapterInfo, cpuWorkers: number): { engine: 'webgpu' | 'cpu'; workers: number; report: BackendReport } {
+  const cpu = (reason: string) => ({ engine: 'cpu' as const, workers: cpuWorkers, report: { name: 'cpu' as const, description: `f64 in ${cpuWorkers} Web Worker${cpuWorkers === 1 ? '' : 's'}`, reason, adapter: adapter.name } });
+  if (choice === 'cpu') return cpu('requested (backend=cpu)');
+  if (adapter.name === null) return cpu(adapter.missing);
+  if (choice === 'auto' && adapter.fallback) return cpu(`WebGPU adapter "${adapter.name}" is a software fallback; add backend=webgpu to use it`);
+  return { engine: 'webgpu', workers: 1, report: { name: 'webgpu', description: adapter.name, reason: choice === 'webgpu' ? 'requested (backend=webgpu)' : 'auto: WebGPU adapter available', adapter: adapter.name } };
 }

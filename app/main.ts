@@ -9,7 +9,7 @@ import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.j
 import { EXTRAPOLATION_FACTOR, modelValue, plotXs } from './curves.js';
 import { mountPlot, plotSvg, svgToPng, type PlotSeries, type PlotSpec } from './plot.js';
 import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type ViewState } from './settings.js';
-import { detectBackend } from './backend.js';
+import { chooseBackend, detectAdapter, type AdapterInfo } from './backend.js';
 import { rowsCsv, rowsJson } from './export.js';
 import type { BackendReport, PageRow, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
 
@@ -70,7 +70,11 @@ function onSettingsChange(): void {
   for (const f of SETTING_FIELDS) values[f] = (form.elements.namedItem(f) as HTMLInputElement).value;
   const parsed = parseSettings(values);
   showSettingErrors([...urlErrors, ...parsed.errors]);
-  if (parsed.errors.length === 0) settings = parsed.settings;
+  if (parsed.errors.length === 0) {
+    const backendChanged = parsed.settings.backend !== settings.backend;
+    settings = parsed.settings;
+    if (backendChanged && !run) void adapterPromise.then((a) => { backend = chooseBackend(settings.backend, a, cpuWorkers).report; renderBackend(); });
+  }
   ($('grid-fields') as HTMLFieldSetElement).disabled = settings.search !== 'full';
   ($('run') as HTMLButtonElement).disabled = run !== null || parsed.errors.length > 0 || curves().length === 0;
   const total = curves().reduce((sum, c) => sum + fitsFor(c, settings), 0);
@@ -161,9 +165,9 @@ interface Task {
 class SearchRun {
   readonly startMs = performance.now();
   readonly totalFits: number;
+  private readonly tasksTotal: number;
   private readonly workers: Worker[] = [];
   private readonly queue: Task[];
-  private readonly partial = new Map<number, number>();
   private readonly inFlight = new Map<Worker, Task>();
   private doneFits = 0;
   private doneCurves = 0;
@@ -172,12 +176,14 @@ class SearchRun {
   constructor(
     tasks: Task[],
     private readonly s: RunSettings,
+    private readonly plan: ReturnType<typeof chooseBackend>,
     private readonly onUpdate: (r: SearchRun) => void,
     private readonly onFinish: (r: SearchRun, cancelled: boolean) => void,
   ) {
     this.queue = tasks.slice();
+    this.tasksTotal = tasks.length;
     this.totalFits = tasks.reduce((sum, t) => sum + t.fits, 0);
-    const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS, tasks.length));
+    const n = Math.max(1, Math.min(plan.workers, tasks.length));
     for (let k = 0; k < n; k++) {
       const w = new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' });
       w.onmessage = (ev: MessageEvent<WorkerMessage>) => this.onMessage(w, ev.data);
@@ -191,12 +197,10 @@ class SearchRun {
     return this.doneCurves;
   }
   get curvesTotal(): number {
-    return this.doneCurves + this.inFlight.size + this.queue.length;
+    return this.tasksTotal;
   }
   get fitsDone(): number {
-    let sum = this.doneFits;
-    for (const v of this.partial.values()) sum += v;
-    return sum;
+    return this.doneFits;
   }
   get errors(): readonly string[] {
     return this.failures;
@@ -211,7 +215,7 @@ class SearchRun {
       return;
     }
     this.inFlight.set(w, task);
-    const req: WorkerRequest = { type: 'run', taskId: task.taskId, task: task.curve.task, settings: this.s };
+    const req: WorkerRequest = { type: 'run', taskId: task.taskId, task: task.curve.task, settings: this.s, engine: this.plan.engine, backend: this.plan.report };
     w.postMessage(req);
   }
 
@@ -223,17 +227,12 @@ class SearchRun {
     }
     const task = this.inFlight.get(w);
     if (!task || task.taskId !== m.taskId) return;
-    if (m.type === 'progress') {
-      this.partial.set(task.taskId, Math.min(m.fitsDone, task.fits));
-    } else {
-      this.partial.delete(task.taskId);
-      this.doneFits += task.fits;
-      this.doneCurves++;
-      if (m.type === 'row') rows.set(task.curve.id, m.row);
-      else this.failures.push(`${task.curve.id}: ${m.message}`);
-    }
+    this.doneFits += task.fits;
+    this.doneCurves++;
+    if (m.type === 'row') rows.set(task.curve.id, m.row);
+    else this.failures.push(`${task.curve.id}: ${m.message}`);
     this.onUpdate(this);
-    if (m.type !== 'progress') this.next(w);
+    this.next(w);
   }
 
   private fail(w: Worker, message: string): void {
@@ -279,17 +278,24 @@ function queueRender(): void {
   });
 }
 
-function startRun(): void {
+const adapterPromise: Promise<AdapterInfo> = detectAdapter(navigator as Navigator & { gpu?: GPU });
+const cpuWorkers = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS));
+
+async function startRun(): Promise<void> {
   if (run) return;
+  ($('run') as HTMLButtonElement).disabled = true;
+  const plan = chooseBackend(settings.backend, await adapterPromise, cpuWorkers);
+  backend = plan.report;
+  renderBackend();
   const list = curves();
   for (const c of list) rows.delete(c.id);
   const tasks = list.map((curve, taskId) => ({ taskId, curve, fits: fitsFor(curve, settings) }));
-  ($('run') as HTMLButtonElement).disabled = true;
   ($('cancel') as HTMLButtonElement).disabled = false;
   renderAll();
   run = new SearchRun(
     tasks,
     settings,
+    plan,
     (r) => {
       renderProgress(r);
       queueRender();
@@ -305,13 +311,13 @@ function startRun(): void {
   renderProgress(run);
 }
 
-$('run').addEventListener('click', startRun);
+$('run').addEventListener('click', () => void startRun());
 $('cancel').addEventListener('click', () => run?.cancel());
 
 function renderBackend(): void {
   const el = $('backend');
   if (!backend) return;
-  const label = backend.name === 'webgpu' ? `backend: WebGPU (${backend.description})` : `backend: CPU f64 — ${backend.reason}`;
+  const label = backend.name === 'webgpu' ? `backend: WebGPU — ${backend.description} (${backend.reason})` : `backend: CPU, ${backend.description} — ${backend.reason}`;
   el.textContent = label;
   el.title = label;
   el.className = `badge ${backend.name}`;
@@ -539,7 +545,7 @@ function renderPlots(): void {
     $('fit-title').textContent = `Fit — ${selected.id}`;
     fitPlot = mountPlot(fitEl, lastFitSpec, fitEl.clientWidth || 800, PLOT_HEIGHT_PX);
     $('fit-note').textContent = r
-      ? `${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.${r.band.length === 0 ? ' Set bootstrap resamples > 0 for CIs and a band.' : ' Band from a bootstrap refit of the chosen setting.'}`
+      ? `${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.${r.band.length === 0 ? ' Set bootstrap resamples > 0 for CIs and a band.' : ' Band: pointwise bootstrap interval of the fitted curve.'}`
       : 'Not fitted yet: press Run.';
   } else {
     lastFitSpec = null;
@@ -626,9 +632,9 @@ fillForm(settings);
 if (view.selected === null || !curveById(view.selected)) view.selected = curves()[0]?.id ?? null;
 onSettingsChange();
 renderAll();
-void detectBackend(navigator as Navigator & { gpu?: GPU }).then((b) => {
-  // A worker's report (what actually ran) wins over this early look from the main thread.
-  backend ??= b;
+void adapterPromise.then((adapter) => {
+  // What the next run will use; a worker's report (what actually ran) replaces it during a run.
+  backend ??= chooseBackend(settings.backend, adapter, cpuWorkers).report;
   renderBackend();
 });
 window.addEventListener('resize', () => queueRender());

@@ -2,6 +2,7 @@
  * Messages between the page and its search workers, and the row the page shows per curve.
  * Everything here crosses postMessage (structured clone), so rows hold plain data only.
  */
+import type { PageBackendChoice } from './backend.js';
 import type { BackendInfo, GridSpec, Hyper, ModelName, RetuCurve, SearchMode } from '../src/index.js';
 
 /** Run settings shared by every curve of one run (what the URL holds). */
@@ -14,6 +15,8 @@ export interface RunSettings {
   ltsStarts: number;
   bootstrapResamples: number;
   gapWeight: number;
+  /** Engine request: 'auto' (WebGPU on a hardware adapter, else CPU), 'webgpu' or 'cpu'. */
+  backend: PageBackendChoice;
 }
 
 /** One curve to fit: a RETU branch (fitted as the paper's gain over P_sft) or an uploaded x,y curve. */
@@ -60,15 +63,15 @@ export interface PageRow {
   elapsedMs: number;
 }
 
-export type WorkerRequest = { type: 'run'; taskId: number; task: CurveTask; settings: RunSettings };
+/** `engine` and `backend` are the page's choice for the run (see backend.ts). */
+export type WorkerRequest = { type: 'run'; taskId: number; task: CurveTask; settings: RunSettings; engine: 'webgpu' | 'cpu'; backend: BackendReport };
 
 export interface BackendReport extends BackendInfo {
-  /** Set when a WebGPU adapter exists but the search could not use it. */
+  /** The browser's WebGPU adapter, whether or not the search uses it. */
   adapter: string | null;
 }
 
 export type WorkerMessage =
   | { type: 'backend'; backend: BackendReport }
-  | { type: 'progress'; taskId: number; fitsDone: number }
   | { type: 'row'; taskId: number; row: PageRow; fitsDone: number }
   | { type: 'error'; taskId: number; message: string };

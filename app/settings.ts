@@ -5,6 +5,7 @@
  */
 import { DEFAULTS, FULL_GRID, MODEL_NAMES, TrimfitError, type GridSpec, type ModelName, type SearchMode } from '../src/index.js';
 import type { RunSettings } from './protocol.js';
+import { PAGE_BACKENDS, type PageBackendChoice } from './backend.js';
 
 export const SEARCH_MODES: readonly SearchMode[] = ['full', 'released', 'none'];
 
@@ -16,6 +17,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   ltsStarts: DEFAULTS.ltsStarts,
   bootstrapResamples: 0,
   gapWeight: DEFAULTS.gapWeight,
+  backend: 'auto',
 };
 
 /** View state that is not a run setting but belongs in a shared link. */
@@ -79,6 +81,10 @@ const PARSERS = {
   starts: (v: string): Partial<RunSettings> => ({ ltsStarts: integer(v, 'starts', 1, 1e7) }),
   boot: (v: string): Partial<RunSettings> => ({ bootstrapResamples: integer(v, 'boot', 0, 1e6) }),
   g: (v: string): Partial<RunSettings> => ({ gapWeight: numberList(v, 'g', 0, 1e6)[0] }),
+  backend: (v: string): Partial<RunSettings> => {
+    if (!(PAGE_BACKENDS as readonly string[]).includes(v)) throw new TrimfitError('invalid-option', 'backend', `one of ${PAGE_BACKENDS.join(', ')}`, v);
+    return { backend: v as PageBackendChoice };
+  },
 };
 
 export const SETTING_FIELDS = Object.keys(PARSERS) as Field[];
@@ -97,6 +103,7 @@ export function settingValues(s: RunSettings): Record<Field, string> {
     starts: String(s.ltsStarts),
     boot: String(s.bootstrapResamples),
     g: String(s.gapWeight),
+    backend: s.backend,
   };
 }
 

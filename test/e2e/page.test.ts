@@ -1,0 +1,229 @@
+/**
+ * The sweep page end to end: a Vite dev server on a free port, the system Chromium (WebGPU on
+ * SwiftShader, see the project's notes) driven by playwright-core. Screenshots go to test-results/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const OUT_DIR = 'test-results';
+/** The paper's unique RL branches: 33 with a released fit script plus Easy102K ckpt6120. */
+const EMBEDDED_CURVES = 34;
+/** A one-setting-per-curve grid (LTS on, so trimming shows) keeps the quick runs short. */
+const SMALL_GRID = '?fe=0.6&fs=0&tau=2.5&alpha=0.75&eps=fixed';
+
+let server: ViteDevServer;
+let context: BrowserContext;
+let userDataDir: string;
+let baseUrl: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function openPage(query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Long tasks (> 50 ms) on the main thread, recorded from the start.
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasksMs: number[] };
+    w.longTasksMs = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasksMs.push(e.duration))).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${baseUrl}/${query}`);
+  await page.waitForSelector('[data-testid=curve-row], [data-testid=fit-row]', { timeout: 90_000 });
+  return { page, errors };
+}
+
+const fitRows = (page: Page) => page.locator('[data-testid=fit-row]').count();
+const curveRows = (page: Page) => page.locator('tbody tr').count();
+const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT_DIR, name), fullPage: true });
+
+async function longTasksSince(page: Page, from: number): Promise<number[]> {
+  return page.evaluate((k) => (window as unknown as { longTasksMs: number[] }).longTasksMs.slice(k), from);
+}
+const longTaskCount = (page: Page) => page.evaluate(() => (window as unknown as { longTasksMs: number[] }).longTasksMs.length);
+
+beforeAll(async () => {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const port = await freePort();
+  server = await createServer({ configFile: 'app/vite.config.ts', server: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' });
+  await server.listen();
+  baseUrl = `http://127.0.0.1:${port}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'trimfit-e2e-'));
+  context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('sweep page', () => {
+  it('loads the embedded curves and names the backend', async () => {
+    const { page, errors } = await openPage();
+    expect(await page.title()).toContain('trimfit');
+    expect(await page.locator('[data-testid=curve-row]').count()).toBe(EMBEDDED_CURVES);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')!.textContent!.includes('detecting'));
+    const badge = (await page.textContent('[data-testid=backend]'))!;
+    // Chromium here has a SwiftShader WebGPU adapter; the badge must name it or say why the CPU ran.
+    expect(badge).toMatch(/backend: (WebGPU|CPU)/);
+    expect(badge).toMatch(/swiftshader|no WebGPU/i);
+    await shot(page, 'page-loaded.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the embedded curves to one result row each, keeping the main thread free', async () => {
+    const { page, errors } = await openPage(SMALL_GRID);
+    const before = await longTaskCount(page);
+    const t0 = Date.now();
+    await page.click('[data-testid=run]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 180_000 });
+    await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'));
+    console.log(`small-grid embedded run: ${Date.now() - t0} ms`);
+    expect(await page.getAttribute('[data-testid=progress]', 'value')).toBe(await page.getAttribute('[data-testid=progress]', 'max'));
+    // Every row has a finite ceiling within the score cap.
+    const aPost = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[4].childNodes[0].textContent)));
+    expect(aPost.every((v) => Number.isFinite(v) && v > 0 && v <= 100)).toBe(true);
+    const long = await longTasksSince(page, before);
+    console.log(`long tasks during the run: ${JSON.stringify(long.map(Math.round))}`);
+    expect(long).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs on WebGPU when asked and the badge names the adapter', async () => {
+    const { page, errors } = await openPage(`${SMALL_GRID}&backend=webgpu`);
+    await page.click('[data-testid=run]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 240_000 });
+    await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'));
+    // The worker reports what ran: WebGPU on the SwiftShader adapter, or why it fell back to the CPU.
+    expect(await page.textContent('[data-testid=backend]')).toMatch(/^backend: WebGPU — .*swiftshader/i);
+    expect(await page.textContent('#progress-text')).not.toMatch(/failed/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the default grid on the embedded curves and exports the results', async () => {
+    const { page, errors } = await openPage();
+    const t0 = Date.now();
+    await page.click('[data-testid=run]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 290_000 });
+    const elapsedMs = Date.now() - t0;
+    await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'));
+    const progressText = (await page.textContent('#progress-text'))!;
+    console.log(`default-grid embedded run: ${elapsedMs} ms (${progressText})`);
+    writeFileSync(join(OUT_DIR, 'embedded-run.json'), JSON.stringify({ elapsedMs, progressText }, null, 2));
+    expect(progressText).not.toMatch(/failed/);
+
+    // A curve whose chosen setting trimmed points, to show every point kind in the screenshot.
+    const trimmed = await page.$$eval('[data-testid=fit-row]', (trs) => trs.find((tr) => tr.children[11].textContent !== 'off')?.getAttribute('data-id') ?? null);
+    if (trimmed) await page.click(`tr[data-id="${trimmed}"]`);
+    await shot(page, 'page-default-grid.png');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csvText = readFileSync((await csv.path())!, 'utf8');
+    expect(csvText.trim().split('\n')).toHaveLength(EMBEDDED_CURVES + 1);
+    expect(csvText).not.toMatch(/NaN/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const doc = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results: Array<{ aPost: number }> };
+    expect(doc.results).toHaveLength(EMBEDDED_CURVES);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#fit-svg')]);
+    const svgText = readFileSync((await svg.path())!, 'utf8');
+    expect(svgText).toMatch(/^<svg/);
+    expect(svgText).toContain('<polyline');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#pc-png')]);
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads a long-format CSV and fits its curves', async () => {
+    const { page, errors } = await openPage();
+    await page.uncheck('#include-embedded');
+    // Two sigmoids y = c0 + (u − c0)/(1 + (cMid/x)^b) with small deterministic noise; "b" has an outlier.
+    const lines = ['curve,x,y'];
+    for (const [name, u, c0] of [['a', 60, 10], ['b', 40, 5]] as const) {
+      for (let i = 1; i <= 40; i++) {
+        const x = 5 * i;
+        let y = c0 + (u - c0) / (1 + Math.pow(50 / x, 1.5)) + 0.3 * Math.sin(7 * i);
+        if (name === 'b' && i === 12) y += 15;
+        lines.push(`${name},${x},${y}`);
+      }
+    }
+    await page.setInputFiles('#file', { name: 'two.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from two.csv');
+    expect(await curveRows(page)).toBe(2);
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=fit-row]').length === 2, null, { timeout: 120_000 });
+    const aPost = await page.$$eval('[data-testid=fit-row]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-id'), Number(tr.children[4].childNodes[0].textContent)])));
+    expect(aPost.a).toBeGreaterThan(57);
+    expect(aPost.a).toBeLessThan(63);
+    expect(aPost.b).toBeGreaterThan(37);
+    expect(aPost.b).toBeLessThan(43);
+    await page.click('tr[data-id="b"]');
+    await shot(page, 'page-upload.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a bad file’s row and column and keeps what was loaded', async () => {
+    const { page, errors } = await openPage();
+    const before = await curveRows(page);
+    await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n') });
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('bad.csv row 4, column 2 (y)');
+    const message = (await page.textContent('[data-testid=load-message]'))!;
+    expect(message).toContain('expected a finite number');
+    expect(message).toContain('"abc"');
+    expect(await curveRows(page)).toBe(before);
+    await page.setInputFiles('#file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"x": [1, 2, 3, 4, 5], "y": [1, 2, null, 4, 5]}') });
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('bad.json: y[2]');
+    expect(await curveRows(page)).toBe(before);
+    await shot(page, 'page-bad-file.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels a run: the workers stop and the page can run again', async () => {
+    const { page, errors } = await openPage();
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=fit-row]').length >= 1, null, { timeout: 120_000 });
+    await page.click('[data-testid=cancel]');
+    await expect.poll(() => page.textContent('#progress-text')).toMatch(/^Cancelled/);
+    const atCancel = await fitRows(page);
+    expect(atCancel).toBeLessThan(EMBEDDED_CURVES);
+    await page.waitForTimeout(3000);
+    expect(await fitRows(page)).toBe(atCancel);
+    expect(await page.isEnabled('[data-testid=run]')).toBe(true);
+    expect(await page.isDisabled('[data-testid=cancel]')).toBe(true);
+    await shot(page, 'page-cancelled.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps settings in the URL and reports bad ones', async () => {
+    const { page, errors } = await openPage('?tau=3,4&alpha=off,2&seed=7');
+    expect(await page.inputValue('input[name=tau]')).toBe('3,4');
+    expect(await page.inputValue('input[name=seed]')).toBe('7');
+    expect(await page.textContent('#settings-errors')).toContain('alpha: expected numbers in [0.5, 1], received "2"');
+    await page.fill('input[name=starts]', '128');
+    await expect.poll(() => page.evaluate(() => location.search)).toContain('starts=128');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
