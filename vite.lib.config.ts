@@ -16,6 +16,8 @@ export default defineConfig({
         node: 'src/node.ts',
         cli: 'src/cli/main.ts',
         'fit.worker': 'src/workers/fit.worker.ts',
+        // The GPU performance run (node dist/gpu-perf.js; see docs/performance.md).
+        'gpu-perf': 'src/backends/webgpu/perf-entry.ts',
         // `node dist/bench.js`: the benchmark runner (npm run bench, bench/run-gpu.sh).
         bench: 'src/bench/main.ts',
       },

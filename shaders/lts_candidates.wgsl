@@ -1,7 +1,9 @@
 // LTS candidate fits: one candidate per invocation, mirroring ltsCandidate (src/core/lts.ts) and
 // dampedGaussNewton (src/core/gn.ts) step for step, in f32 in a per-curve conditioned frame.
-// Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE; then
-// lib/rng.wgsl and the model library (model_value, model_value_grad, Theta). See README.md.
+// Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE and the variant
+// switches GN_FUSED, SELECT_EARLY_EXIT, KEYS_IN_WORKGROUP (0/1, see src/backends/webgpu/tuning.ts)
+// with the key array lengths PRIVATE_KEYS, SHARED_KEYS; then lib/rng.wgsl and the model library
+// (model_value, model_value_grad, Theta). See README.md.
 
 struct Params {
   jobCount: u32,
@@ -50,8 +52,22 @@ var<private> job_lower: vec4<f32>;
 var<private> job_upper: vec4<f32>;
 // Pool positions the current fit runs over (bit i of word i/32).
 var<private> mask: array<u32, MASK_WORDS>;
-// Squared residuals as order-preserving u32 keys (non-negative f32 bits; non-finite → INF_BITS).
-var<private> keys: array<u32, MAX_POOL>;
+// Squared residuals as order-preserving u32 keys (non-negative f32 bits; non-finite → INF_BITS),
+// in one of two layouts (KEYS_IN_WORKGROUP): a private array, or this invocation's column of a
+// workgroup array (key i at [i·WORKGROUP_SIZE + lane]: no barrier needed, nothing is shared).
+// The unused one has length 1.
+var<private> keys: array<u32, PRIVATE_KEYS>;
+var<workgroup> shared_keys: array<u32, SHARED_KEYS>;
+var<private> lane: u32;
+
+fn key_at(i: u32) -> u32 {
+  if (KEYS_IN_WORKGROUP == 1u) { return shared_keys[i * WORKGROUP_SIZE + lane]; }
+  return keys[i];
+}
+
+fn set_key(i: u32, v: u32) {
+  if (KEYS_IN_WORKGROUP == 1u) { shared_keys[i * WORKGROUP_SIZE + lane] = v; } else { keys[i] = v; }
+}
 
 // Bit test, immune to compilers that assume finite arithmetic.
 fn is_finite(v: f32) -> bool {
@@ -107,8 +123,85 @@ fn cholesky_solve(a: ptr<function, array<f32, 16>>, g: ptr<function, Theta>, del
   return true;
 }
 
+// The lower triangle of JᵀJ (row-major, 4 wide), Jᵀr and the (Kahan) SSE of one θ over the mask.
+struct NormalEquations {
+  jtj: array<f32, 16>,
+  jtr: Theta,
+  sse: f32,
+}
+
+// One pass: SSE, JᵀJ and Jᵀr at θ, one exp per point. The SSE is the same sum, in the same
+// order, of the same f values as sse_over_mask (model_value_grad returns model_value's f).
+fn normal_equations(theta: ptr<function, Theta>) -> NormalEquations {
+  var out = NormalEquations();
+  var grad: Theta;
+  var comp = 0.0;
+  for (var w = 0u; w < MASK_WORDS; w += 1u) {
+    var bits = mask[w];
+    while (bits != 0u) {
+      let i = w * 32u + countTrailingZeros(bits);
+      bits &= bits - 1u;
+      let p = points[job_offset + i];
+      let r = p.y - model_value_grad(p.x, theta, &grad);
+      for (var q = 0u; q < N_PARAMS; q += 1u) {
+        out.jtr[q] += grad[q] * r;
+        for (var s = 0u; s <= q; s += 1u) { out.jtj[q * 4u + s] += grad[q] * grad[s]; }
+      }
+      let v = r * r - comp;
+      let next = out.sse + v;
+      comp = (next - out.sse) - v;
+      out.sse = next;
+    }
+  }
+  return out;
+}
+
+// A = JᵀJ + λ·diag(JᵀJ) + floor·I, symmetric, from the lower triangle.
+fn damped_matrix(jtj: ptr<function, array<f32, 16>>, lambda: f32) -> array<f32, 16> {
+  var a = array<f32, 16>();
+  for (var q = 0u; q < N_PARAMS; q += 1u) {
+    for (var s = 0u; s <= q; s += 1u) {
+      a[q * 4u + s] = (*jtj)[q * 4u + s];
+      a[s * 4u + q] = (*jtj)[q * 4u + s];
+    }
+    a[q * 4u + q] += lambda * (*jtj)[q * 4u + q] + GN_DIAG_FLOOR;
+  }
+  return a;
+}
+
+// dampedGaussNewton with one pass per iteration: the trial point's normal equations are those of
+// the next iteration when it is accepted; when rejected θ is unchanged and so are they.
+fn damped_gn_fused(theta: ptr<function, Theta>, iterations: u32) {
+  var lambda = GN_LAMBDA_START;
+  var cur = normal_equations(theta);
+  var trial: Theta;
+  var delta: Theta;
+  for (var it = 0u; it < iterations; it += 1u) {
+    var a = damped_matrix(&cur.jtj, lambda);
+    var accepted = false;
+    if (cholesky_solve(&a, &cur.jtr, &delta)) {
+      for (var q = 0u; q < N_PARAMS; q += 1u) {
+        trial[q] = clamp((*theta)[q] + delta[q], job_lower[q], job_upper[q]);
+      }
+      let next = normal_equations(&trial);
+      if (is_finite(next.sse) && next.sse < cur.sse) {
+        *theta = trial;
+        cur = next;
+        accepted = true;
+      }
+    }
+    if (accepted) { lambda = max(lambda / 10.0, GN_LAMBDA_MIN); } else { lambda = min(lambda * 10.0, GN_LAMBDA_MAX); }
+  }
+}
+
 // dampedGaussNewton over the mask, `iterations` steps, no early exit; theta updated in place.
 fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
+  if (GN_FUSED == 1u) { damped_gn_fused(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
+}
+
+// dampedGaussNewton over the mask as the f64 reference is written: per iteration a JᵀJ pass at θ
+// and an SSE pass at the trial point.
+fn damped_gn_two_pass(theta: ptr<function, Theta>, iterations: u32) {
   var lambda = GN_LAMBDA_START;
   var sse = sse_over_mask(theta);
   var grad: Theta;
@@ -130,14 +223,7 @@ fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
         }
       }
     }
-    var a = array<f32, 16>();
-    for (var q = 0u; q < N_PARAMS; q += 1u) {
-      for (var s = 0u; s <= q; s += 1u) {
-        a[q * 4u + s] = jtj[q * 4u + s];
-        a[s * 4u + q] = jtj[q * 4u + s];
-      }
-      a[q * 4u + q] += lambda * jtj[q * 4u + q] + GN_DIAG_FLOOR;
-    }
+    var a = damped_matrix(&jtj, lambda);
     var accepted = false;
     if (cholesky_solve(&a, &jtr, &delta)) {
       for (var q = 0u; q < N_PARAMS; q += 1u) {
@@ -154,57 +240,86 @@ fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
   }
 }
 
+// Loops over pool positions run to the constant MAX_POOL (and stop at job_m) so that small tiers
+// can be unrolled, with keys kept in registers.
 fn count_keys_at_most(limit: u32) -> u32 {
   var n = 0u;
-  for (var i = 0u; i < job_m; i += 1u) { n += select(0u, 1u, keys[i] <= limit); }
+  for (var i = 0u; i < MAX_POOL; i += 1u) {
+    if (i >= job_m) { break; }
+    n += select(0u, 1u, key_at(i) <= limit);
+  }
   return n;
 }
 
 // Mask ← the h pool positions with the smallest squared residuals (ties → lower position), as
 // smallestH(squaredResiduals(...)). Partial selection without sorting: bisection on the u32 key
 // finds the h-th smallest key K; all keys < K are in, then keys == K by position until h.
+// SELECT_EARLY_EXIT: the bisection runs over [min key, max key] and stops at a probe with exactly
+// h keys ≤ it; those h keys are then the selection (K ≤ probe and nothing lies between), so the
+// set and the position-ordered sum are the same as without the exit.
 // Returns the bits of the sum of the selected squared residuals (Kahan), NOT_FINITE when one is
 // not finite or the sum overflows.
 fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
-  for (var i = 0u; i < job_m; i += 1u) {
+  var keyMin = INF_BITS;
+  var keyMax = 0u;
+  for (var i = 0u; i < MAX_POOL; i += 1u) {
+    if (i >= job_m) { break; }
     let p = points[job_offset + i];
     let r = p.y - model_value(p.x, theta);
     let v = r * r;
-    keys[i] = select(INF_BITS, bitcast<u32>(v) & 0x7fffffffu, is_finite(v));
+    let key = select(INF_BITS, bitcast<u32>(v) & 0x7fffffffu, is_finite(v));
+    set_key(i, key);
+    keyMin = min(keyMin, key);
+    keyMax = max(keyMax, key);
   }
   var lo = 0u;
   var hi = INF_BITS;
+  if (SELECT_EARLY_EXIT == 1u) { lo = keyMin; hi = keyMax; }
+  var exact = false;
   while (lo < hi) {
     let mid = lo + (hi - lo) / 2u;
-    if (count_keys_at_most(mid) >= h) { hi = mid; } else { lo = mid + 1u; }
+    let count = count_keys_at_most(mid);
+    if (SELECT_EARLY_EXIT == 1u && count == h) {
+      lo = mid;
+      exact = true;
+      break;
+    }
+    if (count >= h) { hi = mid; } else { lo = mid + 1u; }
   }
   let kth = lo;
-  var equalBudget = h - select(0u, count_keys_at_most(kth - 1u), kth > 0u);
+  // After an exact exit every key == kth is in (at most h of them).
+  var equalBudget = h;
+  if (!exact) { equalBudget = h - select(0u, count_keys_at_most(kth - 1u), kth > 0u); }
   for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
   var sum = 0.0;
   var comp = 0.0;
-  for (var i = 0u; i < job_m; i += 1u) {
-    var take = keys[i] < kth;
-    if (keys[i] == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
+  var anyInfinite = false;
+  for (var i = 0u; i < MAX_POOL; i += 1u) {
+    if (i >= job_m) { break; }
+    let key = key_at(i);
+    var take = key < kth;
+    if (key == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
     if (take) {
       mask[i / 32u] |= 1u << (i % 32u);
-      let v = bitcast<f32>(keys[i]) - comp;
+      anyInfinite = anyInfinite || key == INF_BITS;
+      let v = bitcast<f32>(key) - comp;
       let next = sum + v;
       comp = (next - sum) - v;
       sum = next;
     }
   }
   let bits = bitcast<u32>(sum) & 0x7fffffffu;
-  return select(bits, NOT_FINITE, kth == INF_BITS || bits >= INF_BITS);
+  return select(bits, NOT_FINITE, anyInfinite || bits >= INF_BITS);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let nTotal = params.jobCount * params.nCandidates;
   let c = gid.x;
   if (c >= nTotal) { return; }
   let job = jobs[c / params.nCandidates];
   let k = c % params.nCandidates;
+  lane = lid;
   job_offset = job.pointOffset;
   job_m = job.m;
   job_c0_fixed = job.c0Fixed;

@@ -3,7 +3,8 @@
  * facts (nParams, pool tier), each group into chunks that respect the adapter's limits; per chunk:
  * upload, the candidate pass (one invocation per candidate), the select_best pass (one workgroup
  * per job), and a readback of only the keepBest records per job. Results are mapped back from the
- * conditioned frame in f64.
+ * conditioned frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs
+ * the next chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
 import { createModel } from '../../core/models/index.js';
@@ -13,21 +14,34 @@ import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './devic
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
 import {
-  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_WORKGROUP_SIZE, LTS_JOB_BYTES,
+  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES,
   ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsChunk, sigmoidFromFrame,
 } from './kernels/lts_candidates.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
 } from './kernels/select_best.js';
+import {
+  LTS_KERNEL_VARIANTS, defaultVariantFor, effectiveVariant, isLtsKernelVariantName,
+  type LtsKernelVariant, type LtsKernelVariantName,
+} from './tuning.js';
 
 export interface WebGpuBackendOptions {
   /** Run on this device (never destroyed by the backend). @default undefined — a new device on the high-performance adapter */
   device?: GPUDevice;
-  /** Upper bound on candidates per dispatch chunk, besides the adapter's limits (bounds GPU memory: 20 bytes per candidate). @default 4194304 */
+  /**
+   * Upper bound on candidates per dispatch chunk, besides the adapter's limits (GPU memory: about
+   * 20 bytes per candidate per chunk in flight). Also the grain of the host/GPU overlap.
+   * @default 1048576
+   */
   maxCandidatesPerChunk?: number;
+  /** Layout of the candidate kernel, from LTS_KERNEL_VARIANTS in tuning.ts. @default defaultVariantFor(adapter): LTS_DEFAULT_VARIANT, or LTS_SOFTWARE_DEFAULT_VARIANT on a software adapter */
+  variant?: LtsKernelVariantName;
+  /** Chunks under way at once (1: no overlap of host packing/decoding with GPU work). @default 2 */
+  chunksInFlight?: number;
 }
 
-const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 22;
+const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
+const DEFAULT_CHUNKS_IN_FLIGHT = 2;
 
 interface PreparedJob {
   index: number;
@@ -69,11 +83,21 @@ class WebGpuBackend implements CandidateBackend {
   readonly description: string;
   private readonly pool: BufferPool;
   private readonly maxCandidatesPerChunk: number;
+  private readonly chunksInFlight: number;
+  private readonly variant: LtsKernelVariant;
 
   constructor(private readonly gpu: GpuDeviceHandle, options: WebGpuBackendOptions) {
-    this.description = gpu.description;
+    const variantName = options.variant ?? defaultVariantFor(gpu.description);
+    this.description = `${gpu.description} (${variantName})`;
     this.pool = new BufferPool(gpu.device);
     this.maxCandidatesPerChunk = options.maxCandidatesPerChunk ?? DEFAULT_MAX_CANDIDATES_PER_CHUNK;
+    this.chunksInFlight = options.chunksInFlight ?? DEFAULT_CHUNKS_IN_FLIGHT;
+    this.variant = LTS_KERNEL_VARIANTS[variantName];
+  }
+
+  /** The variant for a pool tier on this device. */
+  private variantFor(maxPool: number): LtsKernelVariant {
+    return effectiveVariant(this.variant, maxPool, this.gpu.device.limits.maxComputeWorkgroupStorageSize);
   }
 
   /** Awaits p unless the device is lost first. */
@@ -93,12 +117,23 @@ class WebGpuBackend implements CandidateBackend {
       if (list) list.push(pj);
       else groups.set(key, [pj]);
     }
-    for (const group of groups.values()) {
-      for (const chunk of this.chunks(group, batch.nCandidates)) {
-        if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
-        const chunkResults = await this.runChunk(batch, chunk);
-        chunk.forEach((pj, j) => { results[pj.index] = chunkResults[j]; });
+    // Oldest first; a chunk's promise settles after its results are placed and its buffers released.
+    const running: Promise<void>[] = [];
+    try {
+      for (const group of groups.values()) {
+        for (const chunk of this.chunks(group, batch.nCandidates)) {
+          while (running.length >= this.chunksInFlight) await running.shift();
+          if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
+          running.push(this.runChunk(batch, chunk).then((chunkResults) => {
+            chunk.forEach((pj, j) => { results[pj.index] = chunkResults[j]; });
+          }));
+        }
       }
+      while (running.length > 0) await running.shift();
+    } catch (e) {
+      // Let the chunks still under way finish (and release their buffers) before reporting.
+      await Promise.allSettled(running);
+      throw e;
     }
     return results;
   }
@@ -106,7 +141,8 @@ class WebGpuBackend implements CandidateBackend {
   /** Consecutive slices of a group within the dispatch and storage-binding limits. */
   private *chunks(group: PreparedJob[], nCandidates: number): Generator<PreparedJob[]> {
     const limits = this.gpu.device.limits;
-    const maxInvocations = limits.maxComputeWorkgroupsPerDimension * LTS_WORKGROUP_SIZE;
+    const workgroupSize = this.variantFor(ltsPoolTier(group[0].job.pool.length)!).workgroupSize;
+    const maxInvocations = limits.maxComputeWorkgroupsPerDimension * workgroupSize;
     const maxBinding = limits.maxStorageBufferBindingSize;
     const maxCandidates = Math.min(maxInvocations, this.maxCandidatesPerChunk, Math.floor(maxBinding / (4 * LTS_MAX_PARAMS)));
     if (nCandidates > maxCandidates) throw new TrimfitError('invalid-option', 'nCandidates', `at most ${maxCandidates} on this adapter`, nCandidates);
@@ -128,8 +164,9 @@ class WebGpuBackend implements CandidateBackend {
     const device = this.gpu.device;
     const nParams = chunk[0].model.nParams;
     const maxPool = ltsPoolTier(chunk[0].job.pool.length)!;
+    const variant = this.variantFor(maxPool);
     const [candidatesPipeline, selectPipeline] = await this.guard(Promise.all([
-      getPipeline(device, ltsCandidatesPipelineSpec('sigmoid', nParams, maxPool)),
+      getPipeline(device, ltsCandidatesPipelineSpec('sigmoid', nParams, maxPool, variant)),
       getPipeline(device, selectBestPipelineSpec(nParams)),
     ]));
     const packed = packLtsChunk(chunk.map((pj) => pj.job), chunk.map((pj) => pj.model));
@@ -169,7 +206,7 @@ class WebGpuBackend implements CandidateBackend {
       const pass = encoder.beginComputePass({ label: 'trimfit.lts_candidates.pass' });
       pass.setPipeline(candidatesPipeline);
       pass.setBindGroup(0, candidatesGroup);
-      pass.dispatchWorkgroups(Math.ceil(nTotal / LTS_WORKGROUP_SIZE));
+      pass.dispatchWorkgroups(Math.ceil(nTotal / variant.workgroupSize));
       pass.end();
       const selectPass = encoder.beginComputePass({ label: 'trimfit.select_best.pass' });
       selectPass.setPipeline(selectPipeline);
@@ -178,14 +215,20 @@ class WebGpuBackend implements CandidateBackend {
       selectPass.end();
       encoder.copyBufferToBuffer(best, 0, readback, 0, bestBytes);
       device.queue.submit([encoder.finish()]);
-      const error = await this.guard(device.popErrorScope());
+      const validation = device.popErrorScope();
+      const mapped = readback.mapAsync(MAP_MODE_READ, 0, bestBytes);
+      // Observed below unless validation fails first; never left unhandled.
+      mapped.catch(() => undefined);
+      const error = await this.guard(validation);
       if (error) throw new TrimfitError('internal', 'trimfit.lts_candidates', 'valid GPU commands', 'validation error', `trimfit.lts_candidates: ${error.message}`);
-      await this.guard(readback.mapAsync(MAP_MODE_READ, 0, bestBytes));
+      await this.guard(mapped);
       const words = readback.getMappedRange(0, bestBytes).slice(0);
       readback.unmap();
+      const u32 = new Uint32Array(words);
+      const f32 = new Float32Array(words);
       return chunk.map((pj, j) => {
         const frame = packed.frames[j];
-        const decoded = decodeSelectBest(words, j, batch.keepBest, nParams);
+        const decoded = decodeSelectBest(u32, f32, j, batch.keepBest, nParams);
         return {
           nonFinite: decoded.nonFinite,
           best: decoded.best.map((c) => ({
@@ -214,6 +257,12 @@ class WebGpuBackend implements CandidateBackend {
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<CandidateBackend> {
   if (options.maxCandidatesPerChunk !== undefined && !isCount(options.maxCandidatesPerChunk, 1)) {
     throw new TrimfitError('invalid-option', 'maxCandidatesPerChunk', 'an integer ≥ 1', options.maxCandidatesPerChunk);
+  }
+  if (options.chunksInFlight !== undefined && !isCount(options.chunksInFlight, 1)) {
+    throw new TrimfitError('invalid-option', 'chunksInFlight', 'an integer ≥ 1', options.chunksInFlight);
+  }
+  if (options.variant !== undefined && !isLtsKernelVariantName(options.variant)) {
+    throw new TrimfitError('invalid-option', 'variant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.variant);
   }
   const gpu = await acquireGpuDevice({ device: options.device });
   return new WebGpuBackend(gpu, options);

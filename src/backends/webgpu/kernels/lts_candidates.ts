@@ -13,12 +13,11 @@ import type { Model } from '../../../core/models/model.js';
 import type { LtsJob } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
+import { LTS_POOL_TIERS, sharedKeyBytes, type LtsKernelVariant } from '../tuning.js';
 
+export { LTS_POOL_TIERS };
 /** Parameter slots of the Job struct (vec4): the sigmoid with free c0 uses all four. */
 export const LTS_MAX_PARAMS = 4;
-/** MAX_POOL variants: a job runs on the smallest tier that holds its pool (private arrays are sized by it). */
-export const LTS_POOL_TIERS: readonly number[] = [64, 256, 1024];
-export const LTS_WORKGROUP_SIZE = 64;
 export const LTS_JOB_BYTES = 80;
 export const LTS_PARAMS_BYTES = 16;
 /** Stands in for ±Infinity bounds (WGSL may assume finite arithmetic). */
@@ -36,24 +35,40 @@ export function ltsPoolTier(m: number): number | undefined {
   return LTS_POOL_TIERS.find((tier) => m <= tier);
 }
 
-export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number, maxPool: number): PipelineSpec {
-  const constants = { N_PARAMS: nParams, MAX_POOL: maxPool, WORKGROUP_SIZE: LTS_WORKGROUP_SIZE };
+/** The pass for one (variant, nParams, pool tier); `variant` as effectiveVariant() resolved it for the device. */
+export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number, maxPool: number, variant: LtsKernelVariant): PipelineSpec {
+  const shared = variant.keys === 'workgroup';
+  const constants = {
+    N_PARAMS: nParams,
+    MAX_POOL: maxPool,
+    WORKGROUP_SIZE: variant.workgroupSize,
+    GN_FUSED: variant.fusedGn ? 1 : 0,
+    SELECT_EARLY_EXIT: variant.select === 'bisect-early' ? 1 : 0,
+    KEYS_IN_WORKGROUP: shared ? 1 : 0,
+    PRIVATE_KEYS: shared ? 1 : maxPool,
+    SHARED_KEYS: shared ? sharedKeyBytes(maxPool, variant.workgroupSize) / 4 : 1,
+  };
   return {
-    key: `lts_candidates|${modelName}|p${nParams}|pool${maxPool}|wg${LTS_WORKGROUP_SIZE}`,
+    key: `lts_candidates|${modelName}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join('|')}`,
     label: 'trimfit.lts_candidates',
     code: assembleShader('lts_candidates', ['rng', modelName], constants),
   };
 }
 
-/** The frame of one job, from its pool points (see the module comment). */
-export function conditionedFrame(job: LtsJob): ConditionedFrame {
+/**
+ * The frame of one job, from its pool points (see the module comment). `lnX`, when given, receives
+ * ln x of each pool point (NaN for x = 0) so the packer takes each logarithm once.
+ */
+export function conditionedFrame(job: LtsJob, lnX?: Float64Array): ConditionedFrame {
   const { x, y, pool } = job;
   let tSum = 0;
   let tCount = 0;
   let ySum = 0;
   for (let k = 0; k < pool.length; k++) {
     const xi = x[pool[k]];
-    if (xi > 0) { tSum += Math.log(xi); tCount++; }
+    const t = xi > 0 ? Math.log(xi) : NaN;
+    if (lnX) lnX[k] = t;
+    if (xi > 0) { tSum += t; tCount++; }
     ySum += y[pool[k]];
   }
   const yShift = ySum / pool.length;
@@ -91,19 +106,25 @@ const finiteF32 = (v: number): number => (v > F32_HUGE ? F32_HUGE : v < -F32_HUG
 /** Packs jobs (all with the same model and nParams) into the Job structs and the points array. */
 export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]): PackedLtsChunk {
   let totalPoints = 0;
-  for (const job of jobs) totalPoints += job.pool.length;
+  let maxPool = 0;
+  for (const job of jobs) {
+    totalPoints += job.pool.length;
+    maxPool = Math.max(maxPool, job.pool.length);
+  }
   const buffer = new ArrayBuffer(jobs.length * LTS_JOB_BYTES);
   const u32 = new Uint32Array(buffer);
   const f32 = new Float32Array(buffer);
   const points = new Float32Array(2 * totalPoints);
-  const frames: ConditionedFrame[] = [];
+  const frames: ConditionedFrame[] = new Array(jobs.length);
   const scratch = new Float64Array(LTS_MAX_PARAMS);
+  const lnX = new Float64Array(maxPool);
   let offset = 0;
-  jobs.forEach((job, j) => {
+  for (let j = 0; j < jobs.length; j++) {
+    const job = jobs[j];
     const model = models[j];
     const p = model.nParams;
-    const frame = conditionedFrame(job);
-    frames.push(frame);
+    const frame = conditionedFrame(job, lnX);
+    frames[j] = frame;
     const word = (j * LTS_JOB_BYTES) / 4;
     u32[word] = offset;
     u32[word + 1] = job.pool.length;
@@ -117,14 +138,14 @@ export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]):
     for (let q = 0; q < p; q++) f32[word + 12 + q] = finiteF32(upper[q]);
     // c0 = 0 in the frame, used when c0 is not fitted.
     f32[word + 16] = -frame.yShift / frame.yScale;
-    for (let k = 0; k < job.pool.length; k++) {
-      const i = job.pool[k];
-      const xi = job.x[i];
-      points[2 * (offset + k)] = xi === 0 ? T_OF_ZERO_X : Math.log(xi) - frame.tShift;
-      points[2 * (offset + k) + 1] = (job.y[i] - frame.yShift) / frame.yScale;
+    const { pool, x, y } = job;
+    const { tShift, yShift, yScale } = frame;
+    for (let k = 0, w = 2 * offset; k < pool.length; k++, w += 2) {
+      points[w] = x[pool[k]] === 0 ? T_OF_ZERO_X : lnX[k] - tShift;
+      points[w + 1] = (y[pool[k]] - yShift) / yScale;
     }
-    offset += job.pool.length;
-  });
+    offset += pool.length;
+  }
   return { jobs: buffer, points, frames };
 }
 

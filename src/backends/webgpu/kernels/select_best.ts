@@ -33,10 +33,8 @@ export interface SelectedCandidate {
   thetaF32: Float32Array;
 }
 
-/** Records of job j (ascending objective, ties → lower candidate) and its non-finite count. */
-export function decodeSelectBest(words: ArrayBuffer, job: number, keepBest: number, nParams: number): { best: SelectedCandidate[]; nonFinite: number } {
-  const u32 = new Uint32Array(words);
-  const f32 = new Float32Array(words);
+/** Records of job j (ascending objective, ties → lower candidate) and its non-finite count; u32 and f32 view the same words. */
+export function decodeSelectBest(u32: Uint32Array, f32: Float32Array, job: number, keepBest: number, nParams: number): { best: SelectedCandidate[]; nonFinite: number } {
   const base = job * selectBestWordsPerJob(keepBest, nParams);
   const best: SelectedCandidate[] = [];
   for (let r = 0; r < keepBest; r++) {
