@@ -10,15 +10,10 @@ import { createFitter, isTrimfitError, type SweepCurve } from '../../src/index.j
 import { checkCurve, resolveFitOptions } from '../../src/api/validate.js';
 import { evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../../src/api/search.js';
 import { expandGrid, FULL_GRID } from '../../src/core/search.js';
+import { sigmoidCurve } from './curves.js';
 
 const info = { name: 'cpu' as const, description: 'test', reason: 'test' };
 const bootstrap = { resamples: 0, level: 0.95, predictAt: [] };
-
-export function sigmoidCurve(k: number, n = 24): SweepCurve {
-  const x = Array.from({ length: n }, (_, i) => (i + 1) * 10);
-  const y = x.map((v, i) => 40 / (1 + Math.pow((60 + 7 * k) / v, 1.2 + 0.1 * k)) + (i === 5 + (k % 7) ? 8 : 0) + 0.3 * Math.sin(i * (k + 2)));
-  return { id: `c${k}`, x, y };
-}
 
 function searchInput(curves: SweepCurve[]): SearchCurve[] {
   return curves.map((c, seedIndex) => {
