@@ -15,5 +15,11 @@ export default defineConfig({
   preview: { port: 4173 },
   // Module workers import the library, so they must be bundled as ES modules too.
   worker: { format: 'es' },
-  build: { outDir: fileURLToPath(new URL('../app-dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: fileURLToPath(new URL('../app-dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // The sweep page and the benchmark page (bench.html).
+    rollupOptions: { input: { index: fileURLToPath(new URL('./index.html', import.meta.url)), bench: fileURLToPath(new URL('./bench.html', import.meta.url)) } },
+  },
 });
