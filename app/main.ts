@@ -266,16 +266,19 @@ function renderProgress(r: SearchRun, finished: string | null = null): void {
   $('progress-text').textContent = parts.join(' · ') + errors;
 }
 
+/** Results arriving faster than this are drawn together, so rendering never crowds the page. */
+const RENDER_INTERVAL_MS = 250;
 let renderQueued = false;
-/** Coalesces table redraws to one per frame, however fast results arrive. */
+let lastRenderMs = -Infinity;
 function queueRender(): void {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => requestAnimationFrame(() => {
     renderQueued = false;
+    lastRenderMs = performance.now();
     renderTable();
     renderPlots();
-  });
+  }), Math.max(0, lastRenderMs + RENDER_INTERVAL_MS - performance.now()));
 }
 
 const adapterPromise: Promise<AdapterInfo> = detectAdapter(navigator as Navigator & { gpu?: GPU });
@@ -533,9 +536,23 @@ let lastFitSpec: PlotSpec | null = null;
 let lastPcSpec: PlotSpec | null = null;
 const PLOT_HEIGHT_PX = 360;
 
+/** What each plot was last drawn from; a plot is redrawn only when this changes. */
+const drawnKeys = { fit: '', pc: '' };
+/** Bumped whenever the list of curves changes, so both plots redraw. */
+let curvesVersion = 0;
+
 function renderPlots(): void {
   const selected = view.selected ? curveById(view.selected) : undefined;
   const fitEl = $('fit-plot');
+  const fitKey = `${curvesVersion}|${selected?.id}|${selected ? rows.get(selected.id) !== undefined : ''}|${view.logX}|${fitEl.clientWidth}`;
+  if (fitKey !== drawnKeys.fit) {
+    drawnKeys.fit = fitKey;
+    renderFitPlot(selected, fitEl);
+  }
+  renderPcPlot(selected);
+}
+
+function renderFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): void {
   fitPlot?.destroy();
   fitPlot = null;
   fitEl.textContent = '';
@@ -553,7 +570,9 @@ function renderPlots(): void {
     fitEl.innerHTML = '<div class="hint">Select a curve in the table to see its points and fit.</div>';
     $('fit-note').textContent = '';
   }
+}
 
+function renderPcPlot(selected: LoadedCurve | undefined): void {
   const select = $('pc-dataset') as HTMLSelectElement;
   const datasets = pcDatasets();
   const wanted = selected && datasets.includes(selected.dataset) ? selected.dataset : datasets.includes(select.value) ? select.value : datasets[0];
@@ -562,6 +581,10 @@ function renderPlots(): void {
     for (const d of datasets) select.add(new Option(d, d));
   }
   const pcEl = $('pc-plot');
+  const shown = wanted ? curves().filter((c) => c.task.kind === 'retu' && (c.dataset === wanted || c.task.curve.sftStep === 0)) : [];
+  const pcKey = `${curvesVersion}|${wanted}|${shown.map((c) => (rows.has(c.id) ? 1 : 0)).join('')}|${pcEl.clientWidth}`;
+  if (pcKey === drawnKeys.pc) return;
+  drawnKeys.pc = pcKey;
   pcPlot?.destroy();
   pcPlot = null;
   pcEl.textContent = '';
@@ -623,6 +646,7 @@ for (const [id, kind, getSpec] of [['fit-svg', 'svg', () => lastFitSpec], ['fit-
 // ---------------------------------------------------------------------------------------------
 
 function renderAll(): void {
+  curvesVersion++;
   renderTable();
   renderPlots();
 }
