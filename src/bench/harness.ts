@@ -59,7 +59,7 @@ export interface BenchEnv {
   workerPool?: WorkerPoolOptions;
   /** The paper's RETU branches; null when the data is not at hand. */
   retuCurves: RetuCurve[] | null;
-  /** R robustbase ltsReg on the same data (alpha 0.5, intercept), timed `repeats` times in one process. */
+  /** R robustbase ltsReg on the same data (alpha 0.5, intercept), timed `repeats` times in one process; result.objective is the sum of the h smallest squared raw residuals. */
   rLtsReg?: (data: { X: number[][]; y: number[] }, repeats: number) => Promise<ExternalTiming>;
   /** SciPy curve_fit (LM, analytic Jacobian) of the natural sigmoid from p0, timed `repeats` times. */
   scipyCurveFit?: (curve: { x: number[]; y: number[]; p0: number[] }, repeats: number) => Promise<ExternalTiming>;
@@ -411,7 +411,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
         const warm = r.timesMs.slice(1);
         const warmMs = median(warm);
         perRowMsR = warmMs / rowsN;
-        push({ name, case: 'linear-lts', backend: 'R robustbase', engine: `ltsReg in Rscript (timed inside R, process start excluded); crit ${Number(r.result.crit).toPrecision(8)}`, n: rowsN, p: LINEAR_PREDICTORS + 1, candidates: null, curves: 1, coldMs: r.timesMs[0], warmMs, warmRuns: warm.length, candidateFitsPerSec: null, curvesPerSec: 1000 / warmMs, detail });
+        push({ name, case: 'linear-lts', backend: 'R robustbase', engine: `ltsReg in Rscript (timed inside R, process start excluded); objective ${Number(r.result.objective).toPrecision(8)}`, n: rowsN, p: LINEAR_PREDICTORS + 1, candidates: null, curves: 1, coldMs: r.timesMs[0], warmMs, warmRuns: warm.length, candidateFitsPerSec: null, curvesPerSec: 1000 / warmMs, detail });
       }
     }
   }
