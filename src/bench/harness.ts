@@ -332,9 +332,17 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
   const perCurveMs = new Map<BenchBackendName, number>();
   /** Backends of the sweeps; a quick run leaves WebGPU out (each sweep compiles its pipelines anew). */
   const sweepBackends = (caseId: BenchCaseId): BenchBackendName[] => {
-    if (!quick || !backends.includes('webgpu')) return backends;
-    skipped.push({ case: caseId, backend: 'webgpu', what: caseId, reason: 'quick run: WebGPU sweeps left out (pipeline compilation dominates on software adapters)' });
-    return backends.filter((b) => b !== 'webgpu');
+    let list = backends;
+    if (quick && list.includes('webgpu')) {
+      skipped.push({ case: caseId, backend: 'webgpu', what: caseId, reason: 'quick run: WebGPU sweeps left out (pipeline compilation dominates on software adapters)' });
+      list = list.filter((b) => b !== 'webgpu');
+    }
+    // createFitter starts its pool with the default (Node) worker start: it takes no worker factory.
+    if (env.workerPool?.createWorker) {
+      skipped.push({ case: caseId, backend: 'workers', what: caseId, reason: 'createFitter has no worker-factory option, so its pool cannot start browser workers' });
+      list = list.filter((b) => b !== 'workers');
+    }
+    return list;
   };
 
   // (b) the paper's whole search: `ceiling --search full` over the RETU branches (bootstrap off).
