@@ -13,6 +13,12 @@ export interface CurveInput {
   y: ArrayLike<number>;
 }
 
+/**
+ * Largest curve accepted. One default fit costs about 4 s of one core per 10^6 points, and a sweep
+ * repeats it per setting: beyond this a call would run for minutes to hours (subsample instead).
+ */
+export const MAX_CURVE_POINTS = 1_000_000;
+
 export function checkModelName(value: unknown, field = 'model'): ModelName {
   if (typeof value !== 'string' || !(MODEL_NAMES as readonly string[]).includes(value))
     throw new TrimfitError('unknown-model', field, `one of ${MODEL_NAMES.join(', ')}`, value);
@@ -43,6 +49,7 @@ export function checkCurve(curve: unknown, modelName: ModelName, minPoints: numb
   const x = checkArray(xs, `${field}.x`);
   const y = checkArray(ys, `${field}.y`);
   if (x.length !== y.length) throw new TrimfitError('invalid-input', `${field}.y`, `the same length as ${field}.x (${x.length})`, `length ${y.length}`);
+  if (x.length > MAX_CURVE_POINTS) throw new TrimfitError('invalid-input', `${field}.x`, `at most ${MAX_CURVE_POINTS} points`, `${x.length} points`);
   const model = createModel(modelName, { freeEpsilon: false, uMax: Infinity, bMin: DEFAULTS.bMin, bMax: DEFAULTS.bMax, cMidMin: NaN, cMidMax: NaN }, { xMin: 0, xMax: 1, xMinPositive: 1 });
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];

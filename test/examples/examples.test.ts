@@ -1,0 +1,107 @@
+// Packaging: `npm pack` gives a tarball that a plain Vite web app and a Node script install and use.
+// Each example is copied to a temp directory, the tarball installed there (its other dependency,
+// vite, runs from this repository's node_modules so no download is needed), the web examples built
+// with vite and the Node one run on the RETU data and on a CSV. Types resolve through `exports`.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '../..');
+const vite = join(root, 'node_modules/vite/bin/vite.js');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const retuDir = resolve(root, '../shared/data/retu');
+let work: string;
+let tarball: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'trimfit-examples-'));
+  // `npm pack` runs `prepare` (the build, declarations included).
+  const name = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  tarball = join(work, name);
+});
+
+/** A temp copy of examples/<name> with the tarball installed (dev dependencies dropped: see above). */
+function install(name: string): string {
+  const dir = join(work, name);
+  cpSync(join(root, 'examples', name), dir, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes('/dist') });
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  delete pkg.devDependencies;
+  delete pkg.dependencies.trimfit;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: dir, stdio: 'pipe' });
+  return dir;
+}
+
+function viteBuild(dir: string): string {
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: dir, stdio: 'pipe' });
+  const assets = join(dir, 'dist/assets');
+  return readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+}
+
+describe('the packed tarball', () => {
+  test('holds the bundle, the worker, the shaders and the declarations', () => {
+    const list = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+    for (const f of ['package/dist/index.js', 'package/dist/node.js', 'package/dist/fit.worker.js', 'package/dist/types/index.d.ts', 'package/dist/types/node.d.ts', 'package/bin/trimfit.mjs']) expect(list).toContain(f);
+    expect(list).toMatch(/package\/shaders\/.*\.wgsl/);
+    expect(list).not.toMatch(/package\/(src|test|app)\//);
+  });
+
+  test('node-script: trimfit/node reads the RETU data and a CSV; types resolve through exports', () => {
+    const dir = install('node-script');
+    const retu = spawnSync(process.execPath, ['fit.mjs', retuDir], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    expect(retu.status, retu.stderr).toBe(0);
+    const doc = JSON.parse(retu.stdout);
+    expect(doc.curves).toBeGreaterThan(0);
+    expect(doc.rows.filter((r: { status: string }) => r.status === 'converged' || r.status === 'at-bound').length).toBeGreaterThan(0);
+
+    writeFileSync(join(dir, 'c.csv'), ['x,y', ...Array.from({ length: 16 }, (_, i) => `${i + 1},${(10 / (1 + Math.pow(6 / (i + 1), 2)) + (i === 4 ? 5 : 0)).toFixed(4)}`)].join('\n'));
+    const csv = spawnSync(process.execPath, ['fit.mjs', 'c.csv'], { cwd: dir, encoding: 'utf8' });
+    expect(csv.status, csv.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(csv.stdout).params).sort()).toEqual(['b', 'c0', 'cMid', 'u']);
+
+    writeFileSync(join(dir, 'bad.csv'), 'x,y\n1,2\n3,oops\n');
+    const bad = spawnSync(process.execPath, ['fit.mjs', 'bad.csv'], { cwd: dir, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stderr).error.field).toMatch(/row 3/);
+
+    writeFileSync(join(dir, 'check.ts'), [
+      "import { fit, createFitter, type FitResult, type SweepItem } from 'trimfit';",
+      "import { readRetuDir, type RetuCurve } from 'trimfit/node';",
+      'const r: FitResult = fit({ x: [1, 2, 3], y: [1, 2, 3] });',
+      'const s: Promise<RetuCurve[]> = readRetuDir(".");',
+      'export { r, s, createFitter };',
+      'export type { SweepItem };',
+    ].join('\n'));
+    const types = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node', 'check.ts'], { cwd: dir, encoding: 'utf8' });
+    expect(types.stdout + types.stderr).toBe('');
+  });
+
+  test('basic-fit: a plain Vite page builds against the package, and its bundle fits the curve', async () => {
+    const dir = install('basic-fit');
+    const js = viteBuild(dir);
+    expect(js).toContain('TrimfitError');
+    expect(existsSync(join(dir, 'dist/index.html'))).toBe(true);
+    // Run the browser bundle with the one DOM call it makes stubbed: the page's text is the fit.
+    const out = { textContent: '' };
+    // (Vite's modulepreload polyfill returns at once when relList supports modulepreload.)
+    (globalThis as unknown as { document: unknown }).document = { getElementById: () => out, createElement: () => ({ relList: { supports: () => true } }) };
+    try {
+      const entry = readdirSync(join(dir, 'dist/assets')).find((f) => f.endsWith('.js'))!;
+      await import(pathToFileURL(join(dir, 'dist/assets', entry)).href);
+    } finally {
+      delete (globalThis as unknown as { document?: unknown }).document;
+    }
+    expect(out.textContent).toMatch(/^status: (converged|at-bound)/);
+    expect(out.textContent).toMatch(/cMid = /);
+  });
+
+  test('worker-sweep: the page and its module worker build against the package', () => {
+    const dir = install('worker-sweep');
+    const js = viteBuild(dir);
+    expect(js).toContain('sweep.worker');
+    expect(readdirSync(join(dir, 'dist/assets')).some((f) => /sweep\.worker.*\.js$/.test(f))).toBe(true);
+  });
+});
