@@ -107,6 +107,7 @@ async function onFiles(list: FileList | null): Promise<void> {
   try {
     const loaded = uniqueIds(loadFiles(files), curves().map((c) => c.id));
     uploads = [...uploads, ...loaded];
+    curvesVersion++;
     loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}.`, false);
     if (loaded.length > 0) view.selected = loaded[0].id;
   } catch (e) {
@@ -136,11 +137,13 @@ for (const target of [drop, document.body]) {
 $('clear-uploads').addEventListener('click', () => {
   for (const c of uploads) rows.delete(c.id);
   uploads = [];
+  curvesVersion++;
   loadMessage('', false);
   onSettingsChange();
   renderAll();
 });
 $('include-embedded').addEventListener('change', () => {
+  curvesVersion++;
   onSettingsChange();
   renderAll();
 });
@@ -278,6 +281,8 @@ function queueRender(): void {
     lastRenderMs = performance.now();
     renderTable();
     renderPlots();
+    // Visible in the browser's performance tools (and read by the page tests).
+    performance.measure('trimfit.render', { start: lastRenderMs });
   }), Math.max(0, lastRenderMs + RENDER_INTERVAL_MS - performance.now()));
 }
 
@@ -584,7 +589,14 @@ function renderPcPlot(selected: LoadedCurve | undefined): void {
   const shown = wanted ? curves().filter((c) => c.task.kind === 'retu' && (c.dataset === wanted || c.task.curve.sftStep === 0)) : [];
   const pcKey = `${curvesVersion}|${wanted}|${shown.map((c) => (rows.has(c.id) ? 1 : 0)).join('')}|${pcEl.clientWidth}`;
   if (pcKey === drawnKeys.pc) return;
+  const sameFigure = pcPlot !== null && drawnKeys.pc.split('|').slice(0, 2).join('|') === pcKey.split('|').slice(0, 2).join('|') && drawnKeys.pc.endsWith(`|${pcEl.clientWidth}`);
   drawnKeys.pc = pcKey;
+  if (sameFigure && wanted) {
+    // New results for the figure on show: replacing the data is far cheaper than rebuilding it.
+    lastPcSpec = pcSpec(wanted);
+    pcPlot!.setData([lastPcSpec.xs, ...lastPcSpec.series.map((x) => x.values)] as uPlot.AlignedData);
+    return;
+  }
   pcPlot?.destroy();
   pcPlot = null;
   pcEl.textContent = '';
@@ -646,7 +658,6 @@ for (const [id, kind, getSpec] of [['fit-svg', 'svg', () => lastFitSpec], ['fit-
 // ---------------------------------------------------------------------------------------------
 
 function renderAll(): void {
-  curvesVersion++;
   renderTable();
   renderPlots();
 }

