@@ -267,13 +267,14 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
   };
   const workersOption = { ...env.workerPool, workers: options.workers ?? env.workerPool?.workers };
 
-  /** A candidate backend of each kind, created fresh per row so coldMs includes its start. */
+  /** A new candidate backend of each kind (its start counts in the cold time of its first row). */
   const candidateBackend = async (b: BenchBackendName): Promise<CandidateBackend> =>
     b === 'single-thread' ? createCpuBackend() : b === 'workers' ? createWorkerPool(workersOption) : createWebGpuBackend();
   /** A fitter whose sweeps run on backend b (the in-line f64 path for single-thread). */
   const fitterFor = (b: BenchBackendName): Promise<Fitter> =>
     b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers }) : createFitter({ backend: 'webgpu' });
-  const fits = (ms: number) => ms * (repeats + 1);
+  /** Time of a row whose runs take runMs each: the cold run plus the warm repeats. */
+  const rowMs = (runMs: number) => runMs * (repeats + 1);
 
   // (a) candidate-fit throughput, sigmoid LTS candidates (64 per job), n points per curve.
   if (cases.includes('lts-candidates')) {
@@ -289,25 +290,25 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
         let setupMs = created.ms;
         let perCandidateMs = 0;
         try {
-        for (const requested of sizes.ltsCandidates) {
-          const batch = sigmoidLtsBatch(n, requested);
-          const candidates = batch.jobs.length * batch.nCandidates;
-          const name = `lts-candidates n=${n} C=${requested.toExponential(0).replace('+', '')}`;
-          const predictedMs = perCandidateMs * candidates;
-          if (fits(predictedMs) > budgetMs) {
-            skipped.push({ case: 'lts-candidates', backend: b, what: name, reason: `predicted ${(predictedMs / 1000).toFixed(1)} s per run exceeds the budget` });
-            continue;
+          for (const requested of sizes.ltsCandidates) {
+            const batch = sigmoidLtsBatch(n, requested);
+            const candidates = batch.jobs.length * batch.nCandidates;
+            const name = `lts-candidates n=${n} C=${requested.toExponential(0).replace('+', '')}`;
+            const predictedMs = perCandidateMs * candidates;
+            if (rowMs(predictedMs) > budgetMs) {
+              skipped.push({ case: 'lts-candidates', backend: b, what: name, reason: `predicted ${(predictedMs / 1000).toFixed(1)} s per run exceeds the budget` });
+              continue;
+            }
+            const t = await timeRuns(() => be.evaluate(batch), setupMs, repeats, budgetMs);
+            setupMs = 0;
+            perCandidateMs = t.warmMs / candidates;
+            push({
+              name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: batch.jobs.length,
+              coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns,
+              candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: batch.jobs.length / (t.warmMs / 1000),
+              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back`,
+            });
           }
-          const t = await timeRuns(() => be.evaluate(batch), setupMs, repeats, budgetMs);
-          setupMs = 0;
-          perCandidateMs = t.warmMs / candidates;
-          push({
-            name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: batch.jobs.length,
-            coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns,
-            candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: batch.jobs.length / (t.warmMs / 1000),
-            detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back`,
-          });
-        }
         } finally {
           await be.dispose();
         }
@@ -405,7 +406,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
       const data = linearLtsData(rowsN);
       const name = `linear-lts n=${rowsN}`;
       const detail = `${LINEAR_PREDICTORS} predictors + intercept, alpha 0.5, 20 % outliers`;
-      if (fits(perRowMs * rowsN) > budgetMs) skipped.push({ case: 'linear-lts', backend: 'single-thread', what: name, reason: `predicted ${((perRowMs * rowsN) / 1000).toFixed(1)} s per fit exceeds the budget` });
+      if (rowMs(perRowMs * rowsN) > budgetMs) skipped.push({ case: 'linear-lts', backend: 'single-thread', what: name, reason: `predicted ${((perRowMs * rowsN) / 1000).toFixed(1)} s per fit exceeds the budget` });
       else {
         let objective = NaN;
         const t = await timeRuns(async () => { objective = lts(data.X, data.y).objective; return objective; }, 0, repeats, budgetMs);
@@ -413,7 +414,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
         push({ name, case: 'linear-lts', backend: 'single-thread', engine: `trimfit lts (f64, calling thread); objective ${objective.toPrecision(8)}`, n: rowsN, p: LINEAR_PREDICTORS + 1, candidates: null, curves: 1, coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns, candidateFitsPerSec: null, curvesPerSec: 1000 / t.warmMs, detail });
       }
       if (!env.rLtsReg) skipped.push({ case: 'linear-lts', backend: 'R robustbase', what: name, reason: 'Rscript with robustbase not available' });
-      else if (fits(perRowMsR * rowsN) > budgetMs) skipped.push({ case: 'linear-lts', backend: 'R robustbase', what: name, reason: `predicted ${((perRowMsR * rowsN) / 1000).toFixed(1)} s per fit exceeds the budget` });
+      else if (rowMs(perRowMsR * rowsN) > budgetMs) skipped.push({ case: 'linear-lts', backend: 'R robustbase', what: name, reason: `predicted ${((perRowMsR * rowsN) / 1000).toFixed(1)} s per fit exceeds the budget` });
       else {
         const r = await env.rLtsReg(data, repeats + 1);
         const warm = r.timesMs.slice(1);
