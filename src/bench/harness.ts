@@ -316,7 +316,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
     }
   }
 
-  /** Times a sweep of `curves` on backend b; returns the row, or null when it failed. */
+  /** Times a sweep on backend b, adds its row and returns the warm time per curve. */
   const sweepRow = async (caseId: BenchCaseId, name: string, b: BenchBackendName, run: (f: Fitter) => Promise<{ engines: Set<string>; count: number }>, n: number, detail: string, count: number) => {
     let engines = new Set<string>();
     const created = await timed(() => fitterFor(b));
