@@ -1,6 +1,7 @@
 /** trimfit's public entry: everything an application, the page, the bench and the CLI may use. */
 export { fit } from './api/fit.js';
-export { lts } from './api/lts.js';
+export { lts, LTS_MAX_ABS } from './api/lts.js';
+export { MAX_CURVE_POINTS } from './api/validate.js';
 export type { LtsOptions, LtsResult } from './api/lts.js';
 export { TrimfitError, isTrimfitError } from './api/errors.js';
 export type { ErrorCode, ErrorDetails } from './api/errors.js';
