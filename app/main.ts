@@ -586,6 +586,8 @@ function renderPcPlot(selected: LoadedCurve | undefined): void {
     for (const d of datasets) select.add(new Option(d, d));
   }
   const pcEl = $('pc-plot');
+  // The figure exists only for RETU branches (it needs P_sft per checkpoint).
+  (pcEl.closest('.plot-card') as HTMLElement).hidden = datasets.length === 0;
   const shown = wanted ? curves().filter((c) => c.task.kind === 'retu' && (c.dataset === wanted || c.task.curve.sftStep === 0)) : [];
   const pcKey = `${curvesVersion}|${wanted}|${shown.map((c) => (rows.has(c.id) ? 1 : 0)).join('')}|${pcEl.clientWidth}`;
   if (pcKey === drawnKeys.pc) return;
