@@ -3,7 +3,8 @@
  * only Node and the `webgpu` package can run it (`node dist/gpu-perf.js`). For each pool size n and
  * each variant of tuning.ts: candidates/s at about TRIMFIT_PERF_CANDIDATES candidates (cold: the
  * first call, pipeline compilation included; warm: best of the next calls; upload and readback
- * always included), the host packing time alone, a sample of jobs against ltsCandidate in f64
+ * always included), then one call without chunk overlap split into host packing, GPU (submit →
+ * records mapped) and host decoding, whose GPU part gives gpuCandidatesPerS; a sample of jobs against ltsCandidate in f64
  * (same best subset, objective within the f32 tolerance of the conformance spec) and every job's
  * best objective against the 'baseline' variant. Writes $OUT/gpu-perf.json (./gpu-perf.json
  * without OUT) after every row, so a run cut short still leaves its rows.
@@ -25,7 +26,6 @@ import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js'
 import { rngUniform } from '../../core/rng.js';
 import { acquireGpuDevice } from './device.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
-import { packLtsChunk } from './kernels/lts_candidates.js';
 import { LTS_KERNEL_VARIANTS, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
 import { createWebGpuBackend } from './webgpu-backend.js';
 
@@ -147,7 +147,9 @@ interface Row {
   warmMs?: number[];
   candidatesPerS?: number;
   coldCandidatesPerS?: number;
-  hostPackMs?: number;
+  /** One call with chunksInFlight = 1, split by WebGpuEvaluationTimings. */
+  serialMs?: { hostPack: number; gpu: number; decode: number; chunks: number };
+  gpuCandidatesPerS?: number;
   flopsPerCandidate?: number;
   sfuOpsPerCandidate?: number;
   estimatedTflops?: number;
@@ -189,10 +191,6 @@ async function main(): Promise<void> {
       const jobs: LtsJob[] = Array.from({ length: jobCount }, (_, j) => ({ ...curves[j % N_CURVES].job, seed: (j * 2654435761) >>> 0 }));
       const batch: LtsBatch = { model: 'sigmoid', jobs, ...SHAPE };
       const candidates = jobCount * SHAPE.nCandidates;
-      const models = jobs.map((job) => createModel('sigmoid', job.settings, job));
-      const packStart = performance.now();
-      packLtsChunk(jobs, models);
-      const hostPackMs = performance.now() - packStart;
       let baseline: JobResult[] | undefined;
       for (const variant of VARIANTS) {
         const row: Row = { n, variant };
@@ -215,16 +213,28 @@ async function main(): Promise<void> {
             warmMs.push(performance.now() - start);
           }
           const best = Math.min(...warmMs);
+          const serial = await createWebGpuBackend({ device, variant, chunksInFlight: 1 });
+          try {
+            await serial.evaluate(batch);
+            const t = serial.timings;
+            row.serialMs = { hostPack: round(t.hostPackMs), gpu: round(t.gpuMs), decode: round(t.decodeMs), chunks: t.chunks };
+            row.gpuCandidatesPerS = sci((candidates / t.gpuMs) * 1000);
+          } finally {
+            await serial.dispose();
+          }
           const spec = LTS_KERNEL_VARIANTS[variant];
           const ops = ltsOpCount({ m: n, h: Math.floor(0.75 * n), nParams: 3, ...SHAPE, fusedGn: spec.fusedGn, bisectionPasses: 33 });
           const perS = (candidates / best) * 1000;
           Object.assign(row, {
             candidates, coldMs: round(coldMs), warmMs: warmMs.map(round), candidatesPerS: sci(perS), coldCandidatesPerS: sci((candidates / coldMs) * 1000),
-            hostPackMs: round(hostPackMs), flopsPerCandidate: ops.flops, sfuOpsPerCandidate: ops.sfuOps,
-            estimatedTflops: sci((ops.flops * perS) / 1e12), fractionOfH100Fp32Peak: sci((ops.flops * perS) / H100_SXM_FP32_PEAK_FLOPS),
-            fractionOfH100SfuPeak: sci((ops.sfuOps * perS) / H100_SXM_SFU_PEAK_OPS),
+            flopsPerCandidate: ops.flops, sfuOpsPerCandidate: ops.sfuOps,
           });
-          log(`n=${n} ${variant}: cold ${round(coldMs)} ms, warm ${row.warmMs!.join('/')} ms → ${row.candidatesPerS} candidates/s (${candidates} candidates; host packing ${round(hostPackMs)} ms)`);
+          // Distance to the hardware limit, on the GPU's own throughput.
+          const gpuPerS = row.gpuCandidatesPerS!;
+          row.estimatedTflops = sci((ops.flops * gpuPerS) / 1e12);
+          row.fractionOfH100Fp32Peak = sci((ops.flops * gpuPerS) / H100_SXM_FP32_PEAK_FLOPS);
+          row.fractionOfH100SfuPeak = sci((ops.sfuOps * gpuPerS) / H100_SXM_SFU_PEAK_OPS);
+          log(`n=${n} ${variant}: cold ${round(coldMs)} ms, warm ${row.warmMs!.join('/')} ms → ${row.candidatesPerS} candidates/s end to end; serial split ${JSON.stringify(row.serialMs)} → GPU ${gpuPerS} candidates/s (${candidates} candidates)`);
           if (variant === 'baseline') baseline = results;
           if (baseline) row.vsBaseline = compareWithBaseline(batch, results, baseline, yScales);
           const checkStart = performance.now();

@@ -53,6 +53,29 @@ function isCount(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
+/**
+ * Models of a batch, shared by jobs with the same settings object and data range (a sweep's jobs
+ * on one curve): a model is a pure function of both, and building one per job was a measurable
+ * part of the host time at 64 candidates per job.
+ */
+function modelCache(name: LtsBatch['model']): (job: LtsJob) => Model {
+  const bySettings = new Map<LtsJob['settings'], Map<string, Model>>();
+  return (job) => {
+    let byRange = bySettings.get(job.settings);
+    if (!byRange) {
+      byRange = new Map();
+      bySettings.set(job.settings, byRange);
+    }
+    const key = `${job.xMin},${job.xMax},${job.xMinPositive}`;
+    let model = byRange.get(key);
+    if (!model) {
+      model = createModel(name, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive });
+      byRange.set(key, model);
+    }
+    return model;
+  };
+}
+
 /** What the kernel relies on; the api layer has validated the data itself. */
 function prepareJobs(batch: LtsBatch): PreparedJob[] {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
@@ -60,8 +83,9 @@ function prepareJobs(batch: LtsBatch): PreparedJob[] {
   if (!isCount(batch.cSteps, 0)) throw new TrimfitError('invalid-option', 'cSteps', 'an integer ≥ 0', batch.cSteps);
   if (!isCount(batch.gnIterations, 0)) throw new TrimfitError('invalid-option', 'gnIterations', 'an integer ≥ 0', batch.gnIterations);
   if (!isCount(batch.keepBest, 1)) throw new TrimfitError('invalid-option', 'keepBest', 'an integer ≥ 1', batch.keepBest);
+  const modelOf = modelCache(batch.model);
   return batch.jobs.map((job, index) => {
-    const model = createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive });
+    const model = modelOf(job);
     const p = model.nParams;
     const m = job.pool.length;
     const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
@@ -78,8 +102,27 @@ function prepareJobs(batch: LtsBatch): PreparedJob[] {
   });
 }
 
-class WebGpuBackend implements CandidateBackend {
+/** Where the time of the last evaluate() went (ms, summed over its chunks). */
+export interface WebGpuEvaluationTimings {
+  /** Host: job checks, models, packing, upload and dispatch encoding. */
+  hostPackMs: number;
+  /**
+   * Submit → records mapped: upload transfer, both passes, readback. With chunksInFlight > 1
+   * chunks overlap each other and host work, so only chunksInFlight = 1 gives the GPU's own time.
+   */
+  gpuMs: number;
+  /** Host: decoding the records and mapping them out of the conditioned frame. */
+  decodeMs: number;
+  chunks: number;
+}
+
+export interface WebGpuCandidateBackend extends CandidateBackend {
+  readonly timings: Readonly<WebGpuEvaluationTimings>;
+}
+
+class WebGpuBackend implements WebGpuCandidateBackend {
   readonly name = 'webgpu' as const;
+  timings: WebGpuEvaluationTimings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
   readonly description: string;
   private readonly pool: BufferPool;
   private readonly maxCandidatesPerChunk: number;
@@ -108,7 +151,10 @@ class WebGpuBackend implements CandidateBackend {
   }
 
   async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
+    const prepareStart = performance.now();
+    this.timings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
     const prepared = prepareJobs(batch);
+    this.timings.hostPackMs += performance.now() - prepareStart;
     const results: JobResult[] = new Array(prepared.length);
     const groups = new Map<string, PreparedJob[]>();
     for (const pj of prepared) {
@@ -117,6 +163,8 @@ class WebGpuBackend implements CandidateBackend {
       if (list) list.push(pj);
       else groups.set(key, [pj]);
     }
+    // ln x per curve, shared by the chunks of this batch (packLtsChunk).
+    const lnCache = new Map<Float64Array, Float64Array>();
     // Oldest first; a chunk's promise settles after its results are placed and its buffers released.
     const running: Promise<void>[] = [];
     try {
@@ -124,7 +172,8 @@ class WebGpuBackend implements CandidateBackend {
         for (const chunk of this.chunks(group, batch.nCandidates)) {
           while (running.length >= this.chunksInFlight) await running.shift();
           if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
-          running.push(this.runChunk(batch, chunk).then((chunkResults) => {
+          this.timings.chunks++;
+          running.push(this.runChunk(batch, chunk, lnCache).then((chunkResults) => {
             chunk.forEach((pj, j) => { results[pj.index] = chunkResults[j]; });
           }));
         }
@@ -160,7 +209,7 @@ class WebGpuBackend implements CandidateBackend {
     }
   }
 
-  private async runChunk(batch: LtsBatch, chunk: PreparedJob[]): Promise<JobResult[]> {
+  private async runChunk(batch: LtsBatch, chunk: PreparedJob[], lnCache: Map<Float64Array, Float64Array>): Promise<JobResult[]> {
     const device = this.gpu.device;
     const nParams = chunk[0].model.nParams;
     const maxPool = ltsPoolTier(chunk[0].job.pool.length)!;
@@ -169,7 +218,8 @@ class WebGpuBackend implements CandidateBackend {
       getPipeline(device, ltsCandidatesPipelineSpec('sigmoid', nParams, maxPool, variant)),
       getPipeline(device, selectBestPipelineSpec(nParams)),
     ]));
-    const packed = packLtsChunk(chunk.map((pj) => pj.job), chunk.map((pj) => pj.model));
+    const packStart = performance.now();
+    const packed = packLtsChunk(chunk.map((pj) => pj.job), chunk.map((pj) => pj.model), lnCache);
     const jobCount = chunk.length;
     const nTotal = jobCount * batch.nCandidates;
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);
@@ -215,6 +265,8 @@ class WebGpuBackend implements CandidateBackend {
       selectPass.end();
       encoder.copyBufferToBuffer(best, 0, readback, 0, bestBytes);
       device.queue.submit([encoder.finish()]);
+      const submitted = performance.now();
+      this.timings.hostPackMs += submitted - packStart;
       const validation = device.popErrorScope();
       const mapped = readback.mapAsync(MAP_MODE_READ, 0, bestBytes);
       // Observed below unless validation fails first; never left unhandled.
@@ -222,22 +274,18 @@ class WebGpuBackend implements CandidateBackend {
       const error = await this.guard(validation);
       if (error) throw new TrimfitError('internal', 'trimfit.lts_candidates', 'valid GPU commands', 'validation error', `trimfit.lts_candidates: ${error.message}`);
       await this.guard(mapped);
+      const decodeStart = performance.now();
+      this.timings.gpuMs += decodeStart - submitted;
       const words = readback.getMappedRange(0, bestBytes).slice(0);
       readback.unmap();
       const u32 = new Uint32Array(words);
       const f32 = new Float32Array(words);
-      return chunk.map((pj, j) => {
+      const results = chunk.map((pj, j) => {
         const frame = packed.frames[j];
-        const decoded = decodeSelectBest(u32, f32, j, batch.keepBest, nParams);
-        return {
-          nonFinite: decoded.nonFinite,
-          best: decoded.best.map((c) => ({
-            candidate: c.candidate,
-            objective: c.objectiveF32 * frame.yScale * frame.yScale,
-            theta: sigmoidFromFrame(c.thetaF32, frame, nParams),
-          })),
-        };
+        return decodeSelectBest(u32, f32, j, batch.keepBest, nParams, frame.yScale * frame.yScale, (words32, at) => sigmoidFromFrame(words32, frame, nParams, at));
       });
+      this.timings.decodeMs += performance.now() - decodeStart;
+      return results;
     } finally {
       for (const buffer of buffers) this.pool.release(buffer);
     }
@@ -254,7 +302,7 @@ class WebGpuBackend implements CandidateBackend {
  * TrimfitError('backend-unavailable') when no adapter is available; evaluate() rejects with
  * TrimfitError('device-lost') when the device is lost (the caller then falls back to the CPU).
  */
-export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<CandidateBackend> {
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuCandidateBackend> {
   if (options.maxCandidatesPerChunk !== undefined && !isCount(options.maxCandidatesPerChunk, 1)) {
     throw new TrimfitError('invalid-option', 'maxCandidatesPerChunk', 'an integer ≥ 1', options.maxCandidatesPerChunk);
   }

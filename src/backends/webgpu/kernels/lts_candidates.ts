@@ -55,18 +55,26 @@ export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number,
   };
 }
 
+/** ln x of every point of a curve (NaN for x = 0). */
+export function logX(x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? Math.log(x[i]) : NaN;
+  return out;
+}
+
 /**
- * The frame of one job, from its pool points (see the module comment). `lnX`, when given, receives
- * ln x of each pool point (NaN for x = 0) so the packer takes each logarithm once.
+ * The frame of one job, from its pool points (see the module comment). `lnCurve` (logX of job.x),
+ * when given, supplies the logarithms; `lnX`, when given, receives ln x of each pool point, so the
+ * packer takes each logarithm once per curve.
  */
-export function conditionedFrame(job: LtsJob, lnX?: Float64Array): ConditionedFrame {
+export function conditionedFrame(job: LtsJob, lnX?: Float64Array, lnCurve?: Float64Array): ConditionedFrame {
   const { x, y, pool } = job;
   let tSum = 0;
   let tCount = 0;
   let ySum = 0;
   for (let k = 0; k < pool.length; k++) {
     const xi = x[pool[k]];
-    const t = xi > 0 ? Math.log(xi) : NaN;
+    const t = lnCurve ? lnCurve[pool[k]] : xi > 0 ? Math.log(xi) : NaN;
     if (lnX) lnX[k] = t;
     if (xi > 0) { tSum += t; tCount++; }
     ySum += y[pool[k]];
@@ -78,20 +86,12 @@ export function conditionedFrame(job: LtsJob, lnX?: Float64Array): ConditionedFr
   return { tShift: tCount > 0 ? tSum / tCount : 0, yShift, yScale: rms > 0 && Number.isFinite(rms) ? rms : 1 };
 }
 
-/** Internal sigmoid parameters → the conditioned frame (bounds included: ±Infinity stays ±Infinity). */
-export function sigmoidToFrame(theta: ArrayLike<number>, frame: ConditionedFrame, out: Float64Array): Float64Array {
-  out[0] = theta[0];
-  out[1] = theta[1] - frame.tShift;
-  for (let q = 2; q < theta.length; q++) out[q] = (theta[q] - frame.yShift) / frame.yScale;
-  return out;
-}
-
-/** The conditioned frame → internal sigmoid parameters (f64). */
-export function sigmoidFromFrame(thetaFrame: ArrayLike<number>, frame: ConditionedFrame, nParams: number): Float64Array {
+/** The conditioned frame → internal sigmoid parameters (f64), from thetaFrame[at..at+nParams). */
+export function sigmoidFromFrame(thetaFrame: ArrayLike<number>, frame: ConditionedFrame, nParams: number, at = 0): Float64Array {
   const theta = new Float64Array(nParams);
-  theta[0] = thetaFrame[0];
-  theta[1] = thetaFrame[1] + frame.tShift;
-  for (let q = 2; q < nParams; q++) theta[q] = thetaFrame[q] * frame.yScale + frame.yShift;
+  theta[0] = thetaFrame[at];
+  theta[1] = thetaFrame[at + 1] + frame.tShift;
+  for (let q = 2; q < nParams; q++) theta[q] = thetaFrame[at + q] * frame.yScale + frame.yShift;
   return theta;
 }
 
@@ -103,8 +103,26 @@ export interface PackedLtsChunk {
 
 const finiteF32 = (v: number): number => (v > F32_HUGE ? F32_HUGE : v < -F32_HUGE ? -F32_HUGE : v);
 
-/** Packs jobs (all with the same model and nParams) into the Job structs and the points array. */
-export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]): PackedLtsChunk {
+/**
+ * Internal sigmoid parameters → the conditioned frame, written straight into the Job struct at
+ * out[at..at+p) (no temporary arrays: this runs per job). Bounds (`bound`) map ±Infinity to ±F32_HUGE.
+ */
+function writeFrameParams(theta: ArrayLike<number>, frame: ConditionedFrame, p: number, out: Float32Array, at: number, bound: boolean): void {
+  out[at] = bound ? finiteF32(theta[0]) : theta[0];
+  const m = theta[1] - frame.tShift;
+  out[at + 1] = bound ? finiteF32(m) : m;
+  for (let q = 2; q < p; q++) {
+    const v = (theta[q] - frame.yShift) / frame.yScale;
+    out[at + q] = bound ? finiteF32(v) : v;
+  }
+}
+
+/**
+ * Packs jobs (all with the same model and nParams) into the Job structs and the points array.
+ * `lnCache` (kept by the caller across chunks) holds logX per curve x array: a sweep's jobs on one
+ * curve share it, so each logarithm is taken once per batch.
+ */
+export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[], lnCache = new Map<Float64Array, Float64Array>()): PackedLtsChunk {
   let totalPoints = 0;
   let maxPool = 0;
   for (const job of jobs) {
@@ -116,26 +134,27 @@ export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]):
   const f32 = new Float32Array(buffer);
   const points = new Float32Array(2 * totalPoints);
   const frames: ConditionedFrame[] = new Array(jobs.length);
-  const scratch = new Float64Array(LTS_MAX_PARAMS);
   const lnX = new Float64Array(maxPool);
   let offset = 0;
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j];
     const model = models[j];
     const p = model.nParams;
-    const frame = conditionedFrame(job, lnX);
+    let lnCurve = lnCache.get(job.x);
+    if (!lnCurve) {
+      lnCurve = logX(job.x);
+      lnCache.set(job.x, lnCurve);
+    }
+    const frame = conditionedFrame(job, lnX, lnCurve);
     frames[j] = frame;
     const word = (j * LTS_JOB_BYTES) / 4;
     u32[word] = offset;
     u32[word + 1] = job.pool.length;
     u32[word + 2] = job.h;
     u32[word + 3] = job.seed >>> 0;
-    const theta0 = sigmoidToFrame(job.theta0, frame, scratch.subarray(0, p));
-    for (let q = 0; q < p; q++) f32[word + 4 + q] = theta0[q];
-    const lower = sigmoidToFrame(model.lower, frame, scratch.subarray(0, p));
-    for (let q = 0; q < p; q++) f32[word + 8 + q] = finiteF32(lower[q]);
-    const upper = sigmoidToFrame(model.upper, frame, scratch.subarray(0, p));
-    for (let q = 0; q < p; q++) f32[word + 12 + q] = finiteF32(upper[q]);
+    writeFrameParams(job.theta0, frame, p, f32, word + 4, false);
+    writeFrameParams(model.lower, frame, p, f32, word + 8, true);
+    writeFrameParams(model.upper, frame, p, f32, word + 12, true);
     // c0 = 0 in the frame, used when c0 is not fitted.
     f32[word + 16] = -frame.yShift / frame.yScale;
     const { pool, x, y } = job;

@@ -2,6 +2,7 @@
  * Host side of shaders/select_best.wgsl: per job the keepBest lowest objectives of the candidate
  * pass, with their parameters, decoded from the compact record buffer it writes.
  */
+import type { CandidateResult, JobResult } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 
@@ -26,21 +27,26 @@ export function selectBestParamsData(jobCount: number, nCandidates: number, keep
   return Uint32Array.of(jobCount, nCandidates, keepBest, 0);
 }
 
-export interface SelectedCandidate {
-  candidate: number;
-  /** In the kernel's conditioned frame. */
-  objectiveF32: number;
-  thetaF32: Float32Array;
-}
-
-/** Records of job j (ascending objective, ties → lower candidate) and its non-finite count; u32 and f32 view the same words. */
-export function decodeSelectBest(u32: Uint32Array, f32: Float32Array, job: number, keepBest: number, nParams: number): { best: SelectedCandidate[]; nonFinite: number } {
+/**
+ * Results of job j (ascending objective, ties → lower candidate) and its non-finite count, from the
+ * record words (u32 and f32 view the same words). `objectiveScale` and `theta` map an objective and
+ * the θ at f32[at..at+nParams) out of the kernel's conditioned frame.
+ */
+export function decodeSelectBest(
+  u32: Uint32Array,
+  f32: Float32Array,
+  job: number,
+  keepBest: number,
+  nParams: number,
+  objectiveScale: number,
+  theta: (f32: Float32Array, at: number) => Float64Array,
+): JobResult {
   const base = job * selectBestWordsPerJob(keepBest, nParams);
-  const best: SelectedCandidate[] = [];
+  const best: CandidateResult[] = [];
   for (let r = 0; r < keepBest; r++) {
     const rec = base + 1 + r * (2 + nParams);
     if (u32[rec] === NONE) break;
-    best.push({ candidate: u32[rec], objectiveF32: f32[rec + 1], thetaF32: f32.slice(rec + 2, rec + 2 + nParams) });
+    best.push({ candidate: u32[rec], objective: f32[rec + 1] * objectiveScale, theta: theta(f32, rec + 2) });
   }
   return { best, nonFinite: u32[base] };
 }
