@@ -2,9 +2,9 @@
 // Each example is copied to a temp directory, the tarball installed there (its other dependency,
 // vite, runs from this repository's node_modules so no download is needed), the web examples built
 // with vite and the Node one run on the RETU data and on a CSV. Types resolve through `exports`.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,8 @@ beforeAll(() => {
   const name = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
   tarball = join(work, name);
 });
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A temp copy of examples/<name> with the tarball installed (dev dependencies dropped: see above). */
 function install(name: string): string {
