@@ -10,7 +10,7 @@
  *              device is lost the chunk (and the rest) is redone on the CPU, and the items say so;
  *     cpu    — whole curves spread over the worker pool (Stage 1, candidates, polish, bootstrap);
  *     inline — everything on this thread (small work).
- *   Seeds derive from (seed, curve index, setting index), so every path gives the same results.
+ *   Seeds derive from (seed, hash of the curve id, setting index), so every path gives the same results.
  */
 import { defaultHyper, expandGrid, FULL_GRID, type GridSpec } from '../core/search.js';
 import type { Hyper } from '../core/pipeline.js';
@@ -34,7 +34,7 @@ export interface FitterOptions {
 }
 
 export interface SweepCurve extends CurveInput {
-  /** Label carried to the result. @default the curve's index as a string */
+  /** Label carried to the result; its hash seeds the curve's random choices. @default the curve's index as a string */
   id?: string;
   /** Per-curve P_sft (y is the gain over it). @default options.pSft */
   pSft?: number;
@@ -139,7 +139,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         const resolved = resolveFitOptions({ ...o, pSft: c.pSft ?? o.pSft, gapWeight: c.gapWeight ?? o.gapWeight }, x);
         const grid = c.grid ?? (gridSpec === 'single' ? [resolved.hyper] : expandGrid(x.length, gridSpec));
         if (grid.length === 0) grid.push(defaultHyper(x.length));
-        return { index, id, curve: { seedIndex: index, x, y, order, grid, pipeline: resolved.pipeline, predictAt: c.predictAt?.slice() } };
+        return { index, id, curve: { seedIndex: curveSeedIndex(id), x, y, order, grid, pipeline: resolved.pipeline, predictAt: c.predictAt?.slice() } };
       } catch (e) {
         return { index, id, error: failed(e) };
       }
@@ -240,6 +240,20 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
 async function abortAfter(inFlight: Array<Promise<unknown>>): Promise<TrimfitError> {
   await Promise.allSettled(inFlight);
   return abortError();
+}
+
+/**
+ * A curve's seed index is a hash of its id (FNV-1a, u32), so a curve gets the same LTS subsets and
+ * bootstrap resamples whatever else is in the sweep, in whatever order, chunking or worker: the page
+ * fitting one curve per worker message and the CLI fitting all at once agree.
+ */
+export function curveSeedIndex(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

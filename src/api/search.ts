@@ -17,7 +17,7 @@ import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 import type { ResolvedBootstrap } from './options.js';
 
 export interface SearchCurve {
-  /** Position of the curve in the whole sweep: seeds derive from it, so results do not depend on how curves are chunked or spread over workers. */
+  /** Seeds derive from it (the fitter uses a hash of the curve id), so results do not depend on how curves are chunked, ordered or spread over workers. */
   seedIndex: number;
   /** Validated, sorted by x. */
   x: Float64Array;
