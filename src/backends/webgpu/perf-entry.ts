@@ -178,11 +178,10 @@ const save = (): void => {
 };
 
 async function main(): Promise<void> {
-  const gpu = await acquireGpuDevice();
+  let gpu = await acquireGpuDevice();
   report.device = gpu.description;
   report.defaultVariant = defaultVariantFor(gpu.description);
   log(`device: ${gpu.description}; writing ${outPath}`);
-  const device = gpu.device;
   try {
     for (const n of N_LIST) {
       const curves = Array.from({ length: N_CURVES }, (_, i) => makeCurve(n, i));
@@ -201,8 +200,16 @@ async function main(): Promise<void> {
           save();
           continue;
         }
-        const backend = await createWebGpuBackend({ device, variant });
+        // A lost device (e.g. a watchdog) costs this row only: the next row gets a new one.
+        if (gpu.lostDetail()) {
+          gpu.release();
+          gpu = await acquireGpuDevice();
+          log(`device lost; new device ${gpu.description}`);
+        }
+        const device = gpu.device;
+        let backend: Awaited<ReturnType<typeof createWebGpuBackend>> | undefined;
         try {
+          backend = await createWebGpuBackend({ device, variant });
           let start = performance.now();
           let results = await backend.evaluate(batch);
           const coldMs = performance.now() - start;
@@ -244,7 +251,7 @@ async function main(): Promise<void> {
           row.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
           log(`n=${n} ${variant}: ERROR ${row.error}`);
         } finally {
-          await backend.dispose();
+          await backend?.dispose();
         }
         save();
       }
