@@ -31,6 +31,12 @@ export interface FitterOptions {
   device?: GPUDevice;
   /** CPU worker count. @default hardware concurrency */
   workers?: number;
+  /**
+   * Browsers: starts one module worker running trimfit's fit.worker, e.g.
+   * `() => new Worker(new URL('trimfit/worker', import.meta.url), { type: 'module' })`. Without it,
+   * browsers fit on the calling thread. @default undefined (Node uses worker_threads)
+   */
+  createWorker?: () => Worker;
 }
 
 export interface SweepCurve extends CurveInput {
@@ -104,7 +110,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     const key = kind === 'auto' ? `auto:${candidates >= TUNING.minGpuCandidates ? 'big' : candidates >= TUNING.minWorkerCandidates ? 'mid' : 'small'}` : kind;
     let s = selected.get(key);
     if (!s) {
-      s = selectBackend(kind, { candidates, workers: options.workers, device: options.device });
+      s = selectBackend(kind, { candidates, workers: options.workers, device: options.device, createWorker: options.createWorker });
       selected.set(key, s);
       s.catch(() => selected.delete(key));
     }

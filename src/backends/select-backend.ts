@@ -29,14 +29,17 @@ export interface SelectOptions {
   /** Worker count for the CPU pool. @default hardware concurrency */
   workers?: number;
   device?: GPUDevice;
+  /** Browsers: module-worker factory for the CPU pool (see FitterOptions.createWorker). */
+  createWorker?: () => Worker;
 }
 
 async function cpu(options: SelectOptions, reason: string): Promise<SelectedBackend> {
-  if (options.candidates < TUNING.minWorkerCandidates || options.workers === 1) {
+  const inBrowser = typeof process === 'undefined' || !process.versions?.node;
+  if (options.candidates < TUNING.minWorkerCandidates || options.workers === 1 || (inBrowser && !options.createWorker)) {
     return { backend: null, info: { name: 'cpu', description: 'f64, calling thread', reason: `${reason}; small work runs on the calling thread` } };
   }
   const { createWorkerPool } = await import('./cpu/worker-pool.js');
-  const pool = await createWorkerPool({ workers: options.workers });
+  const pool = await createWorkerPool({ workers: options.workers, createWorker: options.createWorker });
   return { backend: pool, info: { name: 'cpu', description: pool.description, reason } };
 }
 
