@@ -32,9 +32,10 @@ export interface FitterOptions {
   /** CPU worker count. @default hardware concurrency */
   workers?: number;
   /**
-   * Browsers: starts one module worker running trimfit's fit.worker, e.g.
-   * `() => new Worker(new URL('trimfit/worker', import.meta.url), { type: 'module' })`. Without it,
-   * browsers fit on the calling thread. @default undefined (Node uses worker_threads)
+   * Browsers: starts one module worker running trimfit's fit worker (the package export
+   * `trimfit/worker`; with Vite: `import FitWorker from 'trimfit/worker?worker'` and
+   * `() => new FitWorker()`). Without it, browsers fit on the calling thread.
+   * @default undefined (Node uses worker_threads)
    */
   createWorker?: () => Worker;
 }
