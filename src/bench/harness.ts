@@ -272,7 +272,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
     b === 'single-thread' ? createCpuBackend() : b === 'workers' ? createWorkerPool(workersOption) : createWebGpuBackend();
   /** A fitter whose sweeps run on backend b (the in-line f64 path for single-thread). */
   const fitterFor = (b: BenchBackendName): Promise<Fitter> =>
-    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers }) : createFitter({ backend: 'webgpu' });
+    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers, createWorker: workersOption.createWorker }) : createFitter({ backend: 'webgpu' });
   /** Time of a row whose runs take runMs each: the cold run plus the warm repeats. */
   const rowMs = (runMs: number) => runMs * (repeats + 1);
 
@@ -333,17 +333,11 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
   const perCurveMs = new Map<BenchBackendName, number>();
   /** Backends of the sweeps; a quick run leaves WebGPU out (each sweep compiles its pipelines anew). */
   const sweepBackends = (caseId: BenchCaseId): BenchBackendName[] => {
-    let list = backends;
-    if (quick && list.includes('webgpu')) {
+    if (quick && backends.includes('webgpu')) {
       skipped.push({ case: caseId, backend: 'webgpu', what: caseId, reason: 'quick run: WebGPU sweeps left out (pipeline compilation dominates on software adapters)' });
-      list = list.filter((b) => b !== 'webgpu');
+      return backends.filter((b) => b !== 'webgpu');
     }
-    // createFitter starts its pool with the default (Node) worker start: it takes no worker factory.
-    if (env.workerPool?.createWorker) {
-      skipped.push({ case: caseId, backend: 'workers', what: caseId, reason: 'createFitter has no worker-factory option, so its pool cannot start browser workers' });
-      list = list.filter((b) => b !== 'workers');
-    }
-    return list;
+    return backends;
   };
 
   // (b) the paper's whole search: `ceiling --search full` over the RETU branches (bootstrap off).
