@@ -6,7 +6,8 @@
  *
  * One iteration: J, r over idx; A = JᵀJ + λ·diag(JᵀJ) + DIAG_FLOOR·I; solve A·δ = Jᵀr by Cholesky;
  * θ' = clamp(θ + δ, lower, upper); accept when SSE(θ') < SSE(θ) (λ ← max(λ/10, LAMBDA_MIN)), else
- * λ ← min(λ·10, LAMBDA_MAX). A failed factorisation counts as a rejected step.
+ * λ ← min(λ·10, LAMBDA_MAX). A failed factorisation counts as a rejected step. SSE(θ) is summed from
+ * the same f as J (valueAndGradient), in point order.
  */
 import type { Model } from './models/model.js';
 
@@ -59,9 +60,44 @@ export function choleskySolve(a: Float64Array, g: Float64Array, p: number, out: 
   return true;
 }
 
+/** Per-parameter-count scratch: candidates run millions of these fits, so nothing is allocated per call. */
+const scratchByP = new Map<number, { trial: Float64Array; grad: Float64Array; jtj: Float64Array; jtr: Float64Array; trialJtj: Float64Array; trialJtr: Float64Array; a: Float64Array; delta: Float64Array }>();
+function scratchFor(p: number) {
+  let s = scratchByP.get(p);
+  if (!s) {
+    s = { trial: new Float64Array(p), grad: new Float64Array(p), jtj: new Float64Array(p * p), jtr: new Float64Array(p), trialJtj: new Float64Array(p * p), trialJtr: new Float64Array(p), a: new Float64Array(p * p), delta: new Float64Array(p) };
+    scratchByP.set(p, s);
+  }
+  return s;
+}
+
+/**
+ * One pass over idx at theta: the SSE (returned) and the lower triangle of JᵀJ and Jᵀr.
+ * The SSE is accumulated in point order exactly as `sseOver` does, from the same f.
+ */
+function normalPass(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, grad: Float64Array, jtj: Float64Array, jtr: Float64Array): number {
+  const p = model.nParams;
+  jtj.fill(0);
+  jtr.fill(0);
+  let sse = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
+    const r = y[i] - model.valueAndGradient(x[i], theta, grad);
+    sse += r * r;
+    for (let q = 0; q < p; q++) {
+      jtr[q] += grad[q] * r;
+      for (let t = 0; t <= q; t++) jtj[q * p + t] += grad[q] * grad[t];
+    }
+  }
+  return sse;
+}
+
 /**
  * Runs `iterations` damped Gauss–Newton steps on the points idx from theta (not modified) and
  * returns the final parameters. Iterates always stay inside the model's box.
+ * Each iteration makes one pass over the points: the trial point's SSE and normal equations come
+ * from the same pass, and an accepted trial's sums are the next iteration's (a rejected trial keeps
+ * the current ones), which is what the fused WGSL kernel does too.
  */
 export function dampedGaussNewton(
   model: Model,
@@ -74,30 +110,16 @@ export function dampedGaussNewton(
   const p = model.nParams;
   if (p > MAX_P) throw new RangeError(`dampedGaussNewton supports at most ${MAX_P} parameters`);
   const cur = Float64Array.from(theta);
-  const trial = new Float64Array(p);
-  const grad = new Float64Array(p);
-  const jtj = new Float64Array(p * p);
-  const jtr = new Float64Array(p);
-  const a = new Float64Array(p * p);
-  const delta = new Float64Array(p);
+  const sc = scratchFor(p);
+  let { jtj, jtr, trialJtj, trialJtr } = sc;
+  const { trial, grad, a, delta } = sc;
   let lambda = GN_LAMBDA_START;
-  let sse = sseOver(model, x, y, idx, cur);
+  let sse = normalPass(model, x, y, idx, cur, grad, jtj, jtr);
   for (let it = 0; it < iterations; it++) {
-    jtj.fill(0);
-    jtr.fill(0);
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k];
-      const f = model.valueAndGradient(x[i], cur, grad);
-      const r = y[i] - f;
-      for (let q = 0; q < p; q++) {
-        jtr[q] += grad[q] * r;
-        for (let s = 0; s <= q; s++) jtj[q * p + s] += grad[q] * grad[s];
-      }
-    }
     for (let q = 0; q < p; q++) {
-      for (let s = 0; s <= q; s++) {
-        a[q * p + s] = jtj[q * p + s];
-        a[s * p + q] = jtj[q * p + s];
+      for (let t = 0; t <= q; t++) {
+        a[q * p + t] = jtj[q * p + t];
+        a[t * p + q] = jtj[q * p + t];
       }
       a[q * p + q] += lambda * jtj[q * p + q] + GN_DIAG_FLOOR;
     }
@@ -107,14 +129,21 @@ export function dampedGaussNewton(
         const v = cur[q] + delta[q];
         trial[q] = v < model.lower[q] ? model.lower[q] : v > model.upper[q] ? model.upper[q] : v;
       }
-      const trialSse = sseOver(model, x, y, idx, trial);
+      const trialSse = normalPass(model, x, y, idx, trial, grad, trialJtj, trialJtr);
       if (trialSse < sse) {
         cur.set(trial);
         sse = trialSse;
+        [jtj, trialJtj] = [trialJtj, jtj];
+        [jtr, trialJtr] = [trialJtr, jtr];
         accepted = true;
       }
     }
     lambda = accepted ? Math.max(lambda / 10, GN_LAMBDA_MIN) : Math.min(lambda * 10, GN_LAMBDA_MAX);
   }
+  // The swaps above may leave the roles exchanged; keep the scratch object's buffers consistent.
+  sc.jtj = jtj;
+  sc.jtr = jtr;
+  sc.trialJtj = trialJtj;
+  sc.trialJtr = trialJtr;
   return cur;
 }

@@ -37,14 +37,25 @@ export function squaredResiduals(model: Model, x: ArrayLike<number>, y: ArrayLik
 
 /**
  * Positions of the h smallest values (ties → lower position), returned ascending by position, and
- * their sum. O(m log m); m is a curve's train size (tens to hundreds).
+ * their sum (in position order). The h-th smallest value is found by a native typed-array sort; the
+ * positions are then taken in one ordered pass: every value below it, and of the values equal to it
+ * the lowest positions until h are taken. Values must not be NaN (squaredResiduals maps them to ∞).
  */
 export function smallestH(values: Float64Array, h: number): { subset: Int32Array; sum: number } {
-  const order = Array.from({ length: values.length }, (_, k) => k);
-  order.sort((a, b) => values[a] - values[b] || a - b);
-  const subset = Int32Array.from(order.slice(0, h)).sort();
+  const threshold = values.slice().sort()[h - 1];
+  let below = 0;
+  for (let k = 0; k < values.length; k++) if (values[k] < threshold) below++;
+  let ties = h - below;
+  const subset = new Int32Array(h);
+  let count = 0;
   let sum = 0;
-  for (let k = 0; k < h; k++) sum += values[subset[k]];
+  for (let k = 0; k < values.length && count < h; k++) {
+    const v = values[k];
+    if (v < threshold || (v === threshold && ties-- > 0)) {
+      subset[count++] = k;
+      sum += v;
+    }
+  }
   return { subset, sum };
 }
 
@@ -64,6 +75,17 @@ export interface CandidateSpec {
   seed: number;
   cSteps: number;
   gnIterations: number;
+}
+
+/**
+ * The spec candidates of one job run on: when the model has a t = ln x form, x is replaced by its
+ * logs (taken once here) and the model by that form — bit-identical results, far fewer logarithms.
+ */
+export function candidateSpec(spec: CandidateSpec): CandidateSpec {
+  const logModel = spec.model.logDomain?.();
+  if (!logModel) return spec;
+  const t = Float64Array.from(spec.x, (v) => (v === 0 ? -Infinity : Math.log(v)));
+  return { ...spec, model: logModel, x: t };
 }
 
 /** Candidate k of a job, exactly as specified in the module comment. */

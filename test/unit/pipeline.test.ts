@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
-import { ltsCandidate, smallestH } from '../../src/core/lts.js';
+import { candidateSpec, ltsCandidate, smallestH } from '../../src/core/lts.js';
 import { robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
@@ -70,6 +70,29 @@ describe('LTS', () => {
     }
     expect(rngU32(1, 2, 3)).toBe(rngU32(1, 2, 3));
     expect(rngU32(1, 2, 3)).not.toBe(rngU32(1, 2, 4));
+  });
+  test('the sigmoid in t = ln x gives bit-identical values, gradients and candidates', () => {
+    const c = sigmoidCurve(25, { 4: 6, 20: -6 });
+    for (const freeEpsilon of [false, true]) {
+      const model = createModel('sigmoid', { ...settings, freeEpsilon }, dataRange(c.x));
+      const logModel = model.logDomain!();
+      const theta = model.fromNatural({ b: 1.3, cMid: 15, u: 8, c0: 0.5 });
+      const g1 = new Float64Array(model.nParams);
+      const g2 = new Float64Array(model.nParams);
+      for (const x of c.x) {
+        const t = x === 0 ? -Infinity : Math.log(x);
+        expect(logModel.value(t, theta)).toBe(model.value(x, theta));
+        expect(logModel.valueAndGradient(t, theta, g2)).toBe(model.valueAndGradient(x, theta, g1));
+        expect(Array.from(g2)).toEqual(Array.from(g1));
+      }
+      const base = { model, x: c.x, y: c.y, pool: Int32Array.from({ length: 25 }, (_, i) => i), h: 19, theta0: theta, seed: 4, cSteps: 2, gnIterations: 8 };
+      for (let k = 0; k < 8; k++) {
+        const a = ltsCandidate(base, k);
+        const b = ltsCandidate(candidateSpec(base), k);
+        expect(b.objective).toBe(a.objective);
+        expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
+      }
+    }
   });
   test('a candidate never reports an objective below the exact h-trimmed SSE of its parameters', () => {
     const c = sigmoidCurve(25, { 4: 6, 20: -6 });

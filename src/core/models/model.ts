@@ -48,4 +48,10 @@ export interface Model {
    * linear ones solved in closed form (variable projection) on the points idx. Best first.
    */
   starts(x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, count: number): Float64Array[];
+  /**
+   * Optional: the same model evaluated at t = ln x instead of x (x = 0 ↔ t = −∞), bit-identical to
+   * evaluating this model at x. Hot loops that evaluate the same points many times take the logs once.
+   * Its `starts` still expect x.
+   */
+  logDomain?(): Model;
 }

@@ -40,24 +40,27 @@ export function createSigmoid(settings: ModelSettings): Model {
     upper[3] = Infinity;
   }
 
-  const value = (x: number, theta: ArrayLike<number>): number => {
+  // The model in t = ln x (x = 0 ↔ t = −∞). The x-form below evaluates these at Math.log(x), so the
+  // two forms are bit-identical; callers that evaluate the same points many times (LTS candidates)
+  // use the t-form on logs taken once.
+  const valueAt = (t: number, theta: ArrayLike<number>): number => {
     const c0 = free ? theta[3] : 0;
-    if (x === 0) return c0;
-    const s = 1 / (1 + Math.exp(theta[0] * (theta[1] - Math.log(x))));
+    if (t === -Infinity) return c0;
+    const s = 1 / (1 + Math.exp(theta[0] * (theta[1] - t)));
     return c0 + (theta[2] - c0) * s;
   };
 
-  const valueAndGradient = (x: number, theta: ArrayLike<number>, out: Float64Array): number => {
+  const valueAndGradientAt = (t: number, theta: ArrayLike<number>, out: Float64Array): number => {
     const b = theta[0];
     const c0 = free ? theta[3] : 0;
-    if (x === 0) {
+    if (t === -Infinity) {
       out[0] = 0;
       out[1] = 0;
       out[2] = 0;
       if (free) out[3] = 1;
       return c0;
     }
-    const d = theta[1] - Math.log(x);
+    const d = theta[1] - t;
     const e = Math.exp(b * d);
     const s = 1 / (1 + e);
     // 1 − s = e/(1 + e): exact form when e < 1 (s near 1), plain subtraction otherwise (incl. e = ∞).
@@ -70,6 +73,9 @@ export function createSigmoid(settings: ModelSettings): Model {
     if (free) out[3] = oneMinusS;
     return c0 + amp * s;
   };
+
+  const value = (x: number, theta: ArrayLike<number>): number => valueAt(x === 0 ? -Infinity : Math.log(x), theta);
+  const valueAndGradient = (x: number, theta: ArrayLike<number>, out: Float64Array): number => valueAndGradientAt(x === 0 ? -Infinity : Math.log(x), theta, out);
 
   const starts = (x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, count: number): Float64Array[] => {
     let xPos = Infinity;
@@ -119,7 +125,7 @@ export function createSigmoid(settings: ModelSettings): Model {
     return varproStarts(spec, lnX, ys, all, count);
   };
 
-  return {
+  const model: Model = {
     name: 'sigmoid',
     paramNames: free ? ['b', 'cMid', 'u', 'c0'] : ['b', 'cMid', 'u'],
     nParams,
@@ -138,5 +144,7 @@ export function createSigmoid(settings: ModelSettings): Model {
       return theta;
     },
     starts,
+      logDomain: () => ({ ...model, xDomain: 'any', value: valueAt, valueAndGradient: valueAndGradientAt, logDomain: undefined }),
   };
+  return model;
 }
