@@ -107,14 +107,22 @@ export async function* searchCurves(
       const curve = chunk[k];
       const cores: RobustFitCore[] = prepared[k].map((p) => finishRobustFit(p, candidates.get(p) ?? [], curve.pipeline));
       const scores = cores.map((c) => c.score);
-      // No setting has a defined validation R² (e.g. a requested validation range past the data):
-      // nothing can be ranked, so the first setting is reported and its message says why.
-      const ranked = pickBest(scores);
+      // Only fits that reached an optimum (converged, or converged on a bound) compete; a singular or
+      // unconverged fit can have any score. If none did, the best score among the rest is reported,
+      // and if nothing has a score, the first setting; the message says which.
+      const eligible = cores.map((c) => (c.status === 'converged' || c.status === 'at-bound' ? c.score : -Infinity));
+      let ranked = pickBest(eligible);
+      let note = '';
+      if (ranked < 0) {
+        ranked = pickBest(scores);
+        if (ranked >= 0) note = '; no setting converged, so the best-scoring unconverged fit is reported';
+      }
       const bestSetting = ranked >= 0 ? ranked : cores.length > 0 ? 0 : -1;
+      if (ranked < 0 && bestSetting === 0) note = '; no setting had a defined validation R², so the first setting is reported unranked';
       let best: FitResult | null = null;
       if (bestSetting >= 0) {
         const core = cores[bestSetting];
-        if (ranked < 0) core.message += '; no setting had a defined validation R², so the first setting is reported unranked';
+        core.message += note;
         const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, predictAt: curve.predictAt ?? bootstrap.predictAt, seed: curve.pipeline.seed }) : null;
         best = toFitResult(core, curve.grid[bestSetting], curve.order, ci, backend, model);
       }

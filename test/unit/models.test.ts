@@ -106,7 +106,8 @@ describe('model parametrisation', () => {
     expect(Math.exp(m.upper[1])).toBeCloseTo(DATA.xMax * 100, 9);
     expect(Array.from(m.lower)).toEqual([0.05, m.lower[1], -Infinity, 0]);
     expect(m.upper[2]).toBe(80);
-    expect(m.upper[3]).toBe(Infinity);
+    // ε is the gain at x = 0: the score cap bounds it like u.
+    expect(m.upper[3]).toBe(80);
     const explicit = createModel('sigmoid', { ...DEFAULT_MODEL_SETTINGS, cMidMin: 2, cMidMax: 3 }, DATA);
     expect(Math.exp(explicit.lower[1])).toBeCloseTo(2, 12);
     expect(Math.exp(explicit.upper[1])).toBeCloseTo(3, 12);

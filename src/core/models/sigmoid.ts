@@ -5,7 +5,7 @@
  * c0 = 0 is fixed. Evaluated as s = 1/(1 + exp(b·(m − ln x))), f = c0 + (u − c0)·s, which never
  * forms (cMid/x)^b and so cannot overflow; x = 0 gives f = c0 exactly with zero gradient for b, m, u
  * (ln 0 = −∞ would otherwise produce 0·∞). Negative x is outside the domain (NaN).
- * Box: b ∈ [bMin, bMax], m ∈ [ln cMidMin, ln cMidMax], uMin ≤ u ≤ uMax (uMin −∞ unless given), c0 ∈ [0, ∞).
+ * Box: b ∈ [bMin, bMax], m ∈ [ln cMidMin, ln cMidMax], uMin ≤ u ≤ uMax (uMin −∞ unless given), c0 ∈ [0, uMax].
  *
  * The WGSL backend mirrors this exact form (internal parameters, s, bounds): change both together.
  */
@@ -37,7 +37,8 @@ export function createSigmoid(settings: ModelSettings): Model {
   upper[2] = settings.uMax;
   if (free) {
     lower[3] = 0;
-    upper[3] = Infinity;
+    // ε is the score gain at x = 0, so the score cap bounds it like u.
+    upper[3] = settings.uMax;
   }
 
   // The model in t = ln x (x = 0 ↔ t = −∞). The x-form below evaluates these at Math.log(x), so the
@@ -97,7 +98,7 @@ export function createSigmoid(settings: ModelSettings): Model {
       grid,
       nLinear: free ? 2 : 1,
       linearLower: free ? [lower[2], 0] : [lower[2]],
-      linearUpper: free ? [upper[2], Infinity] : [upper[2]],
+      linearUpper: free ? [upper[2], upper[3]] : [upper[2]],
       features(lnX, node, out) {
         const s = 1 / (1 + Math.exp(node[0] * (node[1] - lnX)));
         out[0] = s;
