@@ -30,4 +30,4 @@ export { createWebGpuBackend } from './backends/webgpu/webgpu-backend.js';
 export type { WebGpuBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export type { CandidateBackend, LtsBatch, LtsJob, JobResult, CandidateResult } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
-export type { Fitter, FitterOptions, SweepCurve, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';
+export type { Fitter, FitterOptions, SweepCurve, SweepInput, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';

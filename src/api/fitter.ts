@@ -55,7 +55,8 @@ export interface SweepCurve extends CurveInput {
 
 export interface SweepProgress {
   curvesDone: number;
-  curvesTotal: number;
+  /** null for a streamed (iterable) input, whose length is not known in advance. */
+  curvesTotal: number | null;
   /** Settings (robust fits) finished so far. */
   fitsDone: number;
   elapsedMs: number;
@@ -75,6 +76,8 @@ export interface SweepOptions extends FitOptions {
   chunkCurves?: number;
 }
 
+export type SweepInput = readonly SweepCurve[] | Iterable<SweepCurve> | AsyncIterable<SweepCurve>;
+
 export interface SweepItem {
   index: number;
   id: string;
@@ -87,7 +90,11 @@ export interface SweepItem {
 export interface Fitter {
   readonly backend: BackendChoice;
   fit(curve: CurveInput, options?: FitOptions): Promise<FitResult>;
-  fitSweep(curves: SweepCurve[], options?: SweepOptions): AsyncIterable<SweepItem>;
+  /**
+   * Curves as an array, or as an (async) iterable that is read lazily: only a few units of work
+   * are held at a time, so a streamed sweep of millions of curves runs in bounded memory.
+   */
+  fitSweep(curves: SweepInput, options?: SweepOptions): AsyncIterable<SweepItem>;
   /** Releases workers and GPU resources (a device passed in is left alone). */
   dispose(): Promise<void>;
 }
@@ -133,13 +140,24 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     },
   };
 
-  async function* sweep(curves: SweepCurve[], o: SweepOptions): AsyncGenerator<SweepItem> {
-    if (!Array.isArray(curves)) throw new TrimfitError('invalid-input', 'curves', 'an array of curves', curves);
+  async function* sweep(curves: SweepInput, o: SweepOptions): AsyncGenerator<SweepItem> {
+    const isArray = Array.isArray(curves);
+    const iterable = curves as Partial<Iterable<SweepCurve>> & Partial<AsyncIterable<SweepCurve>>;
+    if (!isArray && typeof iterable?.[Symbol.iterator] !== 'function' && typeof iterable?.[Symbol.asyncIterator] !== 'function')
+      throw new TrimfitError('invalid-input', 'curves', 'an array or (async) iterable of curves', curves);
     const model: ModelName = checkModelName(o.model ?? 'sigmoid');
     const gridSpec = o.grid ?? FULL_GRID;
     const chunk = Math.max(1, Math.floor(o.chunkCurves ?? 4));
-    // Validate every curve at the door; a bad one becomes a failed item in its place.
-    const prepared: Array<{ index: number; id: string } & ({ curve: SearchCurve } | { error: FailedFit })> = curves.map((c, index) => {
+    const bootstrap: ResolvedBootstrap = {
+      resamples: o.bootstrap?.resamples ?? 0,
+      level: o.bootstrap?.level ?? 0.95,
+      predictAt: o.bootstrap?.predictAt ?? [],
+    };
+
+    // Validation at the door, one curve at a time as it is read; a bad one becomes a failed item in
+    // its place.
+    type Item = { index: number; id: string } & ({ curve: SearchCurve } | { error: FailedFit });
+    const prepare = (c: SweepCurve, index: number): Item => {
       const id = c?.id ?? String(index);
       try {
         const { x, y, order } = checkCurve(c, model, 1, `curves[${index}]`);
@@ -150,38 +168,55 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       } catch (e) {
         return { index, id, error: failed(e) };
       }
-    });
-    const bootstrap: ResolvedBootstrap = {
-      resamples: o.bootstrap?.resamples ?? 0,
-      level: o.bootstrap?.level ?? 0.95,
-      predictAt: o.bootstrap?.predictAt ?? [],
     };
-    const valid = prepared.filter((p): p is { index: number; id: string; curve: SearchCurve } => 'curve' in p);
-    const totalSettings = valid.reduce((a, p) => a + p.curve.grid.length, 0);
-    const ltsStarts = valid[0]?.curve.pipeline.ltsStarts ?? 0;
-    let sel = await backendFor(choice, totalSettings * ltsStarts);
+
+    // Work size for the backend choice and for progress: known for arrays (validated up front, as
+    // they are in memory anyway); a streamed input counts as big work and reports no total.
+    let preparedArray: Item[] | null = null;
+    let totalSettings: number | null = null;
+    let ltsStarts = 0;
+    if (isArray) {
+      preparedArray = (curves as SweepCurve[]).map(prepare);
+      totalSettings = 0;
+      for (const p of preparedArray) if ('curve' in p) { totalSettings += p.curve.grid.length; ltsStarts ||= p.curve.pipeline.ltsStarts; }
+    }
+    const workEstimate = totalSettings === null ? Number.MAX_SAFE_INTEGER : totalSettings * ltsStarts;
+    let sel = await backendFor(choice, workEstimate);
     const started = performance.now();
     let curvesDone = 0;
     let fitsDone = 0;
     const report = () => {
       const elapsedMs = performance.now() - started;
       const rate = fitsDone / Math.max(elapsedMs / 1000, 1e-9);
-      const left = totalSettings - fitsDone;
-      o.onProgress?.({ curvesDone, curvesTotal: curves.length, fitsDone, elapsedMs, fitsPerSecond: rate, remainingMs: fitsDone > 0 ? (left / rate) * 1000 : null });
+      const remainingMs = totalSettings !== null && fitsDone > 0 ? ((totalSettings - fitsDone) / rate) * 1000 : null;
+      o.onProgress?.({ curvesDone, curvesTotal: preparedArray ? preparedArray.length : null, fitsDone, elapsedMs, fitsPerSecond: rate, remainingMs });
     };
 
-    // Units of work: consecutive valid curves, `chunk` at a time; failed curves are emitted in place.
-    type Unit = { items: typeof prepared; run: () => Promise<SearchOutcome[]> };
-    const units: Unit[] = [];
-    for (let i = 0; i < prepared.length; ) {
-      const items: typeof prepared = [];
+    // Units of work: consecutive valid curves, `chunk` at a time (failed curves ride along and are
+    // emitted in place), read lazily so a streamed input is held only a few units at a time.
+    type Unit = { items: Item[]; outcomes: Promise<SearchOutcome[]> };
+    async function* itemsOf(): AsyncGenerator<Item> {
+      if (preparedArray) { yield* preparedArray; return; }
+      let index = 0;
+      for await (const c of curves as AsyncIterable<SweepCurve> | Iterable<SweepCurve>) yield prepare(c, index++);
+    }
+    const source = itemsOf();
+    let exhausted = false;
+    async function nextUnit(): Promise<Unit | null> {
+      if (exhausted) return null;
+      const items: Item[] = [];
       let validCount = 0;
-      while (i < prepared.length && validCount < chunk) {
-        if ('curve' in prepared[i]) validCount++;
-        items.push(prepared[i++]);
+      while (validCount < chunk) {
+        const r = await source.next();
+        if (r.done) { exhausted = true; break; }
+        items.push(r.value);
+        if ('curve' in r.value) validCount++;
       }
-      const searchInput = items.filter((p): p is { index: number; id: string; curve: SearchCurve } => 'curve' in p).map((p) => p.curve);
-      units.push({ items, run: () => runUnit(searchInput) });
+      if (items.length === 0) return null;
+      const input = items.filter((p): p is Item & { curve: SearchCurve } => 'curve' in p).map((p) => p.curve);
+      const outcomes = runUnit(input);
+      outcomes.catch(() => undefined);
+      return { items, outcomes };
     }
 
     async function runUnit(input: SearchCurve[]): Promise<SearchOutcome[]> {
@@ -195,7 +230,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         if (!(isTrimfitError(e) && e.code === 'device-lost')) throw e;
         // The GPU is gone: redo this unit and everything after it on the CPU with the same seeds.
         const reason = `WebGPU device lost (${e.message}); finished on the CPU`;
-        const cpu = await backendFor('cpu', totalSettings * ltsStarts);
+        const cpu = await backendFor('cpu', workEstimate);
         sel = { backend: cpu.backend, info: { ...cpu.info, reason } };
         return runUnit(input);
       }
@@ -203,27 +238,27 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
 
     // Keep up to `parallel` units in flight (the worker pool runs them side by side) and yield in order.
     const parallel = sel.backend && sel.info.name === 'cpu' && 'size' in sel.backend ? (sel.backend as WorkerPool).size : 1;
-    const inFlight: Array<Promise<SearchOutcome[]>> = [];
-    let next = 0;
-    const launch = () => {
-      while (next < units.length && inFlight.length < parallel) {
-        const p = units[next++].run();
-        p.catch(() => undefined);
-        inFlight.push(p);
+    const inFlight: Unit[] = [];
+    const fill = async () => {
+      while (inFlight.length < parallel) {
+        const u = await nextUnit();
+        if (!u) break;
+        inFlight.push(u);
       }
     };
-    launch();
-    for (let u = 0; u < units.length; u++) {
+    await fill();
+    while (inFlight.length > 0) {
+      const unit = inFlight.shift()!;
       let outcomes: SearchOutcome[];
       try {
-        outcomes = await inFlight.shift()!;
+        outcomes = await unit.outcomes;
       } catch (e) {
-        if (o.signal?.aborted) throw await abortAfter(inFlight);
+        if (o.signal?.aborted) throw await abortAfter(inFlight.map((u) => u.outcomes));
         throw e;
       }
-      launch();
+      await fill();
       let k = 0;
-      for (const item of units[u].items) {
+      for (const item of unit.items) {
         const index = item.index;
         if ('error' in item) {
           curvesDone++;
@@ -238,7 +273,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         const result: FitResult | FailedFit = out.best ?? { status: 'failed', success: false, message: 'no setting could be fitted', error: { code: 'internal', field: 'grid', expected: 'at least one fitted setting', received: 'none', message: 'no setting could be fitted' } };
         yield { index, id: item.id, result, settingsTried: out.settingsTried, bestSetting: out.bestSetting };
       }
-      if (o.signal?.aborted) throw await abortAfter(inFlight);
+      if (o.signal?.aborted) throw await abortAfter(inFlight.map((u) => u.outcomes));
     }
   }
 }

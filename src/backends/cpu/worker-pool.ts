@@ -28,11 +28,20 @@ export interface WorkerPoolOptions {
 
 interface Slot {
   api: Comlink.Remote<WorkerApi>;
-  /** Rejects when the worker exits or errors. */
-  died: Promise<never>;
-  /** Set synchronously with `died` rejecting, so a failed task can tell a dead worker from an error. */
-  dead: boolean;
+  /** Why the worker died (exit or error); null while it runs. Set synchronously with the notification. */
+  deathError: TrimfitError | null;
+  /** Called once when the worker dies. A task registers here only while it runs and removes itself
+   * after, so a long-lived worker does not accumulate one reaction (and one retained result) per task,
+   * which racing every task against a never-settling "died" promise would. */
+  onDeath: Set<(e: TrimfitError) => void>;
   terminate: () => Promise<void>;
+}
+
+function markDead(slot: Slot, e: TrimfitError): void {
+  if (slot.deathError) return;
+  slot.deathError = e;
+  for (const f of slot.onDeath) f(e);
+  slot.onDeath.clear();
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -71,23 +80,17 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       const { Worker } = await import('node:worker_threads');
       const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
       const w = new Worker(nodeUrl);
-      const slot = { dead: false } as Slot;
-      slot.died = new Promise<never>((_, reject) => {
-        w.once('exit', (code) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)); });
-        w.once('error', (e) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)); });
-      });
-      slot.died.catch(() => undefined);
+      const slot = { deathError: null, onDeath: new Set() } as unknown as Slot;
+      w.once('exit', (code) => markDead(slot, new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)));
+      w.once('error', (e) => markDead(slot, new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)));
       slot.api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
       slot.terminate = async () => { slot.api[Comlink.releaseProxy](); await w.terminate(); };
       return slot;
     }
     if (!options.createWorker) throw new TrimfitError('backend-unavailable', 'createWorker', 'a worker factory in browsers', undefined);
     const w = options.createWorker();
-    const slot = { dead: false } as Slot;
-    slot.died = new Promise<never>((_, reject) => {
-      w.addEventListener('error', (e) => { slot.dead = true; reject(new TrimfitError('internal', 'worker', 'a running worker', String((e as ErrorEvent).message), 'CPU worker failed')); });
-    });
-    slot.died.catch(() => undefined);
+    const slot = { deathError: null, onDeath: new Set() } as unknown as Slot;
+    w.addEventListener('error', (e) => markDead(slot, new TrimfitError('internal', 'worker', 'a running worker', String((e as ErrorEvent).message), 'CPU worker failed')));
     slot.api = Comlink.wrap<WorkerApi>(w);
     slot.terminate = async () => { slot.api[Comlink.releaseProxy](); w.terminate(); };
     return slot;
@@ -113,20 +116,31 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       for (let attempt = 0; ; attempt++) {
         signal?.throwIfAborted();
         const s = (slots[k] ??= await spawn());
+        let onDeath: ((e: TrimfitError) => void) | undefined;
+        let onAbort: (() => void) | undefined;
         try {
-          const aborted = new Promise<never>((_, reject) => {
-            if (signal?.aborted) reject(signal.reason);
-            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+          // Settles with the task, or rejects when the worker dies or the signal aborts; the
+          // listeners are removed in `finally`, so nothing outlives the task.
+          const interrupted = new Promise<never>((_, reject) => {
+            if (s.deathError) return reject(s.deathError);
+            if (signal?.aborted) return reject(signal.reason);
+            onDeath = reject;
+            s.onDeath.add(onDeath);
+            onAbort = () => reject(signal!.reason);
+            signal?.addEventListener('abort', onAbort, { once: true });
           });
-          aborted.catch(() => undefined);
-          return unwrap(await Promise.race([task(s.api), s.died, aborted]));
+          interrupted.catch(() => undefined);
+          return unwrap(await Promise.race([task(s.api), interrupted]));
         } catch (e) {
           if (signal?.aborted) throw e;
-          if (!s.dead) throw e;
+          if (!s.deathError) throw e;
           // A dead worker is replaced whether or not its task is retried.
           slots[k] = null;
           await s.terminate().catch(() => undefined);
           if (attempt >= maxRetries) throw e;
+        } finally {
+          if (onDeath) s.onDeath.delete(onDeath);
+          if (onAbort) signal?.removeEventListener('abort', onAbort);
         }
       }
     } finally {
