@@ -22,7 +22,8 @@ struct Job {
   lower: vec4<f32>,
   upper: vec4<f32>,
   c0Fixed: f32,
-  _pad0: f32,
+  // Where the job's curve starts in gather_pool's curvePoints (read by that pass only).
+  curveOffset: u32,
   _pad1: f32,
   _pad2: f32,
 }

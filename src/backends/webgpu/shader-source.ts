@@ -6,13 +6,14 @@
  */
 import rngWgsl from '../../../shaders/lib/rng.wgsl?raw';
 import sigmoidWgsl from '../../../shaders/lib/sigmoid.wgsl?raw';
+import gatherPoolWgsl from '../../../shaders/gather_pool.wgsl?raw';
 import ltsCandidatesWgsl from '../../../shaders/lts_candidates.wgsl?raw';
 import selectBestWgsl from '../../../shaders/select_best.wgsl?raw';
 
 export const WGSL_LIB = { rng: rngWgsl, sigmoid: sigmoidWgsl } as const;
 export type WgslLibName = keyof typeof WGSL_LIB;
 
-export const WGSL_KERNELS = { lts_candidates: ltsCandidatesWgsl, select_best: selectBestWgsl } as const;
+export const WGSL_KERNELS = { gather_pool: gatherPoolWgsl, lts_candidates: ltsCandidatesWgsl, select_best: selectBestWgsl } as const;
 export type WgslKernelName = keyof typeof WGSL_KERNELS;
 
 /** `const NAME: u32 = value;` lines; every value is a non-negative integer fact. */

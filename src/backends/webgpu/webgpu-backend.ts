@@ -13,9 +13,10 @@ import type { CandidateBackend, JobResult, LtsBatch, LtsJob } from '../backend.j
 import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './device.js';
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
+import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES,
-  ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsChunk, sigmoidFromFrame,
+  ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFromFrameInto, type LtsCurve,
 } from './kernels/lts_candidates.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
@@ -43,63 +44,99 @@ export interface WebGpuBackendOptions {
 const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
 const DEFAULT_CHUNKS_IN_FLIGHT = 2;
 
-interface PreparedJob {
-  index: number;
-  job: LtsJob;
-  model: Model;
-}
-
 function isCount(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
 /**
- * Models of a batch, shared by jobs with the same settings object and data range (a sweep's jobs
- * on one curve): a model is a pure function of both, and building one per job was a measurable
- * part of the host time at 64 candidates per job.
+ * A checked batch as flat tables: distinct curves and models, each job's indices into them, and
+ * the jobs grouped by compile-time facts (nParams, pool tier) as lists of batch indices.
  */
-function modelCache(name: LtsBatch['model']): (job: LtsJob) => Model {
-  const bySettings = new Map<LtsJob['settings'], Map<string, Model>>();
-  return (job) => {
-    let byRange = bySettings.get(job.settings);
-    if (!byRange) {
-      byRange = new Map();
-      bySettings.set(job.settings, byRange);
-    }
-    const key = `${job.xMin},${job.xMax},${job.xMinPositive}`;
-    let model = byRange.get(key);
-    if (!model) {
-      model = createModel(name, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive });
-      byRange.set(key, model);
-    }
-    return model;
-  };
+export interface PreparedBatch {
+  curves: LtsCurve[];
+  curveOf: Int32Array;
+  models: Model[];
+  modelOf: Int32Array;
+  groups: Int32Array[];
 }
 
-/** What the kernel relies on; the api layer has validated the data itself. */
-function prepareJobs(batch: LtsBatch): PreparedJob[] {
+/**
+ * What the kernel relies on; the api layer has validated the data itself. Per job the work is a
+ * few comparisons and one integer loop over its pool: curves (validity, frame, ln x, conditioned
+ * points) are prepared once per distinct (x, y) and models once per distinct (settings, data
+ * range), both usually shared by the consecutive jobs of a sweep.
+ */
+export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
   if (!isCount(batch.nCandidates, 1) || batch.nCandidates > 0xffffffff) throw new TrimfitError('invalid-option', 'nCandidates', 'an integer ≥ 1', batch.nCandidates);
   if (!isCount(batch.cSteps, 0)) throw new TrimfitError('invalid-option', 'cSteps', 'an integer ≥ 0', batch.cSteps);
   if (!isCount(batch.gnIterations, 0)) throw new TrimfitError('invalid-option', 'gnIterations', 'an integer ≥ 0', batch.gnIterations);
   if (!isCount(batch.keepBest, 1)) throw new TrimfitError('invalid-option', 'keepBest', 'an integer ≥ 1', batch.keepBest);
-  const modelOf = modelCache(batch.model);
-  return batch.jobs.map((job, index) => {
-    const model = modelOf(job);
-    const p = model.nParams;
-    const m = job.pool.length;
-    const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
+  const jobs = batch.jobs;
+  const curves: LtsCurve[] = [];
+  const curveByY = new Map<Float64Array, number>();
+  const curveOf = new Int32Array(jobs.length);
+  const models: Model[] = [];
+  const modelByKey = new Map<LtsJob['settings'], Map<string, number>>();
+  // Per curve, the model its last job used with that job's settings and range.
+  const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
+  const modelOf = new Int32Array(jobs.length);
+  const groupByKey = new Map<number, number[]>();
+  const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
+  let prev: LtsJob | undefined;
+  for (let index = 0; index < jobs.length; index++) {
+    const job = jobs[index];
+    // Curve: the previous job's when it has the same arrays (a sweep's jobs come per curve),
+    // else the one with this y array (checked against x; distinct y arrays are the rule).
+    if (prev && job.x === prev.x && job.y === prev.y) curveOf[index] = curveOf[index - 1];
+    else {
+      let c = curveByY.get(job.y);
+      if (c === undefined || curves[c].x !== job.x) {
+        c = curves.findIndex((curve) => curve.x === job.x && curve.y === job.y);
+        if (c < 0) c = curves.push(ltsCurve(job.x, job.y)) - 1;
+        if (!curveByY.has(job.y)) curveByY.set(job.y, c);
+      }
+      curveOf[index] = c;
+    }
+    // Model: a pure function of the settings object and the data range. Jobs of one curve share
+    // the range, so the curve's last model is checked first; no key is built per job.
+    const c = curveOf[index];
+    const last = curveModel[c];
+    if (last && job.settings === last.settings && job.xMin === last.xMin && job.xMax === last.xMax && job.xMinPositive === last.xMinPositive) {
+      modelOf[index] = last.model;
+    } else {
+      let byRange = modelByKey.get(job.settings);
+      if (!byRange) modelByKey.set(job.settings, (byRange = new Map()));
+      const key = `${job.xMin},${job.xMax},${job.xMinPositive}`;
+      let k = byRange.get(key);
+      if (k === undefined) {
+        k = models.push(createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive })) - 1;
+        byRange.set(key, k);
+      }
+      modelOf[index] = k;
+      curveModel[c] = { settings: job.settings, xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive, model: k };
+    }
+    prev = job;
+    const p = models[modelOf[index]].nParams;
+    const pool = job.pool;
+    const m = pool.length;
     if (m < p + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${p + 1}, ${maxPool}]`, m);
     if (!isCount(job.h, p + 1) || job.h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${p + 1}, ${m}]`, job.h);
     if (job.theta0.length !== p) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `length ${p}`, job.theta0);
+    const usable = curves[curveOf[index]].usable;
     for (let k = 0; k < m; k++) {
-      const i = job.pool[k];
+      const i = pool[k];
+      if (usable[i] === 1) continue;
       if (!(i >= 0 && i < job.x.length && i < job.y.length)) throw new TrimfitError('invalid-input', `jobs[${index}].pool[${k}]`, `an index in [0, ${Math.min(job.x.length, job.y.length)})`, i);
       if (!(job.x[i] >= 0 && Number.isFinite(job.x[i]))) throw new TrimfitError('invalid-input', `jobs[${index}].x[${i}]`, 'a finite x ≥ 0 (sigmoid)', job.x[i]);
-      if (!Number.isFinite(job.y[i])) throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
+      throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
     }
-    return { index, job, model };
-  });
+    const groupKey = p * 65536 + ltsPoolTier(m)!;
+    const group = groupByKey.get(groupKey);
+    if (group) group.push(index);
+    else groupByKey.set(groupKey, [index]);
+  }
+  return { curves, curveOf, models, modelOf, groups: [...groupByKey.values()].map((g) => Int32Array.from(g)) };
 }
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
@@ -153,28 +190,19 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
     const prepareStart = performance.now();
     this.timings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
-    const prepared = prepareJobs(batch);
+    const prepared = prepareLtsBatch(batch);
     this.timings.hostPackMs += performance.now() - prepareStart;
-    const results: JobResult[] = new Array(prepared.length);
-    const groups = new Map<string, PreparedJob[]>();
-    for (const pj of prepared) {
-      const key = `${pj.model.nParams}|${ltsPoolTier(pj.job.pool.length)}`;
-      const list = groups.get(key);
-      if (list) list.push(pj);
-      else groups.set(key, [pj]);
-    }
-    // ln x per curve, shared by the chunks of this batch (packLtsChunk).
-    const lnCache = new Map<Float64Array, Float64Array>();
+    const results: JobResult[] = new Array(batch.jobs.length);
     // Oldest first; a chunk's promise settles after its results are placed and its buffers released.
     const running: Promise<void>[] = [];
     try {
-      for (const group of groups.values()) {
-        for (const chunk of this.chunks(group, batch.nCandidates)) {
+      for (const group of prepared.groups) {
+        for (const chunk of this.chunks(batch, prepared, group)) {
           while (running.length >= this.chunksInFlight) await running.shift();
           if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
           this.timings.chunks++;
-          running.push(this.runChunk(batch, chunk, lnCache).then((chunkResults) => {
-            chunk.forEach((pj, j) => { results[pj.index] = chunkResults[j]; });
+          running.push(this.runChunk(batch, prepared, chunk).then((chunkResults) => {
+            for (let j = 0; j < chunk.length; j++) results[chunk[j]] = chunkResults[j];
           }));
         }
       }
@@ -187,39 +215,54 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     return results;
   }
 
-  /** Consecutive slices of a group within the dispatch and storage-binding limits. */
-  private *chunks(group: PreparedJob[], nCandidates: number): Generator<PreparedJob[]> {
+  /** Consecutive slices of a group (batch indices) within the dispatch and storage-binding limits. */
+  private *chunks(batch: LtsBatch, prepared: PreparedBatch, group: Int32Array): Generator<Int32Array> {
     const limits = this.gpu.device.limits;
-    const workgroupSize = this.variantFor(ltsPoolTier(group[0].job.pool.length)!).workgroupSize;
+    const nCandidates = batch.nCandidates;
+    const workgroupSize = this.variantFor(ltsPoolTier(batch.jobs[group[0]].pool.length)!).workgroupSize;
     const maxInvocations = limits.maxComputeWorkgroupsPerDimension * workgroupSize;
     const maxBinding = limits.maxStorageBufferBindingSize;
     const maxCandidates = Math.min(maxInvocations, this.maxCandidatesPerChunk, Math.floor(maxBinding / (4 * LTS_MAX_PARAMS)));
     if (nCandidates > maxCandidates) throw new TrimfitError('invalid-option', 'nCandidates', `at most ${maxCandidates} on this adapter`, nCandidates);
     const maxJobs = Math.min(Math.floor(maxCandidates / nCandidates), limits.maxComputeWorkgroupsPerDimension, Math.floor(maxBinding / LTS_JOB_BYTES));
+    // Chunk number + 1 in which a curve was last counted (its points are uploaded once per chunk).
+    const curveSeen = new Int32Array(prepared.curves.length);
+    let chunkNumber = 0;
     let start = 0;
     while (start < group.length) {
+      chunkNumber++;
       let end = start;
       let pointBytes = 0;
-      while (end < group.length && end - start < maxJobs && pointBytes + 8 * group[end].job.pool.length <= maxBinding) {
-        pointBytes += 8 * group[end].job.pool.length;
+      let curveBytes = 0;
+      while (end < group.length && end - start < maxJobs) {
+        const b = group[end];
+        const c = prepared.curveOf[b];
+        const addCurve = curveSeen[c] === chunkNumber ? 0 : prepared.curves[c].points.byteLength;
+        const addPoints = 8 * batch.jobs[b].pool.length;
+        // A first job always fits: a pool ≤ 1024 points and a curve ≤ MAX_CURVE_POINTS are far below any binding limit.
+        if (end > start && (pointBytes + addPoints > maxBinding || curveBytes + addCurve > maxBinding)) break;
+        pointBytes += addPoints;
+        curveBytes += addCurve;
+        curveSeen[c] = chunkNumber;
         end++;
       }
-      yield group.slice(start, end);
+      yield group.subarray(start, end);
       start = end;
     }
   }
 
-  private async runChunk(batch: LtsBatch, chunk: PreparedJob[], lnCache: Map<Float64Array, Float64Array>): Promise<JobResult[]> {
+  private async runChunk(batch: LtsBatch, prepared: PreparedBatch, chunk: Int32Array): Promise<JobResult[]> {
     const device = this.gpu.device;
-    const nParams = chunk[0].model.nParams;
-    const maxPool = ltsPoolTier(chunk[0].job.pool.length)!;
+    const nParams = prepared.models[prepared.modelOf[chunk[0]]].nParams;
+    const maxPool = ltsPoolTier(batch.jobs[chunk[0]].pool.length)!;
     const variant = this.variantFor(maxPool);
-    const [candidatesPipeline, selectPipeline] = await this.guard(Promise.all([
+    const [gatherPipeline, candidatesPipeline, selectPipeline] = await this.guard(Promise.all([
+      getPipeline(device, gatherPoolPipelineSpec()),
       getPipeline(device, ltsCandidatesPipelineSpec('sigmoid', nParams, maxPool, variant)),
       getPipeline(device, selectBestPipelineSpec(nParams)),
     ]));
     const packStart = performance.now();
-    const packed = packLtsChunk(chunk.map((pj) => pj.job), chunk.map((pj) => pj.model), lnCache);
+    const packed = packLtsJobs(batch.jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
     const jobCount = chunk.length;
     const nTotal = jobCount * batch.nCandidates;
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);
@@ -228,41 +271,41 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const buffers = [
       this.pool.acquire('trimfit.lts_candidates.params', LTS_PARAMS_BYTES, UNIFORM | COPY_DST),
       this.pool.acquire('trimfit.lts_candidates.jobs', packed.jobs.byteLength, STORAGE | COPY_DST),
-      this.pool.acquire('trimfit.lts_candidates.points', packed.points.byteLength, STORAGE | COPY_DST),
+      this.pool.acquire('trimfit.lts_candidates.points', 2 * packed.poolIndex.byteLength, STORAGE),
       this.pool.acquire('trimfit.lts_candidates.objectives', 4 * nTotal, STORAGE),
       this.pool.acquire('trimfit.lts_candidates.thetas', 4 * nParams * nTotal, STORAGE),
       this.pool.acquire('trimfit.select_best.params', SELECT_PARAMS_BYTES, UNIFORM | COPY_DST),
       this.pool.acquire('trimfit.select_best.best', bestBytes, STORAGE | COPY_SRC),
       this.pool.acquire('trimfit.select_best.readback', bestBytes, MAP_READ | COPY_DST),
+      this.pool.acquire('trimfit.gather_pool.pool_index', packed.poolIndex.byteLength, STORAGE | COPY_DST),
+      this.pool.acquire('trimfit.gather_pool.curve_points', packed.curvePoints.byteLength, STORAGE | COPY_DST),
     ];
-    const [params, jobs, points, objectives, thetas, selectParams, best, readback] = buffers;
+    const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints] = buffers;
     try {
       device.pushErrorScope('validation');
       device.queue.writeBuffer(params, 0, ltsParamsData(jobCount, batch.nCandidates, batch.cSteps, batch.gnIterations));
       device.queue.writeBuffer(jobs, 0, packed.jobs);
-      device.queue.writeBuffer(points, 0, packed.points);
+      device.queue.writeBuffer(poolIndex, 0, packed.poolIndex);
+      device.queue.writeBuffer(curvePoints, 0, packed.curvePoints);
       device.queue.writeBuffer(selectParams, 0, selectBestParamsData(jobCount, batch.nCandidates, batch.keepBest));
-      const candidatesGroup = device.createBindGroup({
-        label: 'trimfit.lts_candidates.bindgroup',
-        layout: candidatesPipeline.getBindGroupLayout(0),
-        entries: [params, jobs, points, objectives, thetas].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      });
-      const selectGroup = device.createBindGroup({
-        label: 'trimfit.select_best.bindgroup',
-        layout: selectPipeline.getBindGroupLayout(0),
-        entries: [selectParams, objectives, thetas, best].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      const bindGroup = (label: string, pipeline: GPUComputePipeline, entries: GPUBuffer[]): GPUBindGroup => device.createBindGroup({
+        label: `${label}.bindgroup`,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const encoder = device.createCommandEncoder({ label: 'trimfit.lts_candidates.encoder' });
-      const pass = encoder.beginComputePass({ label: 'trimfit.lts_candidates.pass' });
-      pass.setPipeline(candidatesPipeline);
-      pass.setBindGroup(0, candidatesGroup);
-      pass.dispatchWorkgroups(Math.ceil(nTotal / variant.workgroupSize));
-      pass.end();
-      const selectPass = encoder.beginComputePass({ label: 'trimfit.select_best.pass' });
-      selectPass.setPipeline(selectPipeline);
-      selectPass.setBindGroup(0, selectGroup);
-      selectPass.dispatchWorkgroups(jobCount);
-      selectPass.end();
+      const passes: Array<[string, GPUComputePipeline, GPUBuffer[], number]> = [
+        ['trimfit.gather_pool', gatherPipeline, [jobs, poolIndex, curvePoints, points], jobCount],
+        ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)],
+        ['trimfit.select_best', selectPipeline, [selectParams, objectives, thetas, best], jobCount],
+      ];
+      for (const [label, pipeline, entries, workgroups] of passes) {
+        const pass = encoder.beginComputePass({ label: `${label}.pass` });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup(label, pipeline, entries));
+        pass.dispatchWorkgroups(workgroups);
+        pass.end();
+      }
       encoder.copyBufferToBuffer(best, 0, readback, 0, bestBytes);
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
@@ -278,12 +321,10 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       this.timings.gpuMs += decodeStart - submitted;
       const words = readback.getMappedRange(0, bestBytes).slice(0);
       readback.unmap();
-      const u32 = new Uint32Array(words);
-      const f32 = new Float32Array(words);
-      const results = chunk.map((pj, j) => {
-        const frame = packed.frames[j];
-        return decodeSelectBest(u32, f32, j, batch.keepBest, nParams, frame.yScale * frame.yScale, (words32, at) => sigmoidFromFrame(words32, frame, nParams, at));
-      });
+      const frames = packed.frames;
+      const objectiveScale = Float64Array.from(frames, (f) => f.yScale * f.yScale);
+      const results = decodeSelectBest(words, jobCount, batch.keepBest, nParams, objectiveScale,
+        (src, at, j, out, outAt) => sigmoidFromFrameInto(src, at, frames[j], nParams, out, outAt));
       this.timings.decodeMs += performance.now() - decodeStart;
       return results;
     } finally {

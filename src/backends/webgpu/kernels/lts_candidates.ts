@@ -2,12 +2,14 @@
  * Host side of shaders/lts_candidates.wgsl: conditions and packs a chunk of LTS jobs, and builds
  * the pass. Only the sigmoid is mirrored in WGSL so far.
  *
- * Conditioned frame (per job, computed in f64): t = ln x − tShift with tShift the mean ln x of
- * the pool's positive x; y' = (y − yShift)/yScale with the pool's mean and RMS deviation. The
+ * Conditioned frame (per curve, computed in f64): t = ln x − tShift with tShift the mean ln x of
+ * the curve's positive x; y' = (y − yShift)/yScale with the curve's mean and RMS deviation. The
  * sigmoid keeps its form (b' = b, m' = m − tShift, u' = (u − yShift)/yScale, c0' likewise), and
  * damped Gauss–Newton is equivariant under it (Marquardt damping λ·diag(JᵀJ) and the SSE
  * comparison are scale-free; only the 1e-12 diagonal floor is not, and it only matters for
  * a column of zeros), so the f32 kernel follows the f64 reference in a frame where |t|, |y| are O(1).
+ * A curve's points are conditioned and uploaded once per chunk however many jobs use it; the
+ * gather_pool pass copies each job's pool points into pool order for the candidate pass.
  */
 import type { Model } from '../../../core/models/model.js';
 import type { LtsJob } from '../../backend.js';
@@ -55,51 +57,93 @@ export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number,
   };
 }
 
-/** ln x of every point of a curve (NaN for x = 0). */
-export function logX(x: Float64Array): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? Math.log(x[i]) : NaN;
-  return out;
+/**
+ * One curve (x, y arrays) of a batch, prepared once however many jobs use it (a sweep sends
+ * hundreds of jobs per curve): which points are usable, its conditioned frame, and every point
+ * in that frame as interleaved f32 (t, y), uploaded once per chunk; jobs carry only pool indices.
+ */
+export interface LtsCurve {
+  x: Float64Array;
+  y: Float64Array;
+  /** 1 where x is finite and ≥ 0 and y is finite (the sigmoid's domain); over min(x.length, y.length) points. */
+  usable: Uint8Array;
+  frame: ConditionedFrame;
+  /** (t, y) per point in the frame; t = T_OF_ZERO_X for x = 0; unusable points hold 0 (never referenced). */
+  points: Float32Array<ArrayBuffer>;
 }
 
 /**
- * The frame of one job, from its pool points (see the module comment). `lnCurve` (logX of job.x),
- * when given, supplies the logarithms; `lnX`, when given, receives ln x of each pool point, so the
- * packer takes each logarithm once per curve.
+ * The curve's frame from its usable points (see the module comment): one Math.log per positive
+ * x for the whole batch. The frame only has to make |t|, |y| O(1) for the pool; the curve's
+ * mean and RMS do, and sharing them is what lets jobs share the uploaded points.
  */
-export function conditionedFrame(job: LtsJob, lnX?: Float64Array, lnCurve?: Float64Array): ConditionedFrame {
-  const { x, y, pool } = job;
+export function ltsCurve(x: Float64Array, y: Float64Array): LtsCurve {
+  const n = Math.min(x.length, y.length);
+  const usable = new Uint8Array(n);
+  const lnX = new Float64Array(n);
   let tSum = 0;
   let tCount = 0;
   let ySum = 0;
-  for (let k = 0; k < pool.length; k++) {
-    const xi = x[pool[k]];
-    const t = lnCurve ? lnCurve[pool[k]] : xi > 0 ? Math.log(xi) : NaN;
-    if (lnX) lnX[k] = t;
-    if (xi > 0) { tSum += t; tCount++; }
-    ySum += y[pool[k]];
+  let yCount = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const yi = y[i];
+    if (!(xi >= 0 && xi < Infinity && Number.isFinite(yi))) continue;
+    usable[i] = 1;
+    ySum += yi;
+    yCount++;
+    if (xi > 0) {
+      const t = Math.log(xi);
+      lnX[i] = t;
+      tSum += t;
+      tCount++;
+    }
   }
-  const yShift = ySum / pool.length;
+  const yShift = yCount > 0 ? ySum / yCount : 0;
   let dev2 = 0;
-  for (let k = 0; k < pool.length; k++) dev2 += (y[pool[k]] - yShift) ** 2;
-  const rms = Math.sqrt(dev2 / pool.length);
-  return { tShift: tCount > 0 ? tSum / tCount : 0, yShift, yScale: rms > 0 && Number.isFinite(rms) ? rms : 1 };
+  for (let i = 0; i < n; i++) if (usable[i]) dev2 += (y[i] - yShift) * (y[i] - yShift);
+  const rms = yCount > 0 ? Math.sqrt(dev2 / yCount) : 0;
+  const frame = { tShift: tCount > 0 ? tSum / tCount : 0, yShift, yScale: rms > 0 && Number.isFinite(rms) ? rms : 1 };
+  const points = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    if (!usable[i]) continue;
+    points[2 * i] = x[i] === 0 ? T_OF_ZERO_X : lnX[i] - frame.tShift;
+    points[2 * i + 1] = (y[i] - frame.yShift) / frame.yScale;
+  }
+  return { x, y, usable, frame, points };
 }
 
 /** The conditioned frame → internal sigmoid parameters (f64), from thetaFrame[at..at+nParams). */
 export function sigmoidFromFrame(thetaFrame: ArrayLike<number>, frame: ConditionedFrame, nParams: number, at = 0): Float64Array {
   const theta = new Float64Array(nParams);
-  theta[0] = thetaFrame[at];
-  theta[1] = thetaFrame[at + 1] + frame.tShift;
-  for (let q = 2; q < nParams; q++) theta[q] = thetaFrame[at + q] * frame.yScale + frame.yShift;
+  sigmoidFromFrameInto(thetaFrame, at, frame, nParams, theta, 0);
   return theta;
 }
 
+/** sigmoidFromFrame written into out[outAt..outAt+nParams) (no allocation: decoding runs it per record). */
+export function sigmoidFromFrameInto(thetaFrame: ArrayLike<number>, at: number, frame: ConditionedFrame, nParams: number, out: Float64Array, outAt: number): void {
+  out[outAt] = thetaFrame[at];
+  out[outAt + 1] = thetaFrame[at + 1] + frame.tShift;
+  for (let q = 2; q < nParams; q++) out[outAt + q] = thetaFrame[at + q] * frame.yScale + frame.yShift;
+}
+
+/**
+ * A packed chunk. The pool points of job j are curvePoints[curveOffset_j + poolIndex[pointOffset_j + i]],
+ * i < m_j; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool order.
+ */
 export interface PackedLtsChunk {
+  /** Job structs, LTS_JOB_BYTES each (layout in shaders/lts_candidates.wgsl). */
   jobs: ArrayBuffer;
-  points: Float32Array<ArrayBuffer>;
+  /** Pool indices of all jobs, concatenated (pool order). */
+  poolIndex: Uint32Array<ArrayBuffer>;
+  /** Points of the chunk's distinct curves, concatenated, interleaved (t, y) in each curve's frame. */
+  curvePoints: Float32Array<ArrayBuffer>;
+  /** Frame of each job of the chunk (its curve's). */
   frames: ConditionedFrame[];
 }
+
+/** Word offsets in the Job struct (u32 words) that gather_pool.wgsl reads. */
+export const LTS_JOB_WORD = { pointOffset: 0, m: 1, curveOffset: 17 } as const;
 
 const finiteF32 = (v: number): number => (v > F32_HUGE ? F32_HUGE : v < -F32_HUGE ? -F32_HUGE : v);
 
@@ -118,34 +162,47 @@ function writeFrameParams(theta: ArrayLike<number>, frame: ConditionedFrame, p: 
 }
 
 /**
- * Packs jobs (all with the same model and nParams) into the Job structs and the points array.
- * `lnCache` (kept by the caller across chunks) holds logX per curve x array: a sweep's jobs on one
- * curve share it, so each logarithm is taken once per batch.
+ * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
+ * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is the Job
+ * struct and a copy of its pool indices; each distinct curve's points are copied once.
+ * The caller has checked the pools against their curves (`usable`).
  */
-export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[], lnCache = new Map<Float64Array, Float64Array>()): PackedLtsChunk {
+export function packLtsJobs(
+  jobs: readonly LtsJob[], order: ArrayLike<number>,
+  curves: readonly LtsCurve[], curveOf: Int32Array,
+  models: readonly Model[], modelOf: Int32Array,
+): PackedLtsChunk {
+  const jobCount = order.length;
+  // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
+  const curveOffset = new Int32Array(curves.length).fill(-1);
+  const chunkCurves: number[] = [];
   let totalPoints = 0;
-  let maxPool = 0;
-  for (const job of jobs) {
-    totalPoints += job.pool.length;
-    maxPool = Math.max(maxPool, job.pool.length);
+  let curvePointCount = 0;
+  for (let j = 0; j < jobCount; j++) {
+    const b = order[j];
+    totalPoints += jobs[b].pool.length;
+    const c = curveOf[b];
+    if (curveOffset[c] < 0) {
+      curveOffset[c] = curvePointCount;
+      chunkCurves.push(c);
+      curvePointCount += curves[c].points.length / 2;
+    }
   }
-  const buffer = new ArrayBuffer(jobs.length * LTS_JOB_BYTES);
+  const curvePoints = new Float32Array(2 * curvePointCount);
+  for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
+  const buffer = new ArrayBuffer(jobCount * LTS_JOB_BYTES);
   const u32 = new Uint32Array(buffer);
   const f32 = new Float32Array(buffer);
-  const points = new Float32Array(2 * totalPoints);
-  const frames: ConditionedFrame[] = new Array(jobs.length);
-  const lnX = new Float64Array(maxPool);
+  const poolIndex = new Uint32Array(totalPoints);
+  const frames: ConditionedFrame[] = new Array(jobCount);
   let offset = 0;
-  for (let j = 0; j < jobs.length; j++) {
-    const job = jobs[j];
-    const model = models[j];
+  for (let j = 0; j < jobCount; j++) {
+    const b = order[j];
+    const job = jobs[b];
+    const model = models[modelOf[b]];
     const p = model.nParams;
-    let lnCurve = lnCache.get(job.x);
-    if (!lnCurve) {
-      lnCurve = logX(job.x);
-      lnCache.set(job.x, lnCurve);
-    }
-    const frame = conditionedFrame(job, lnX, lnCurve);
+    const c = curveOf[b];
+    const frame = curves[c].frame;
     frames[j] = frame;
     const word = (j * LTS_JOB_BYTES) / 4;
     u32[word] = offset;
@@ -157,15 +214,47 @@ export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[], 
     writeFrameParams(model.upper, frame, p, f32, word + 12, true);
     // c0 = 0 in the frame, used when c0 is not fitted.
     f32[word + 16] = -frame.yShift / frame.yScale;
-    const { pool, x, y } = job;
-    const { tShift, yShift, yScale } = frame;
-    for (let k = 0, w = 2 * offset; k < pool.length; k++, w += 2) {
-      points[w] = x[pool[k]] === 0 ? T_OF_ZERO_X : lnX[k] - tShift;
-      points[w + 1] = (y[pool[k]] - yShift) / yScale;
-    }
+    u32[word + LTS_JOB_WORD.curveOffset] = curveOffset[c];
+    // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
+    const pool = job.pool;
+    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
     offset += pool.length;
   }
-  return { jobs: buffer, points, frames };
+  return { jobs: buffer, poolIndex, curvePoints, frames };
+}
+
+/** What gather_pool.wgsl computes, on the host: each job's pool points in pool order. */
+export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuffer> {
+  const u32 = new Uint32Array(packed.jobs);
+  const points = new Float32Array(2 * packed.poolIndex.length);
+  for (let word = 0; word < u32.length; word += LTS_JOB_BYTES / 4) {
+    const pointOffset = u32[word + LTS_JOB_WORD.pointOffset];
+    const curveOffset = u32[word + LTS_JOB_WORD.curveOffset];
+    for (let i = 0; i < u32[word + LTS_JOB_WORD.m]; i++) {
+      const from = 2 * (curveOffset + packed.poolIndex[pointOffset + i]);
+      points[2 * (pointOffset + i)] = packed.curvePoints[from];
+      points[2 * (pointOffset + i) + 1] = packed.curvePoints[from + 1];
+    }
+  }
+  return points;
+}
+
+/**
+ * Packs standalone jobs (all with the same nParams; `models[j]` is job j's) including the gathered
+ * pool points, for hosts that run the kernel's procedure elsewhere (bench/gpujs) and for tests.
+ * Pools must index usable points of their curves.
+ */
+export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]): PackedLtsChunk & { points: Float32Array<ArrayBuffer> } {
+  const curves: LtsCurve[] = [];
+  const curveOf = new Int32Array(jobs.length);
+  jobs.forEach((job, j) => {
+    let c = curves.findIndex((curve) => curve.x === job.x && curve.y === job.y);
+    if (c < 0) c = curves.push(ltsCurve(job.x, job.y)) - 1;
+    curveOf[j] = c;
+  });
+  const order = Int32Array.from(jobs, (_, j) => j);
+  const packed = packLtsJobs(jobs, order, curves, curveOf, models, order);
+  return { ...packed, points: gatherPoolPoints(packed) };
 }
 
 /** The Params uniform: jobCount, nCandidates, cSteps, gnIterations. */

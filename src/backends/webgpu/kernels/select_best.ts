@@ -28,25 +28,37 @@ export function selectBestParamsData(jobCount: number, nCandidates: number, keep
 }
 
 /**
- * Results of job j (ascending objective, ties → lower candidate) and its non-finite count, from the
- * record words (u32 and f32 view the same words). `objectiveScale` and `theta` map an objective and
- * the θ at f32[at..at+nParams) out of the kernel's conditioned frame.
+ * Results of every job of a chunk (ascending objective, ties → lower candidate) with their
+ * non-finite counts, in one pass over the record words. `objectiveScale[j]` and
+ * `mapTheta(src, at, j, out, outAt)` map job j's objectives and the θ at src[at..at+nParams) out of
+ * the kernel's conditioned frame into out[outAt..). All θ of the chunk live in one Float64Array
+ * and each result holds a subarray view of it: with every result retained, V8 creates such views
+ * about 2.5× faster than one small Float64Array per record (the allocation dominates decoding).
+ * A structured clone of one θ copies the whole chunk's array; copy it first to send it alone.
  */
 export function decodeSelectBest(
-  u32: Uint32Array,
-  f32: Float32Array,
-  job: number,
+  words: ArrayBuffer,
+  jobCount: number,
   keepBest: number,
   nParams: number,
-  objectiveScale: number,
-  theta: (f32: Float32Array, at: number) => Float64Array,
-): JobResult {
-  const base = job * selectBestWordsPerJob(keepBest, nParams);
-  const best: CandidateResult[] = [];
-  for (let r = 0; r < keepBest; r++) {
-    const rec = base + 1 + r * (2 + nParams);
-    if (u32[rec] === NONE) break;
-    best.push({ candidate: u32[rec], objective: f32[rec + 1] * objectiveScale, theta: theta(f32, rec + 2) });
+  objectiveScale: Float64Array,
+  mapTheta: (src: Float32Array, at: number, job: number, out: Float64Array, outAt: number) => void,
+): JobResult[] {
+  const u32 = new Uint32Array(words);
+  const f32 = new Float32Array(words);
+  const stride = selectBestWordsPerJob(keepBest, nParams);
+  const thetas = new Float64Array(jobCount * keepBest * nParams);
+  const results: JobResult[] = new Array(jobCount);
+  let thetaAt = 0;
+  for (let j = 0, base = 0; j < jobCount; j++, base += stride) {
+    const best: CandidateResult[] = [];
+    const scale = objectiveScale[j];
+    for (let r = 0, rec = base + 1; r < keepBest && u32[rec] !== NONE; r++, rec += 2 + nParams) {
+      mapTheta(f32, rec + 2, j, thetas, thetaAt);
+      best.push({ candidate: u32[rec], objective: f32[rec + 1] * scale, theta: thetas.subarray(thetaAt, thetaAt + nParams) });
+      thetaAt += nParams;
+    }
+    results[j] = { best, nonFinite: u32[base] };
   }
-  return { best, nonFinite: u32[base] };
+  return results;
 }

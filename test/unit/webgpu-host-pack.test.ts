@@ -1,0 +1,142 @@
+// Host side of the WebGPU backend without a device: batch preparation (checks, shared curves and
+// models), chunk packing (curves once, pool indices per job) and one-pass decoding. The points
+// the gather pass lays out must be each pool point in its curve's frame; the timing line reports
+// the host cost per 2^22 candidates (65,536 jobs × 64) on this machine, for docs/performance.md.
+import { describe, expect, it } from 'vitest';
+import type { LtsBatch, LtsJob } from '../../src/backends/backend.js';
+import { gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
+import { prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
+import { sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
+import { rngUniform } from '../../src/core/rng.js';
+import { TrimfitError } from '../../src/api/errors.js';
+
+const settings = { ...DEFAULT_MODEL_SETTINGS };
+
+function curve(n: number, seed: number): { x: Float64Array; y: Float64Array } {
+  const x = Float64Array.from({ length: n }, (_, k) => (k === 0 ? 0 : Math.exp(-2 + (8 * k) / n + 0.1 * rngUniform(seed, 0, k))));
+  const y = Float64Array.from(x, (v, k) => 30 / (1 + (3 / v) ** 1.5) + rngUniform(seed, 1, k));
+  return { x, y };
+}
+
+/** Jobs cycling over `curves`, each with its own shuffled pool of m points (as Stage 1 leaves them). */
+function jobsOn(curves: Array<{ x: Float64Array; y: Float64Array }>, count: number, m: number): LtsJob[] {
+  return Array.from({ length: count }, (_, j) => {
+    const c = curves[j % curves.length];
+    const n = c.x.length;
+    const pool = Int32Array.from({ length: m }, (_, k) => Math.floor(((k + 0.5) * n) / m));
+    for (let k = m - 1; k > 0; k--) {
+      const r = Math.floor(rngUniform(j, 2, k) * (k + 1));
+      [pool[k], pool[r]] = [pool[r], pool[k]];
+    }
+    return { ...c, pool, h: Math.floor(0.75 * m), theta0: Float64Array.of(1.5, 1, 30), seed: j, xMin: 0, xMax: c.x[n - 1], xMinPositive: c.x[1], settings };
+  });
+}
+
+describe('WebGPU host packing', () => {
+  it('gathers every pool point in its curve frame and uploads each curve once per chunk', () => {
+    const curves = [curve(40, 1), curve(25, 2), curve(40, 3)];
+    const jobs = jobsOn(curves, 7, 20);
+    const model = createModel('sigmoid', settings, jobs[0]);
+    const packed = packLtsChunk(jobs, jobs.map(() => model));
+    expect(packed.curvePoints.length).toBe(2 * (40 + 25 + 40));
+    let at = 0;
+    jobs.forEach((job, j) => {
+      const frame = ltsCurve(job.x, job.y).frame;
+      expect(packed.frames[j]).toEqual(frame);
+      for (let k = 0; k < job.pool.length; k++, at++) {
+        const i = job.pool[k];
+        const t = job.x[i] === 0 ? -3e38 : Math.fround(Math.log(job.x[i]) - frame.tShift);
+        expect(packed.points[2 * at]).toBe(Math.fround(t));
+        expect(packed.points[2 * at + 1]).toBe(Math.fround((job.y[i] - frame.yShift) / frame.yScale));
+      }
+    });
+    expect(at).toBe(7 * 20);
+  });
+
+  it('prepares shared curves and models once and groups jobs by pool tier', () => {
+    const curves = [curve(64, 4), curve(64, 5)];
+    const jobs = [...jobsOn(curves, 6, 60), ...jobsOn(curves, 4, 12)];
+    const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 });
+    expect(prepared.curves.length).toBe(2);
+    expect(prepared.models.length).toBe(2);
+    expect(prepared.groups.map((g) => Array.from(g))).toEqual([[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]);
+  });
+
+  it('names the job and point of an unusable pool entry', () => {
+    const [job] = jobsOn([curve(30, 6)], 1, 10);
+    const y = Float64Array.from(job.y);
+    y[job.pool[3]] = NaN;
+    const batch: LtsBatch = { model: 'sigmoid', jobs: [job, { ...job, y }], nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 };
+    expect(() => prepareLtsBatch(batch)).toThrowError(expect.objectContaining({ field: `jobs[1].y[${job.pool[3]}]` }) as Error);
+    const pool = Int32Array.from(job.pool);
+    pool[2] = 30;
+    try {
+      prepareLtsBatch({ ...batch, jobs: [{ ...job, pool }] });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(TrimfitError);
+      expect((e as TrimfitError).field).toBe('jobs[0].pool[2]');
+    }
+  });
+
+  it('decodes records of a chunk into f64 results in one pass', () => {
+    const keepBest = 3;
+    const stride = selectBestWordsPerJob(keepBest, 3);
+    const words = new ArrayBuffer(4 * 2 * stride);
+    const u32 = new Uint32Array(words);
+    const f32 = new Float32Array(words);
+    u32[0] = 5;
+    u32.fill(0xffffffff, 1, stride);
+    [[7, 0.5], [2, 0.75]].forEach(([candidate, objective], r) => {
+      const rec = 1 + r * 5;
+      u32[rec] = candidate;
+      f32[rec + 1] = objective;
+      f32.set([1.5, -0.25, 0.5], rec + 2);
+    });
+    u32[stride] = 0;
+    u32.fill(0xffffffff, stride + 1, 2 * stride);
+    const frame = { tShift: 2, yShift: 10, yScale: 4 };
+    const results = decodeSelectBest(words, 2, keepBest, 3, Float64Array.of(16, 16), (src, at, _j, out, outAt) => sigmoidFromFrameInto(src, at, frame, 3, out, outAt));
+    expect(results[0].nonFinite).toBe(5);
+    expect(results[0].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
+    expect(results[1]).toEqual({ best: [], nonFinite: 0 });
+  });
+
+  it('reports the host time per 2^22 candidates (65,536 jobs on 256 curves)', () => {
+    for (const n of [64, 256]) {
+      const jobs = jobsOn(Array.from({ length: 256 }, (_, c) => curve(n, 100 + c)), 65536, n);
+      const batch: LtsBatch = { model: 'sigmoid', jobs, nCandidates: 64, cSteps: 2, gnIterations: 8, keepBest: 10 };
+      const stride = selectBestWordsPerJob(10, 3);
+      const chunkJobs = 16384;
+      const words = new ArrayBuffer(4 * chunkJobs * stride);
+      const u32 = new Uint32Array(words);
+      for (let j = 0; j < chunkJobs; j++) for (let r = 0; r < 10; r++) u32[j * stride + 1 + r * 5] = r;
+      const lines: string[] = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const t0 = performance.now();
+        const prepared = prepareLtsBatch(batch);
+        const t1 = performance.now();
+        let decoded = 0;
+        let decodeMs = 0;
+        for (const group of prepared.groups) {
+          for (let s = 0; s < group.length; s += chunkJobs) {
+            const chunk = group.subarray(s, s + chunkJobs);
+            const packed = packLtsJobs(jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
+            expect(gatherPoolPoints).toBeDefined();
+            const d0 = performance.now();
+            const frames = packed.frames;
+            const results = decodeSelectBest(words, chunk.length, 10, 3, Float64Array.from(frames, (f) => f.yScale ** 2), (src, at, j, out, outAt) => sigmoidFromFrameInto(src, at, frames[j], 3, out, outAt));
+            decodeMs += performance.now() - d0;
+            decoded += results.length;
+          }
+        }
+        const packMs = performance.now() - t1 - decodeMs;
+        expect(decoded).toBe(65536);
+        lines.push(`n=${n}: prepare ${(t1 - t0).toFixed(1)} ms, pack ${packMs.toFixed(1)} ms, decode ${decodeMs.toFixed(1)} ms`);
+      }
+      console.log(lines.join('\n'));
+    }
+  });
+});
