@@ -1,7 +1,7 @@
 // LTS candidate fits: one candidate per invocation, mirroring ltsCandidate (src/core/lts.ts) and
 // dampedGaussNewton (src/core/gn.ts) step for step, in f32 in a per-curve conditioned frame.
 // Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE and the variant
-// switches GN_FUSED, SELECT_EARLY_EXIT, KEYS_IN_WORKGROUP (0/1, see src/backends/webgpu/tuning.ts)
+// switches GN_FUSED, GN_UNROLLED, SELECT_EARLY_EXIT, KEYS_IN_WORKGROUP (0/1, see src/backends/webgpu/tuning.ts)
 // with the key array lengths PRIVATE_KEYS, SHARED_KEYS; then lib/rng.wgsl and the model library
 // (model_value, model_value_grad, Theta). See README.md.
 
@@ -195,9 +195,140 @@ fn damped_gn_fused(theta: ptr<function, Theta>, iterations: u32) {
   }
 }
 
+// GN_UNROLLED: the same normal equations and Cholesky solve with every element a named vector
+// component (no array indexed by a loop variable), so they stay in registers whether or not the
+// driver unrolls loops. The lower triangle of JᵀJ by columns: l0 = (j00, j10, j20, j30),
+// l1 = (j11, j21, j31), l2 = (j22, j32), l3 = j33; the same products summed in the same order as
+// normal_equations. For N_PARAMS = 3 the fourth gradient component is 0 and row/column 3 unused.
+struct NormalEquationsVec {
+  l0: vec4<f32>,
+  l1: vec3<f32>,
+  l2: vec2<f32>,
+  l3: f32,
+  jtr: vec4<f32>,
+  sse: f32,
+}
+
+fn normal_equations_vec(theta: ptr<function, Theta>) -> NormalEquationsVec {
+  var out = NormalEquationsVec();
+  var grad: Theta;
+  var comp = 0.0;
+  for (var w = 0u; w < MASK_WORDS; w += 1u) {
+    var bits = mask[w];
+    while (bits != 0u) {
+      let i = w * 32u + countTrailingZeros(bits);
+      bits &= bits - 1u;
+      let p = points[job_offset + i];
+      let r = p.y - model_value_grad(p.x, theta, &grad);
+      var g = vec4<f32>(grad[0], grad[1], grad[2], 0.0);
+      if (N_PARAMS == 4u) { g.w = grad[3]; }
+      out.jtr += g * r;
+      out.l0 += g * g.x;
+      out.l1 += g.yzw * g.y;
+      out.l2 += g.zw * g.z;
+      out.l3 += g.w * g.w;
+      let v = r * r - comp;
+      let next = out.sse + v;
+      comp = (next - out.sse) - v;
+      out.sse = next;
+    }
+  }
+  return out;
+}
+
+// cholesky_solve of (JᵀJ + λ·diag(JᵀJ) + floor·I)·delta = Jᵀr, written out for N_PARAMS ≤ 4 in the
+// loop order of cholesky_solve. False when a pivot is not positive (the step is rejected).
+fn damped_solve_vec(ne: ptr<function, NormalEquationsVec>, lambda: f32, delta: ptr<function, vec4<f32>>) -> bool {
+  let l0 = (*ne).l0;
+  let l1 = (*ne).l1;
+  let l2 = (*ne).l2;
+  let g = (*ne).jtr;
+  var d = l0.x + (lambda * l0.x + GN_DIAG_FLOOR);
+  if (!(d > 0.0) || !is_finite(d)) { return false; }
+  let c00 = sqrt(d);
+  let c10 = l0.y / c00;
+  let c20 = l0.z / c00;
+  let c30 = l0.w / c00;
+  d = l1.x + (lambda * l1.x + GN_DIAG_FLOOR);
+  d -= c10 * c10;
+  if (!(d > 0.0) || !is_finite(d)) { return false; }
+  let c11 = sqrt(d);
+  let c21 = (l1.y - c20 * c10) / c11;
+  var s = l1.z;
+  s -= c30 * c10;
+  let c31 = s / c11;
+  d = l2.x + (lambda * l2.x + GN_DIAG_FLOOR);
+  d -= c20 * c20;
+  d -= c21 * c21;
+  if (!(d > 0.0) || !is_finite(d)) { return false; }
+  let c22 = sqrt(d);
+  s = l2.y;
+  s -= c30 * c20;
+  s -= c31 * c21;
+  let c32 = s / c22;
+  var c33 = 1.0;
+  if (N_PARAMS == 4u) {
+    d = (*ne).l3 + (lambda * (*ne).l3 + GN_DIAG_FLOOR);
+    d -= c30 * c30;
+    d -= c31 * c31;
+    d -= c32 * c32;
+    if (!(d > 0.0) || !is_finite(d)) { return false; }
+    c33 = sqrt(d);
+  }
+  let z0 = g.x / c00;
+  let z1 = (g.y - c10 * z0) / c11;
+  var t = g.z;
+  t -= c20 * z0;
+  t -= c21 * z1;
+  let z2 = t / c22;
+  var d3 = 0.0;
+  if (N_PARAMS == 4u) {
+    t = g.w;
+    t -= c30 * z0;
+    t -= c31 * z1;
+    t -= c32 * z2;
+    d3 = (t / c33) / c33;
+  }
+  t = z2;
+  if (N_PARAMS == 4u) { t -= c32 * d3; }
+  let d2 = t / c22;
+  t = z1;
+  t -= c21 * d2;
+  if (N_PARAMS == 4u) { t -= c31 * d3; }
+  let d1 = t / c11;
+  t = z0;
+  t -= c10 * d1;
+  t -= c20 * d2;
+  if (N_PARAMS == 4u) { t -= c30 * d3; }
+  *delta = vec4<f32>(t / c00, d1, d2, d3);
+  return true;
+}
+
+// damped_gn_fused with the unrolled normal equations and solve.
+fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
+  var lambda = GN_LAMBDA_START;
+  var cur = normal_equations_vec(theta);
+  var delta: vec4<f32>;
+  for (var it = 0u; it < iterations; it += 1u) {
+    var accepted = false;
+    if (damped_solve_vec(&cur, lambda, &delta)) {
+      let stepped = clamp(vec4<f32>((*theta)[0], (*theta)[1], (*theta)[2], (*theta)[3]) + delta, job_lower, job_upper);
+      var trial: Theta = Theta(stepped.x, stepped.y, stepped.z, (*theta)[3]);
+      if (N_PARAMS == 4u) { trial[3] = stepped.w; }
+      let next = normal_equations_vec(&trial);
+      if (is_finite(next.sse) && next.sse < cur.sse) {
+        *theta = trial;
+        cur = next;
+        accepted = true;
+      }
+    }
+    if (accepted) { lambda = max(lambda / 10.0, GN_LAMBDA_MIN); } else { lambda = min(lambda * 10.0, GN_LAMBDA_MAX); }
+  }
+}
+
 // dampedGaussNewton over the mask, `iterations` steps, no early exit; theta updated in place.
 fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
-  if (GN_FUSED == 1u) { damped_gn_fused(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
+  if (GN_UNROLLED == 1u) { damped_gn_fused_vec(theta, iterations); } else if (GN_FUSED == 1u) { damped_gn_fused(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
 }
 
 // dampedGaussNewton over the mask as the f64 reference is written: per iteration a JᵀJ pass at θ

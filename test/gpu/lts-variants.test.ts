@@ -16,8 +16,8 @@ import { F32_EPS } from './gpu-harness.js';
 const K = 2 ** 8;
 const BATCH = { model: 'sigmoid' as const, nCandidates: 24, cSteps: 2, gnIterations: 8, keepBest: 24 };
 
-/** A contaminated sigmoid curve; `repeat` > 1 duplicates every point (exactly tied residuals). */
-function curve(n: number, seed: number, repeat: number, h: (m: number) => number): LtsJob {
+/** A contaminated sigmoid curve; `repeat` > 1 duplicates every point (exactly tied residuals); `freeEpsilon` fits c0 too (4 parameters). */
+function curve(n: number, seed: number, repeat: number, h: (m: number) => number, freeEpsilon = false): LtsJob {
   const distinct = Math.ceil(n / repeat);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
@@ -28,7 +28,8 @@ function curve(n: number, seed: number, repeat: number, h: (m: number) => number
     y[i] = 20 * s + (rngUniform(seed, 0, k) - 0.5) + (k % 7 === 3 ? 8 : 0);
   }
   const pool = Int32Array.from({ length: n }, (_, i) => i);
-  return { x, y, pool, h: h(n), theta0: Float64Array.of(1.5, 0.5, 18), seed, xMin: 0, xMax: x[n - 1], xMinPositive: x[repeat], settings: { ...DEFAULT_MODEL_SETTINGS } };
+  const theta0 = freeEpsilon ? Float64Array.of(1.5, 0.5, 18, 0.5) : Float64Array.of(1.5, 0.5, 18);
+  return { x, y, pool, h: h(n), theta0, seed, xMin: 0, xMax: x[n - 1], xMinPositive: x[repeat], settings: { ...DEFAULT_MODEL_SETTINGS, freeEpsilon } };
 }
 
 const JOBS: LtsJob[] = [
@@ -40,6 +41,8 @@ const JOBS: LtsJob[] = [
   curve(60, 6, 4, (m) => Math.floor(0.6 * m) + 1),
   curve(50, 7, 2, () => 4),
   curve(64, 8, 1, (m) => m),
+  curve(30, 9, 1, (m) => Math.floor(0.75 * m), true),
+  curve(60, 10, 2, (m) => Math.floor(0.75 * m), true),
 ];
 
 function yScaleOf(job: LtsJob): number {

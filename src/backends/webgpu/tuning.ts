@@ -20,6 +20,13 @@ export interface LtsKernelVariant {
    */
   fusedGn: boolean;
   /**
+   * With fusedGn: JᵀJ, Jᵀr and the Cholesky solve as named vector components (no array indexed
+   * by a loop variable), so they stay in registers even where the driver does not unroll the
+   * small loops over parameters; the same products in the same order. Costs 4 FMAs per point more
+   * for 3 parameters (the full 4×4 lower triangle is accumulated).
+   */
+  unrolledGn: boolean;
+  /**
    * Selection of the h smallest keys. 'bisect-full': 32 counting passes of a bisection over the
    * whole u32 key range. 'bisect-early': the bisection starts from [min key, max key] and stops
    * as soon as exactly h keys are ≤ the probe (the same set, so the same result).
@@ -42,12 +49,14 @@ export interface LtsKernelVariant {
  * measurement; the others switch on one idea at a time so each one's effect can be read off.
  */
 export const LTS_KERNEL_VARIANTS = {
-  baseline: { fusedGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  fused: { fusedGn: true, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'fused-early': { fusedGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'fused-early-wg128': { fusedGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
-  'fused-early-shared': { fusedGn: true, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
-  'fused-early-shared-wg32': { fusedGn: true, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
+  baseline: { fusedGn: false, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  fused: { fusedGn: true, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  'fused-early': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  'fused-early-wg128': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
+  'fused-early-shared': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
+  'fused-early-shared-wg32': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
+  'unrolled-early': { fusedGn: true, unrolledGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  'unrolled-full': { fusedGn: true, unrolledGn: true, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
 } as const satisfies Record<string, LtsKernelVariant>;
 
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
