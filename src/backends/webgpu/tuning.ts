@@ -46,34 +46,38 @@ export interface LtsKernelVariant {
 
 /**
  * Named variants. 'baseline' is the first kernel's layout, kept as the reference point of every
- * measurement; the others switch on one idea at a time so each one's effect can be read off.
+ * measurement (dist/gpu-perf.js runs them in this order, so the likely fastest come early in its
+ * time budget); the others switch on one idea at a time so each one's effect can be read off.
  */
 export const LTS_KERNEL_VARIANTS = {
   baseline: { fusedGn: false, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  'unrolled-early': { fusedGn: true, unrolledGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  'unrolled-full': { fusedGn: true, unrolledGn: true, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
   fused: { fusedGn: true, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
   'fused-early': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
   'fused-early-wg128': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
   'fused-early-shared': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
   'fused-early-shared-wg32': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
-  'unrolled-early': { fusedGn: true, unrolledGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'unrolled-full': { fusedGn: true, unrolledGn: true, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
 } as const satisfies Record<string, LtsKernelVariant>;
 
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
 
 /**
- * The variant a backend uses on a hardware adapter unless told otherwise. Chosen from the kernel's
- * structure (half the exp() calls, about half the selection passes, keys out of spilled local
- * memory); replace it by the fastest row of dist/gpu-perf.js on the target GPU.
+ * The variant a backend uses on a hardware adapter unless told otherwise. From the first H100 run
+ * (bench/results/gpu-perf-nvidia-h100-80gb-hbm3.json): every fused variant, whose Gauss–Newton
+ * state is arrays indexed by loop variables, ran 3–4× slower than 'baseline' at n = 16, the
+ * signature of those arrays living in local memory; 'unrolled-early' keeps that state in named
+ * registers and was the fastest variant on SwiftShader at every n (2–2.5× 'fused-early').
+ * Not yet measured on an H100: replace it by the fastest row of dist/gpu-perf.js there.
  */
-export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'fused-early-shared';
+export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
 
 /**
  * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP): they emulate
  * workgroup memory slowly and compile its pipelines 2–5× slower (docs/performance.md), while
- * private arrays are plain CPU memory there.
+ * private arrays are plain CPU memory there. 'unrolled-early' compiled and ran fastest on SwiftShader.
  */
-export const LTS_SOFTWARE_DEFAULT_VARIANT: LtsKernelVariantName = 'fused-early';
+export const LTS_SOFTWARE_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
 
 const SOFTWARE_ADAPTER = /swiftshader|lavapipe|llvmpipe|microsoft basic render|\bwarp\b/i;
 
