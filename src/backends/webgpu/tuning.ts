@@ -27,6 +27,13 @@ export interface LtsKernelVariant {
    */
   unrolledGn: boolean;
   /**
+   * With unrolledGn: the Gauss–Newton passes walk the mask in one loop of exactly h (or p)
+   * iterations, moving to the next mask word inside it, so all candidates of a warp run the same
+   * trip count; per-word loops run, per warp, the maximum count of every word (≈ 20 % more at
+   * h = 0.75 m once the pool spans two or more words). Same points in the same order.
+   */
+  flatMask: boolean;
+  /**
    * Selection of the h smallest keys. 'bisect-full': 32 counting passes of a bisection over the
    * whole u32 key range. 'bisect-early': the bisection starts from [min key, max key] and stops
    * as soon as exactly h keys are ≤ the probe (the same set, so the same result).
@@ -50,14 +57,15 @@ export interface LtsKernelVariant {
  * time budget); the others switch on one idea at a time so each one's effect can be read off.
  */
 export const LTS_KERNEL_VARIANTS = {
-  baseline: { fusedGn: false, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'unrolled-early': { fusedGn: true, unrolledGn: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'unrolled-full': { fusedGn: true, unrolledGn: true, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  fused: { fusedGn: true, unrolledGn: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'fused-early': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'fused-early-wg128': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
-  'fused-early-shared': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
-  'fused-early-shared-wg32': { fusedGn: true, unrolledGn: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
+  baseline: { fusedGn: false, unrolledGn: false, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  'unrolled-early': { fusedGn: true, unrolledGn: true, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  'unrolled-full': { fusedGn: true, unrolledGn: true, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  'unrolled-early-flat': { fusedGn: true, unrolledGn: true, flatMask: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  fused: { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
+  'fused-early': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
+  'fused-early-wg128': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
+  'fused-early-shared': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
+  'fused-early-shared-wg32': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
 } as const satisfies Record<string, LtsKernelVariant>;
 
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
