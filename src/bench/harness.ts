@@ -231,7 +231,9 @@ export function computeRatios(rows: BenchRow[]): void {
       'webgpu/workers': ratio('webgpu', 'workers'),
       'webgpu/single-thread': ratio('webgpu', 'single-thread'),
     };
-    for (const r of group) if (!BENCH_BACKENDS.includes(r.backend as BenchBackendName)) ratios[`single-thread/${r.backend}`] = ratio('single-thread', r.backend);
+    // Baselines (R, SciPy, …) are compared with each trimfit single-thread row of the group.
+    const own = group.filter((r) => r.backend.startsWith('single-thread')).map((r) => r.backend);
+    for (const r of group) if (!r.backend.startsWith('single-thread') && !BENCH_BACKENDS.includes(r.backend as BenchBackendName)) for (const o of own) ratios[`${o}/${r.backend}`] = ratio(o, r.backend);
     for (const r of group) r.ratios = { ...ratios };
   }
 }
@@ -435,6 +437,8 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
     let params: Record<string, number> = {};
     const fitOptions = { lts: true, pSft: curve?.pSft ?? 0, scoreCap: curve ? 100 : Infinity, scoreFloor: curve ? 0 : -Infinity };
     row('single-thread', 'trimfit fit', timesOf(() => { params = fit({ x, y }, fitOptions).params; }), `trimfit fit: Stage 1 + LTS (64 candidates, best 10 polished), 4 multi-starts; u ${params.u?.toPrecision(5)}, cMid ${params.cMid?.toPrecision(5)}, b ${params.b?.toPrecision(4)}`, 64);
+    // The default robust fit (Stage 1 only: iterated modified z-score rejection over multi-start fits).
+    row('single-thread stage 1', 'trimfit fit (Stage 1 only)', timesOf(() => { params = fit({ x, y }, { ...fitOptions, lts: false }).params; }), `trimfit fit, default: Stage 1 (modified z-score rejection, τ 2.5) with 4 multi-starts, no LTS; u ${params.u?.toPrecision(5)}, cMid ${params.cMid?.toPrecision(5)}, b ${params.b?.toPrecision(4)}`, null);
     const fmt = (v: number[]) => `u ${v[0].toPrecision(5)}, cMid ${v[1].toPrecision(5)}, b ${v[2].toPrecision(4)}`;
     if (env.levenbergMarquardt) {
       const lm = env.levenbergMarquardt;
