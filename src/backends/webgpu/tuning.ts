@@ -74,18 +74,19 @@ export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
  * The variant a backend uses on a hardware adapter unless told otherwise. From the first H100 run
  * (bench/results/gpu-perf-nvidia-h100-80gb-hbm3.json): every fused variant, whose Gauss–Newton
  * state is arrays indexed by loop variables, ran 3–4× slower than 'baseline' at n = 16, the
- * signature of those arrays living in local memory; 'unrolled-early' keeps that state in named
- * registers and was the fastest variant on SwiftShader at every n (2–2.5× 'fused-early').
+ * signature of those arrays living in local memory; the 'unrolled-*' variants keep that state in
+ * named registers, and the flat mask walk gives every candidate of a warp the same trip count.
+ * 'unrolled-early-flat' was the fastest variant on SwiftShader at n = 64 and 256 (2–3× 'fused-early').
  * Not yet measured on an H100: replace it by the fastest row of dist/gpu-perf.js there.
  */
-export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
+export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early-flat';
 
 /**
- * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP): they emulate
- * workgroup memory slowly and compile its pipelines 2–5× slower (docs/performance.md), while
- * private arrays are plain CPU memory there. 'unrolled-early' compiled and ran fastest on SwiftShader.
+ * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP). They emulate workgroup
+ * memory slowly and compile its pipelines 2–5× slower (docs/performance.md); 'unrolled-early-flat'
+ * uses none and compiled and ran fastest on SwiftShader.
  */
-export const LTS_SOFTWARE_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
+export const LTS_SOFTWARE_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early-flat';
 
 const SOFTWARE_ADAPTER = /swiftshader|lavapipe|llvmpipe|microsoft basic render|\bwarp\b/i;
 
