@@ -1,8 +1,10 @@
 /**
  * The WebGPU (f32) CandidateBackend. A batch is split into groups of jobs sharing the compile-time
  * facts (nParams, pool tier), each group into chunks that respect the adapter's limits; per chunk:
- * upload, the candidate pass (one invocation per candidate), the select_best pass (one workgroup
- * per job), and a readback of only the keepBest records per job. Results are mapped back from the
+ * upload (each distinct curve once, per job its Job struct and pool indices), the gather_pool pass
+ * (pool points in pool order, one workgroup per job), the candidate pass (one invocation per
+ * candidate), the select_best pass (one workgroup per job), and a readback of only the keepBest
+ * records per job. Results are mapped back from the
  * conditioned frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs
  * the next chunk and decodes the previous one while the GPU computes.
  */
