@@ -287,7 +287,9 @@ function queueRender(): void {
 }
 
 const adapterPromise: Promise<AdapterInfo> = detectAdapter(navigator as Navigator & { gpu?: GPU });
-const cpuWorkers = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS));
+// One core is left to the page itself: with every core fitting, the main thread's own work (drawing
+// results, handling input) waits for the OS scheduler and long tasks appear.
+const cpuWorkers = Math.max(1, Math.min((navigator.hardwareConcurrency || 2) - 1, MAX_WORKERS));
 
 async function startRun(): Promise<void> {
   if (run) return;
