@@ -71,15 +71,14 @@ export const LTS_KERNEL_VARIANTS = {
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
 
 /**
- * The variant a backend uses on a hardware adapter unless told otherwise. From the first H100 run
- * (bench/results/gpu-perf-nvidia-h100-80gb-hbm3.json): every fused variant, whose Gauss–Newton
- * state is arrays indexed by loop variables, ran 3–4× slower than 'baseline' at n = 16, the
- * signature of those arrays living in local memory; the 'unrolled-*' variants keep that state in
- * named registers, and the flat mask walk gives every candidate of a warp the same trip count.
- * 'unrolled-early-flat' was the fastest variant on SwiftShader at n = 64 and 256 (2–3× 'fused-early').
- * Not yet measured on an H100: replace it by the fastest row of dist/gpu-perf.js there.
+ * The variant a backend uses on a hardware adapter unless told otherwise. Measured on an H100
+ * (second run, bench/results/gpu-perf-nvidia-h100-80gb-hbm3-run2.json, 4M candidates, GPU time
+ * only): 'unrolled-early' was the fastest row at every n — 7.2×10^7 candidates/s at n = 64
+ * (baseline 6.6×10^7, 'unrolled-early-flat' 4.1×10^7, 'fused-early' 4.9×10^7) and the highest
+ * TFLOP/s at n = 16 and 256. Its Gauss–Newton state lives in named registers (no loop-indexed
+ * arrays); the flat mask walk, fastest on SwiftShader, lost on the H100.
  */
-export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early-flat';
+export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
 
 /**
  * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP). They emulate workgroup
