@@ -7,7 +7,7 @@ function fixed(v: number | null | undefined, digits: number): string {
 }
 
 export function formatCeilingTable(rows: CeilingRow[], search: string): string {
-  const head = ['dataset', 'SFT step', 'P_sft', 'A_post', 'A_post 95% CI', 'PL_rl', 'ε', 'C_mid', 'B', 'train', 'τ', 'LTS α', 'r2Val', 'status'];
+  const head = ['dataset', 'SFT step', 'P_sft', 'A_post', 'A_post 95% CI', 'PL_rl', 'ε', 'C_mid', 'B', 'train', 'τ', 'LTS α', 'ε fit', 'r2Val', 'status'];
   const body = rows.map((r) => [
     r.dataset,
     String(r.sftStep),
@@ -21,6 +21,7 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     r.hyper ? `${r.hyper.trainStart}:${r.hyper.trainEnd}` : '—',
     r.hyper ? String(r.hyper.tau) : '—',
     r.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—',
+    r.hyper ? (r.hyper.freeEpsilon ? 'free' : 'fixed') : '—',
     fixed(r.r2Val, 3),
     r.status,
   ]);
