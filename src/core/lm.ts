@@ -138,6 +138,18 @@ export function levenbergMarquardt(
   options?: Partial<LmOptions>,
 ): NlsResult {
   const opts = { ...DEFAULT_LM_OPTIONS, ...options };
+  // Models with a t = ln x form are evaluated on logs taken once here instead of at every
+  // evaluation (bit-identical results; only the points in idx are transformed).
+  const logModel = model.logDomain?.();
+  if (logModel) {
+    const t = new Float64Array(x.length);
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k];
+      t[i] = x[i] === 0 ? -Infinity : Math.log(x[i]);
+    }
+    model = logModel;
+    x = t;
+  }
   const p = model.nParams;
   const n = idx.length;
   const { lower, upper } = model;

@@ -104,6 +104,8 @@ describe('bounds and statuses', () => {
       ...m,
       value: (x, t) => (check(t), m.value(x, t)),
       valueAndGradient: (x, t, out) => (check(t), m.valueAndGradient(x, t, out)),
+      // Without this, LM would evaluate the spread-in t = ln x form and bypass the watchers.
+      logDomain: undefined,
     };
     // start far away and above the cap: LM must project every trial
     const fit = levenbergMarquardt(watched, X, y, ALL, Float64Array.of(0.3, Math.log(40), 60));

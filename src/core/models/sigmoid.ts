@@ -13,8 +13,8 @@ import type { Model, ModelSettings } from './model.js';
 import { insideBox, linspace, varproStarts, type VarproSpec } from './varpro.js';
 
 /** Grid sizes of the starting scan over (b, m): log-spaced b, evenly spaced m. */
-const START_GRID_B = 8;
-const START_GRID_M = 12;
+const START_GRID_B = 6;
+const START_GRID_M = 10;
 /**
  * The m grid covers [ln(xMinPositive/4), ln(xMax·10)] of the fitted points (within the box): a
  * midpoint far below the data is indistinguishable from a shifted plateau, while one beyond the
