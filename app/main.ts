@@ -263,7 +263,7 @@ function renderProgress(r: SearchRun, finished: string | null = null): void {
   const rate = r.fitsDone / (elapsedMs / 1000);
   const parts = [`${r.curvesDone}/${r.curvesTotal} curves`, `${r.fitsDone.toLocaleString()}/${r.totalFits.toLocaleString()} settings`];
   if (r.fitsDone > 0) parts.push(`${Math.round(rate).toLocaleString()} fits/s`);
-  if (finished) parts.unshift(finished, fmtDuration(elapsedMs));
+  if (finished) parts.unshift(`${finished} ${fmtDuration(elapsedMs)}`);
   else if (r.fitsDone > 0) parts.push(`about ${fmtDuration(((r.totalFits - r.fitsDone) / rate) * 1000)} left`);
   const errors = r.errors.length > 0 ? `\n${r.errors.length} curve(s) failed: ${r.errors.join('; ')}` : '';
   $('progress-text').textContent = parts.join(' · ') + errors;
