@@ -551,7 +551,7 @@ let curvesVersion = 0;
 function renderPlots(): void {
   const selected = view.selected ? curveById(view.selected) : undefined;
   const fitEl = $('fit-plot');
-  const fitKey = `${curvesVersion}|${selected?.id}|${selected ? rows.get(selected.id) !== undefined : ''}|${view.logX}|${fitEl.clientWidth}`;
+  const fitKey = `${curvesVersion}|${selected?.id}|${selected ? rows.get(selected.id) !== undefined : ''}|${view.logX}|${plotWidthPx(fitEl)}`;
   if (fitKey !== drawnKeys.fit) {
     drawnKeys.fit = fitKey;
     renderFitPlot(selected, fitEl);
@@ -567,7 +567,7 @@ function renderFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): v
     const r = rows.get(selected.id);
     lastFitSpec = fitSpec(selected, r, view.logX);
     $('fit-title').textContent = `Fit — ${selected.id}`;
-    fitPlot = mountPlot(fitEl, lastFitSpec, fitEl.clientWidth || 800, PLOT_HEIGHT_PX);
+    fitPlot = mountPlot(fitEl, lastFitSpec, plotWidthPx(fitEl) || 800, PLOT_HEIGHT_PX);
     $('fit-note').textContent = r
       ? `${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.${r.band.length === 0 ? ' Set bootstrap resamples > 0 for CIs and a band.' : ' Band: pointwise bootstrap interval of the fitted curve.'}`
       : 'Not fitted yet: press Run.';
@@ -591,9 +591,9 @@ function renderPcPlot(selected: LoadedCurve | undefined): void {
   // The figure exists only for RETU branches (it needs P_sft per checkpoint).
   (pcEl.closest('.plot-card') as HTMLElement).hidden = datasets.length === 0;
   const shown = wanted ? curves().filter((c) => c.task.kind === 'retu' && (c.dataset === wanted || c.task.curve.sftStep === 0)) : [];
-  const pcKey = `${curvesVersion}|${wanted}|${shown.map((c) => (rows.has(c.id) ? 1 : 0)).join('')}|${pcEl.clientWidth}`;
+  const pcKey = `${curvesVersion}|${wanted}|${shown.map((c) => (rows.has(c.id) ? 1 : 0)).join('')}|${plotWidthPx(pcEl)}`;
   if (pcKey === drawnKeys.pc) return;
-  const sameFigure = pcPlot !== null && drawnKeys.pc.split('|').slice(0, 2).join('|') === pcKey.split('|').slice(0, 2).join('|') && drawnKeys.pc.endsWith(`|${pcEl.clientWidth}`);
+  const sameFigure = pcPlot !== null && drawnKeys.pc.split('|').slice(0, 2).join('|') === pcKey.split('|').slice(0, 2).join('|') && drawnKeys.pc.endsWith(`|${plotWidthPx(pcEl)}`);
   drawnKeys.pc = pcKey;
   if (sameFigure && wanted) {
     // New results for the figure on show: replacing the data is far cheaper than rebuilding it.
@@ -607,7 +607,7 @@ function renderPcPlot(selected: LoadedCurve | undefined): void {
   if (wanted) {
     select.value = wanted;
     lastPcSpec = pcSpec(wanted);
-    pcPlot = mountPlot(pcEl, lastPcSpec, pcEl.clientWidth || 800, PLOT_HEIGHT_PX);
+    pcPlot = mountPlot(pcEl, lastPcSpec, plotWidthPx(pcEl) || 800, PLOT_HEIGHT_PX);
   } else {
     lastPcSpec = null;
     pcEl.innerHTML = '<div class="hint">No RETU curves loaded.</div>';
@@ -666,6 +666,23 @@ function renderAll(): void {
   renderPlots();
 }
 
+// Plot widths come from a ResizeObserver instead of clientWidth: reading clientWidth right after the
+// table's rows were replaced forced a synchronous layout of the whole page on every redraw, which
+// was most of the main thread's time during a run.
+const plotWidths = new WeakMap<Element, number>();
+const resizeObserver = new ResizeObserver((entries) => {
+  let changed = false;
+  for (const e of entries) {
+    const w = Math.round(e.contentRect.width);
+    if (plotWidths.get(e.target) !== w) { plotWidths.set(e.target, w); changed = true; }
+  }
+  if (changed) queueRender();
+});
+for (const id of ['fit-plot', 'pc-plot']) resizeObserver.observe($(id));
+function plotWidthPx(el: HTMLElement): number {
+  return plotWidths.get(el) ?? 0;
+}
+
 fillForm(settings);
 ($('logx') as HTMLInputElement).checked = view.logX;
 if (view.selected === null || !curveById(view.selected)) view.selected = curves()[0]?.id ?? null;
@@ -676,4 +693,4 @@ void adapterPromise.then((adapter) => {
   backend ??= chooseBackend(settings.backend, adapter, cpuWorkers).report;
   renderBackend();
 });
-window.addEventListener('resize', () => queueRender());
+
