@@ -158,3 +158,14 @@ export function keepLowest<T extends { objective: number; candidate: number }>(i
     .sort((a, b) => a.objective - b.objective || a.candidate - b.candidate)
     .slice(0, keep);
 }
+
+/**
+ * Candidates 0..nCandidates−1 of one job in f64 (on the log-domain spec when the model has one),
+ * the keepBest lowest objectives, and how many were not finite. The f64 reference of every backend.
+ */
+export function evaluateJobF64(spec: CandidateSpec, nCandidates: number, keepBest: number): { best: CandidateOutcome[]; nonFinite: number } {
+  const fast = candidateSpec(spec);
+  const all: CandidateOutcome[] = [];
+  for (let k = 0; k < nCandidates; k++) all.push(ltsCandidate(fast, k));
+  return { best: keepLowest(all, keepBest), nonFinite: all.filter((c) => !Number.isFinite(c.objective)).length };
+}

@@ -15,7 +15,7 @@ import { createModel } from './models/index.js';
 import { standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
-import { candidateSpec, keepLowest, ltsCandidate, polishCandidate, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
+import { evaluateJobF64, polishCandidate, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
 import { stage1Key } from './search.js';
@@ -157,10 +157,8 @@ export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hype
 export function evaluateCandidatesF64(prepared: Prepared, options: Pick<PipelineOptions, 'ltsStarts' | 'cSteps' | 'gnIterations' | 'keepBest'>): CandidateOutcome[] {
   const job = prepared.job;
   if (!job) return [];
-  const spec = candidateSpec({ model: prepared.model, x: prepared.curve.x, y: prepared.curve.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: options.cSteps, gnIterations: options.gnIterations });
-  const all: CandidateOutcome[] = [];
-  for (let k = 0; k < options.ltsStarts; k++) all.push(ltsCandidate(spec, k));
-  return keepLowest(all, options.keepBest);
+  const spec = { model: prepared.model, x: prepared.curve.x, y: prepared.curve.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: options.cSteps, gnIterations: options.gnIterations };
+  return evaluateJobF64(spec, options.ltsStarts, options.keepBest).best;
 }
 
 export function finishRobustFit(

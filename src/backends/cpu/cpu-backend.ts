@@ -4,7 +4,7 @@
  * in each worker; the WebGPU backend is compared against it candidate by candidate.
  */
 import { TrimfitError } from '../../api/errors.js';
-import { candidateSpec, keepLowest, ltsCandidate } from '../../core/lts.js';
+import { evaluateJobF64 } from '../../core/lts.js';
 import { createModel } from '../../core/models/index.js';
 import type { CandidateBackend, JobResult, LtsBatch } from '../backend.js';
 
@@ -16,11 +16,9 @@ export function createCpuBackend(): CandidateBackend {
       return batch.jobs.map((job) => {
         if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
         const model = createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive });
-        const spec = candidateSpec({ model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations });
-        const all = [];
-        for (let k = 0; k < batch.nCandidates; k++) all.push(ltsCandidate(spec, k));
-        const best = keepLowest(all, batch.keepBest).map(({ candidate, objective, theta }) => ({ candidate, objective, theta }));
-        return { best, nonFinite: all.filter((c) => !Number.isFinite(c.objective)).length };
+        const spec = { model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations };
+        const { best, nonFinite } = evaluateJobF64(spec, batch.nCandidates, batch.keepBest);
+        return { best: best.map(({ candidate, objective, theta }) => ({ candidate, objective, theta })), nonFinite };
       });
     },
     async dispose(): Promise<void> {},
