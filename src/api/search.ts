@@ -86,7 +86,7 @@ export async function* searchCurves(
   for (let c0 = 0; c0 < curves.length; c0 += chunkCurves) {
     signal?.throwIfAborted();
     const chunk = curves.slice(c0, c0 + chunkCurves);
-    const prepared: Prepared[][] = chunk.map((curve, k) => {
+    const prepared: Prepared[][] = chunk.map((curve) => {
       const cache = new Map<string, Stage1Result>();
       return curve.grid.map((hyper, s) => prepareRobustFit(model, curve, hyper, curve.pipeline, jobSeed(curve.pipeline.seed, curve.seedIndex, s), cache));
     });

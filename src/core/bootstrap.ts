@@ -8,7 +8,7 @@
 import type { Model } from './models/model.js';
 import { levenbergMarquardt } from './lm.js';
 import { rngU32 } from './rng.js';
-import { percentile } from './stats-basic.js';
+import { percentile } from './stats.js';
 
 export interface BootstrapOptions {
   resamples: number;

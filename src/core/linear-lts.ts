@@ -35,7 +35,7 @@
  *   y it standardises with): the sum of the h smallest squared residuals of the raw coefficients.
  */
 import { elementalSubset, rngU32 } from './rng.js';
-import { median } from './stats-basic.js';
+import { median } from './stats.js';
 import { normalDensity, normalQuantile } from './normal.js';
 
 export interface LtsOptions {

@@ -9,7 +9,7 @@
 import type { Model } from './models/model.js';
 import { fitWithStart } from './refit.js';
 import type { NlsResult } from './lm.js';
-import { median } from './stats-basic.js';
+import { median } from './stats.js';
 
 export const MODIFIED_Z_FACTOR = 0.6745;
 
