@@ -34,6 +34,8 @@ let backend: BackendReport | null = null;
 let sort: { key: string; desc: boolean } | null = null;
 
 const curves = (): LoadedCurve[] => [...(($('include-embedded') as HTMLInputElement).checked ? embedded : []), ...uploads];
+/** Bumped whenever the list of curves changes, so both plots redraw and counts are redone. */
+let curvesVersion = 0;
 const curveById = (id: string): LoadedCurve | undefined => curves().find((c) => c.id === id);
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +61,17 @@ function fitsFor(c: LoadedCurve, s: RunSettings): number {
   return s.search === 'full' ? expandGrid(c.x.length, s.grid).length : 1;
 }
 
+/** Settings per run for the loaded curves; expanding every curve's grid is cached, not redone on each call. */
+const totalFitsCache = { key: '', total: 0 };
+function totalFits(): number {
+  const key = `${curvesVersion}|${settings.search}|${JSON.stringify(settings.grid)}`;
+  if (key !== totalFitsCache.key) {
+    totalFitsCache.key = key;
+    totalFitsCache.total = curves().reduce((sum, c) => sum + fitsFor(c, settings), 0);
+  }
+  return totalFitsCache.total;
+}
+
 function showSettingErrors(errors: Array<{ field: string; message: string }>): void {
   for (const f of SETTING_FIELDS) (form.elements.namedItem(f) as HTMLElement).removeAttribute('aria-invalid');
   for (const e of errors) (form.elements.namedItem(e.field) as HTMLElement | null)?.setAttribute('aria-invalid', 'true');
@@ -77,7 +90,7 @@ function onSettingsChange(): void {
   }
   ($('grid-fields') as HTMLFieldSetElement).disabled = settings.search !== 'full';
   ($('run') as HTMLButtonElement).disabled = run !== null || parsed.errors.length > 0 || curves().length === 0;
-  const total = curves().reduce((sum, c) => sum + fitsFor(c, settings), 0);
+  const total = totalFits();
   $('grid-size').textContent = `${curves().length} curves, ${total.toLocaleString()} settings in all`;
   writeUrl();
 }
@@ -271,20 +284,44 @@ function renderProgress(r: SearchRun, finished: string | null = null): void {
 
 /** Results arriving faster than this are drawn together, so rendering never crowds the page. */
 const RENDER_INTERVAL_MS = 250;
-let renderQueued = false;
+let renderState: 'idle' | 'queued' | 'drawing' = 'idle';
+/** Set when something changed while a redraw was under way, so another one follows it. */
+let renderAgain = false;
 let lastRenderMs = -Infinity;
-function queueRender(): void {
-  if (renderQueued) return;
-  renderQueued = true;
-  setTimeout(() => requestAnimationFrame(() => {
-    renderQueued = false;
-    lastRenderMs = performance.now();
-    renderTable();
-    renderPlots();
-    // Visible in the browser's performance tools (and read by the page tests).
-    performance.measure('trimfit.render', { start: lastRenderMs });
-  }), Math.max(0, lastRenderMs + RENDER_INTERVAL_MS - performance.now()));
+
+/**
+ * Schedules a redraw of the table and both plots. Each of the three runs as a task of its own
+ * (table in an animation frame, then each plot in a following task): drawn in one task, their
+ * scripts, layout and paint kept the main thread busy for more than 50 ms.
+ */
+function queueRender(delayMs = Math.max(0, lastRenderMs + RENDER_INTERVAL_MS - performance.now())): void {
+  if (renderState === 'drawing') renderAgain = true;
+  if (renderState !== 'idle') return;
+  renderState = 'queued';
+  setTimeout(() => requestAnimationFrame(() => drawStep(0)), delayMs);
 }
+
+function drawStep(step: number): void {
+  const steps = [renderTable, renderFitPlot, renderPcPlot];
+  if (step === 0) {
+    renderState = 'drawing';
+    renderAgain = false;
+    lastRenderMs = performance.now();
+  }
+  const startMs = performance.now();
+  steps[step]();
+  // Visible in the browser's performance tools (and read by the page tests).
+  performance.measure('trimfit.render', { start: startMs });
+  if (step + 1 < steps.length) {
+    setTimeout(() => drawStep(step + 1), 0);
+    return;
+  }
+  renderState = 'idle';
+  if (renderAgain) queueRender();
+}
+
+/** Redraws as soon as the browser can (user actions), still one part per task. */
+const renderAll = (): void => queueRender(0);
 
 const adapterPromise: Promise<AdapterInfo> = detectAdapter(navigator as Navigator & { gpu?: GPU });
 // One core is left to the page itself: with every core fitting, the main thread's own work (drawing
@@ -399,17 +436,52 @@ function sortedCurves(): LoadedCurve[] {
 /** The generic parameter column only matters for uploaded curves (RETU rows have named columns). */
 const visibleColumns = (): Column[] => (curves().some((c) => c.task.kind === 'xy') ? COLUMNS : COLUMNS.filter((c) => c.key !== 'params'));
 
+/** The rows on show, by curve id, with the cell markup each was last given. */
+const rowEls = new Map<string, { tr: HTMLTableRowElement; cellsHtml: string }>();
+let headHtml = '';
+
+/**
+ * Updates the table in place: only rows whose cells changed get new markup, and rows move only
+ * when the order changed. Replacing the whole body on every result made the browser restyle, lay
+ * out and repaint every cell, which took the main thread over 50 ms per redraw.
+ */
 function renderTable(): void {
   const table = $('results') as HTMLTableElement;
   const columns = visibleColumns();
-  table.tHead!.innerHTML = `<tr>${columns.map((c) => `<th data-key="${c.key}" title="${escapeHtml(c.title)}" class="${c.text ? 'text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</th>`).join('')}</tr>`;
-  table.tBodies[0].innerHTML = sortedCurves()
-    .map((c) => {
-      const r = rows.get(c.id);
-      const cls = [r ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
-      return `<tr data-id="${escapeHtml(c.id)}" data-testid="${r ? 'fit-row' : 'curve-row'}" class="${cls}">${columns.map((col) => `<td class="${col.text ? 'text' : ''}">${col.show(c, r)}</td>`).join('')}</tr>`;
-    })
-    .join('');
+  const head = `<tr>${columns.map((c) => `<th data-key="${c.key}" title="${escapeHtml(c.title)}" class="${c.text ? 'text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</th>`).join('')}</tr>`;
+  if (head !== headHtml) {
+    table.tHead!.innerHTML = head;
+    headHtml = head;
+  }
+  const body = table.tBodies[0];
+  const shown = new Set<string>();
+  sortedCurves().forEach((c, i) => {
+    shown.add(c.id);
+    const r = rows.get(c.id);
+    let el = rowEls.get(c.id);
+    if (!el) {
+      const tr = document.createElement('tr');
+      tr.dataset.id = c.id;
+      el = { tr, cellsHtml: '' };
+      rowEls.set(c.id, el);
+    }
+    const { tr } = el;
+    const cellsHtml = columns.map((col) => `<td class="${col.text ? 'text' : ''}">${col.show(c, r)}</td>`).join('');
+    if (cellsHtml !== el.cellsHtml) {
+      tr.innerHTML = cellsHtml;
+      el.cellsHtml = cellsHtml;
+    }
+    const testId = r ? 'fit-row' : 'curve-row';
+    if (tr.dataset.testid !== testId) tr.dataset.testid = testId;
+    const cls = [r ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
+    if (tr.className !== cls) tr.className = cls;
+    if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] ?? null);
+  });
+  for (const [id, el] of rowEls) {
+    if (shown.has(id)) continue;
+    el.tr.remove();
+    rowEls.delete(id);
+  }
 }
 
 $('results').addEventListener('click', (e) => {
@@ -425,8 +497,7 @@ $('results').addEventListener('click', (e) => {
   if (tr?.dataset.id) {
     view.selected = tr.dataset.id;
     writeUrl();
-    renderTable();
-    renderPlots();
+    renderAll();
   }
 });
 
@@ -545,21 +616,20 @@ const PLOT_HEIGHT_PX = 360;
 
 /** What each plot was last drawn from; a plot is redrawn only when this changes. */
 const drawnKeys = { fit: '', pc: '' };
-/** Bumped whenever the list of curves changes, so both plots redraw. */
-let curvesVersion = 0;
 
-function renderPlots(): void {
-  const selected = view.selected ? curveById(view.selected) : undefined;
+const selectedCurve = (): LoadedCurve | undefined => (view.selected ? curveById(view.selected) : undefined);
+
+/** Draws the selected curve's fit, unless what it shows has not changed. */
+function renderFitPlot(): void {
+  const selected = selectedCurve();
   const fitEl = $('fit-plot');
   const fitKey = `${curvesVersion}|${selected?.id}|${selected ? rows.get(selected.id) !== undefined : ''}|${view.logX}|${plotWidthPx(fitEl)}`;
-  if (fitKey !== drawnKeys.fit) {
-    drawnKeys.fit = fitKey;
-    renderFitPlot(selected, fitEl);
-  }
-  renderPcPlot(selected);
+  if (fitKey === drawnKeys.fit) return;
+  drawnKeys.fit = fitKey;
+  mountFitPlot(selected, fitEl);
 }
 
-function renderFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): void {
+function mountFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): void {
   fitPlot?.destroy();
   fitPlot = null;
   fitEl.textContent = '';
@@ -579,7 +649,9 @@ function renderFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): v
   }
 }
 
-function renderPcPlot(selected: LoadedCurve | undefined): void {
+/** Draws the Plasticity–Ceiling figure of the selected curve's dataset. */
+function renderPcPlot(): void {
+  const selected = selectedCurve();
   const select = $('pc-dataset') as HTMLSelectElement;
   const datasets = pcDatasets();
   const wanted = selected && datasets.includes(selected.dataset) ? selected.dataset : datasets.includes(select.value) ? select.value : datasets[0];
@@ -620,13 +692,12 @@ $('pc-dataset').addEventListener('change', () => {
   const first = curves().find((c) => c.dataset === d);
   if (first) view.selected = first.id;
   writeUrl();
-  renderTable();
-  renderPlots();
+  renderAll();
 });
 $('logx').addEventListener('change', () => {
   view.logX = ($('logx') as HTMLInputElement).checked;
   writeUrl();
-  renderPlots();
+  renderAll();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -661,10 +732,6 @@ for (const [id, kind, getSpec] of [['fit-svg', 'svg', () => lastFitSpec], ['fit-
 // Start
 // ---------------------------------------------------------------------------------------------
 
-function renderAll(): void {
-  renderTable();
-  renderPlots();
-}
 
 // Plot widths come from a ResizeObserver instead of clientWidth: reading clientWidth right after the
 // table's rows were replaced forced a synchronous layout of the whole page on every redraw, which
