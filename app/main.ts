@@ -436,8 +436,13 @@ function sortedCurves(): LoadedCurve[] {
 /** The generic parameter column only matters for uploaded curves (RETU rows have named columns). */
 const visibleColumns = (): Column[] => (curves().some((c) => c.task.kind === 'xy') ? COLUMNS : COLUMNS.filter((c) => c.key !== 'params'));
 
+/**
+ * Rows given new markup per redraw; the others follow in the next one. A run's start changes every
+ * row at once, and parsing, laying out and painting all of them in one frame took over 50 ms.
+ */
+const MAX_ROW_REWRITES_PER_FRAME = 12;
 /** The rows on show, by curve id, with the cell markup each was last given. */
-const rowEls = new Map<string, { tr: HTMLTableRowElement; cellsHtml: string }>();
+const rowEls = new Map<string, { tr: HTMLTableRowElement; cellsHtml: string; showsResult: boolean }>();
 let headHtml = '';
 
 /**
@@ -455,6 +460,7 @@ function renderTable(): void {
   }
   const body = table.tBodies[0];
   const shown = new Set<string>();
+  let rewrites = 0;
   sortedCurves().forEach((c, i) => {
     shown.add(c.id);
     const r = rows.get(c.id);
@@ -462,18 +468,26 @@ function renderTable(): void {
     if (!el) {
       const tr = document.createElement('tr');
       tr.dataset.id = c.id;
-      el = { tr, cellsHtml: '' };
+      el = { tr, cellsHtml: '', showsResult: false };
       rowEls.set(c.id, el);
     }
     const { tr } = el;
     const cellsHtml = columns.map((col) => `<td class="${col.text ? 'text' : ''}">${col.show(c, r)}</td>`).join('');
     if (cellsHtml !== el.cellsHtml) {
-      tr.innerHTML = cellsHtml;
-      el.cellsHtml = cellsHtml;
+      // A new row is always filled; a row already on show may wait for the next redraw.
+      if (el.cellsHtml === '' || rewrites < MAX_ROW_REWRITES_PER_FRAME) {
+        tr.innerHTML = cellsHtml;
+        el.cellsHtml = cellsHtml;
+        el.showsResult = r !== undefined;
+        rewrites++;
+      } else {
+        renderAgain = true;
+      }
     }
-    const testId = r ? 'fit-row' : 'curve-row';
+    // The row's test id and style follow what its cells show.
+    const testId = el.showsResult ? 'fit-row' : 'curve-row';
     if (tr.dataset.testid !== testId) tr.dataset.testid = testId;
-    const cls = [r ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
+    const cls = [el.showsResult ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
     if (tr.className !== cls) tr.className = cls;
     if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] ?? null);
   });
@@ -490,7 +504,7 @@ $('results').addEventListener('click', (e) => {
   if (th) {
     const key = th.dataset.key!;
     sort = sort?.key === key ? (sort.desc ? null : { key, desc: true }) : { key, desc: false };
-    renderTable();
+    renderAll();
     return;
   }
   const tr = target.closest('tr');
