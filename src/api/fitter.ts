@@ -29,7 +29,13 @@ export interface FitterOptions {
   backend?: BackendChoice;
   /** A GPUDevice to use (never destroyed by trimfit). @default undefined — trimfit requests its own */
   device?: GPUDevice;
-  /** CPU worker count. @default hardware concurrency */
+  /**
+   * CPU worker count. On the CPU backend the workers run whole curves; on WebGPU they run Stage 1,
+   * the f64 polish and the scoring of several curves at once while the GPU evaluates the LTS
+   * candidates of all of them (same results as without workers). 1: everything besides the
+   * candidates on the calling thread.
+   * @default hardware concurrency
+   */
   workers?: number;
   /**
    * Browsers: starts one module worker running trimfit's fit worker (the package export
@@ -123,6 +129,16 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       s.catch(() => selected.delete(key));
     }
     return s;
+  }
+
+  /** The CPU worker pool the fitter would use for this much work, or null (small work, workers: 1, a browser without createWorker). */
+  async function gpuHostPool(candidates: number): Promise<WorkerPool | null> {
+    try {
+      const cpu = await backendFor('cpu', candidates);
+      return cpu.backend && 'search' in cpu.backend ? (cpu.backend as WorkerPool) : null;
+    } catch {
+      return null;
+    }
   }
 
   return {
@@ -219,25 +235,36 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       return { items, outcomes };
     }
 
+    // On the GPU, a worker pool (when there is one for work of this size) runs Stage 1, the polish
+    // and the scoring of several units at once and sends their candidate batches to the GPU;
+    // without one they run on this thread. Results are the same either way.
+    let hostPool = sel.info.name === 'webgpu' ? await gpuHostPool(workEstimate) : null;
+    const gpuInfo = (): BackendInfo => (hostPool ? { ...sel.info, description: `${sel.info.description}; Stage 1 and polish in ${hostPool.size} CPU worker${hostPool.size === 1 ? '' : 's'}` } : sel.info);
+
     async function runUnit(input: SearchCurve[]): Promise<SearchOutcome[]> {
       if (input.length === 0) return [];
       const pool = sel.backend && sel.info.name === 'cpu' && 'search' in sel.backend ? (sel.backend as WorkerPool) : null;
-      if (pool) return pool.search(model, input, bootstrap, sel.info, o.signal);
-      const evaluate = sel.backend ? backendEvaluator(sel.backend, o.signal) : evaluateInlineF64;
       try {
+        if (pool) return await pool.search(model, input, bootstrap, sel.info, o.signal);
+        const gpu = sel.backend;
+        if (gpu && hostPool) return await hostPool.search(model, input, bootstrap, gpuInfo(), o.signal, (batch) => gpu.evaluate(batch, o.signal));
+        const evaluate = gpu ? backendEvaluator(gpu, o.signal) : evaluateInlineF64;
         return await collect(searchCurves(model, input, evaluate, sel.info, bootstrap, input.length, o.signal));
       } catch (e) {
         if (!(isTrimfitError(e) && e.code === 'device-lost')) throw e;
         // The GPU is gone: redo this unit and everything after it on the CPU with the same seeds.
         const reason = `WebGPU device lost (${e.message}); finished on the CPU`;
-        const cpu = await backendFor('cpu', workEstimate);
-        sel = { backend: cpu.backend, info: { ...cpu.info, reason } };
+        if (sel.info.name === 'webgpu') {
+          const cpu = await backendFor('cpu', workEstimate);
+          sel = { backend: cpu.backend, info: { ...cpu.info, reason } };
+          hostPool = null;
+        }
         return runUnit(input);
       }
     }
 
     // Keep up to `parallel` units in flight (the worker pool runs them side by side) and yield in order.
-    const parallel = sel.backend && sel.info.name === 'cpu' && 'size' in sel.backend ? (sel.backend as WorkerPool).size : 1;
+    const parallel = hostPool ? hostPool.size : sel.backend && sel.info.name === 'cpu' && 'size' in sel.backend ? (sel.backend as WorkerPool).size : 1;
     const inFlight: Unit[] = [];
     const fill = async () => {
       while (inFlight.length < parallel) {

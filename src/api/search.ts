@@ -10,8 +10,7 @@ import type { Stage1Result } from '../core/stage1.js';
 import { pickBest } from '../core/search.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { ModelName } from '../core/models/model.js';
-import type { LtsBatch } from '../backends/backend.js';
-import type { CandidateBackend } from '../backends/backend.js';
+import type { CandidateBackend, JobResult, LtsBatch } from '../backends/backend.js';
 import { inlierIndices } from './fit.js';
 import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 import type { ResolvedBootstrap } from './options.js';
@@ -46,6 +45,11 @@ export const evaluateInlineF64: CandidateEvaluator = async (prepared, pipeline) 
 
 /** Evaluator backed by a CandidateBackend (GPU or worker pool). */
 export function backendEvaluator(backend: CandidateBackend, signal?: AbortSignal): CandidateEvaluator {
+  return batchEvaluator((batch) => backend.evaluate(batch, signal));
+}
+
+/** Evaluator that sends each batch of LTS jobs to `evaluateBatch` (a backend, or one on another thread). */
+export function batchEvaluator(evaluateBatch: (batch: LtsBatch) => Promise<JobResult[]>): CandidateEvaluator {
   return async (prepared, pipeline) => {
     if (prepared.length === 0) return [];
     const batch: LtsBatch = {
@@ -65,7 +69,7 @@ export function backendEvaluator(backend: CandidateBackend, signal?: AbortSignal
         settings: p.settings,
       })),
     };
-    const results = await backend.evaluate(batch, signal);
+    const results = await evaluateBatch(batch);
     return results.map((r) => r.best);
   };
 }

@@ -274,7 +274,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
     b === 'single-thread' ? createCpuBackend() : b === 'workers' ? createWorkerPool(workersOption) : createWebGpuBackend();
   /** A fitter whose sweeps run on backend b (the in-line f64 path for single-thread). */
   const fitterFor = (b: BenchBackendName): Promise<Fitter> =>
-    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers, createWorker: workersOption.createWorker }) : createFitter({ backend: 'webgpu' });
+    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers, createWorker: workersOption.createWorker }) : createFitter({ backend: 'webgpu', workers: workersOption.workers, createWorker: workersOption.createWorker });
   /** Time of a row whose runs take runMs each: the cold run plus the warm repeats. */
   const rowMs = (runMs: number) => runMs * (repeats + 1);
 

@@ -5,24 +5,37 @@
 import * as Comlink from 'comlink';
 import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
 import type { JobResult, LtsBatch } from '../backends/backend.js';
-import { capture, type WorkerReply } from './error-transfer.js';
-import { evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
+import { capture, unwrap, type WorkerReply } from './error-transfer.js';
+import { batchEvaluator, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
 import type { ModelName } from '../core/models/model.js';
 import type { ResolvedBootstrap } from '../api/options.js';
 import type { BackendInfo } from '../api/result.js';
 
 const backend = createCpuBackend();
 
+/** A candidate backend on the calling thread, reached through comlink; errors come back as replies so typed errors keep their code. */
+export type RemoteEvaluate = (batch: LtsBatch) => Promise<WorkerReply<JobResult[]>>;
+
 export const workerApi = {
   async evaluate(batch: LtsBatch): Promise<WorkerReply<JobResult[]>> {
     return capture(() => backend.evaluate(batch));
   },
-  async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, info: BackendInfo): Promise<WorkerReply<SearchOutcome[]>> {
-    return capture(async () => {
-      const out: SearchOutcome[] = [];
-      for await (const o of searchCurves(model, curves, evaluateInlineF64, info, bootstrap)) out.push(o);
-      return out;
-    });
+  /**
+   * Runs the search for `curves`. With `remoteEvaluate` (a comlink proxy of the caller's candidate
+   * backend, e.g. its GPU) the LTS candidates go there and this worker does the rest (Stage 1,
+   * polish, scoring, bootstrap); without it everything runs here in f64.
+   */
+  async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, info: BackendInfo, remoteEvaluate?: RemoteEvaluate): Promise<WorkerReply<SearchOutcome[]>> {
+    try {
+      return await capture(async () => {
+        const evaluate = remoteEvaluate ? batchEvaluator(async (batch) => unwrap(await remoteEvaluate(batch))) : evaluateInlineF64;
+        const out: SearchOutcome[] = [];
+        for await (const o of searchCurves(model, curves, evaluate, info, bootstrap)) out.push(o);
+        return out;
+      });
+    } finally {
+      (remoteEvaluate as Partial<Comlink.Remote<RemoteEvaluate>> | undefined)?.[Comlink.releaseProxy]?.();
+    }
   },
   /** Used by tests to check that a worker failure is retried: exits this worker abruptly. */
   crash(): void {

@@ -7,8 +7,8 @@
  */
 import * as Comlink from 'comlink';
 import type { CandidateBackend, JobResult, LtsBatch } from '../backend.js';
-import type { WorkerApi } from '../../workers/fit.worker.js';
-import { unwrap, type WorkerReply } from '../../workers/error-transfer.js';
+import type { RemoteEvaluate, WorkerApi } from '../../workers/fit.worker.js';
+import { capture, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
 import type { ModelName } from '../../core/models/model.js';
 import type { SearchCurve, SearchOutcome } from '../../api/search.js';
 import type { ResolvedBootstrap } from '../../api/options.js';
@@ -65,8 +65,12 @@ async function findNodeWorkerUrl(): Promise<URL> {
 
 export interface WorkerPool extends CandidateBackend {
   readonly size: number;
-  /** Runs the whole search (Stage 1, candidates, polish, bootstrap) for `curves` in one worker. */
-  search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal): Promise<SearchOutcome[]>;
+  /**
+   * Runs the whole search (Stage 1, candidates, polish, bootstrap) for `curves` in one worker. With
+   * `evaluate`, the worker sends its LTS candidate batches back to it (e.g. the caller's GPU
+   * backend) and does the rest itself.
+   */
+  search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<JobResult[]>): Promise<SearchOutcome[]>;
 }
 
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
@@ -169,9 +173,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
         throw e;
       }
     },
-    async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal): Promise<SearchOutcome[]> {
+    async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<JobResult[]>): Promise<SearchOutcome[]> {
+      // The worker releases the proxy when its search ends.
+      const remote = evaluate ? (): RemoteEvaluate => Comlink.proxy((batch: LtsBatch) => capture(() => evaluate(batch))) : () => undefined;
       try {
-        return await run((api) => api.search(model, curves, bootstrap, backend), signal);
+        return await run((api) => api.search(model, curves, bootstrap, backend, remote()), signal);
       } catch (e) {
         if (signal?.aborted) await terminateAll();
         throw e;
