@@ -1,8 +1,8 @@
 // LTS candidate fits: one candidate per invocation, mirroring ltsCandidate (src/core/lts.ts) and
 // dampedGaussNewton (src/core/gn.ts) step for step, in f32 in a per-curve conditioned frame.
 // Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE and the variant
-// switches GN_FUSED, GN_UNROLLED, MASK_FLAT, SELECT_EARLY_EXIT, KEYS_IN_WORKGROUP (0/1, see src/backends/webgpu/tuning.ts)
-// with the key array lengths PRIVATE_KEYS, SHARED_KEYS; then lib/rng.wgsl and the model library
+// switches GN_UNROLLED, MASK_FLAT, SELECT_EARLY_EXIT (0/1, see src/backends/webgpu/tuning.ts); then
+// lib/rng.wgsl and the model library
 // (model_value, model_value_grad, Theta). See README.md.
 
 struct Params {
@@ -61,22 +61,8 @@ fn count_mask() {
   for (var w = 0u; w < MASK_WORDS; w += 1u) { n += countOneBits(mask[w]); }
   mask_count = n;
 }
-// Squared residuals as order-preserving u32 keys (non-negative f32 bits; non-finite → INF_BITS),
-// in one of two layouts (KEYS_IN_WORKGROUP): a private array, or this invocation's column of a
-// workgroup array (key i at [i·WORKGROUP_SIZE + lane]: no barrier needed, nothing is shared).
-// The unused one has length 1.
-var<private> keys: array<u32, PRIVATE_KEYS>;
-var<workgroup> shared_keys: array<u32, SHARED_KEYS>;
-var<private> lane: u32;
-
-fn key_at(i: u32) -> u32 {
-  if (KEYS_IN_WORKGROUP == 1u) { return shared_keys[i * WORKGROUP_SIZE + lane]; }
-  return keys[i];
-}
-
-fn set_key(i: u32, v: u32) {
-  if (KEYS_IN_WORKGROUP == 1u) { shared_keys[i * WORKGROUP_SIZE + lane] = v; } else { keys[i] = v; }
-}
+// Squared residuals as order-preserving u32 keys (non-negative f32 bits; non-finite → INF_BITS).
+var<private> keys: array<u32, MAX_POOL>;
 
 // Bit test, immune to compilers that assume finite arithmetic.
 fn is_finite(v: f32) -> bool {
@@ -132,39 +118,6 @@ fn cholesky_solve(a: ptr<function, array<f32, 16>>, g: ptr<function, Theta>, del
   return true;
 }
 
-// The lower triangle of JᵀJ (row-major, 4 wide), Jᵀr and the (Kahan) SSE of one θ over the mask.
-struct NormalEquations {
-  jtj: array<f32, 16>,
-  jtr: Theta,
-  sse: f32,
-}
-
-// One pass: SSE, JᵀJ and Jᵀr at θ, one exp per point. The SSE is the same sum, in the same
-// order, of the same f values as sse_over_mask (model_value_grad returns model_value's f).
-fn normal_equations(theta: ptr<function, Theta>) -> NormalEquations {
-  var out = NormalEquations();
-  var grad: Theta;
-  var comp = 0.0;
-  for (var w = 0u; w < MASK_WORDS; w += 1u) {
-    var bits = mask[w];
-    while (bits != 0u) {
-      let i = w * 32u + countTrailingZeros(bits);
-      bits &= bits - 1u;
-      let p = points[job_offset + i];
-      let r = p.y - model_value_grad(p.x, theta, &grad);
-      for (var q = 0u; q < N_PARAMS; q += 1u) {
-        out.jtr[q] += grad[q] * r;
-        for (var s = 0u; s <= q; s += 1u) { out.jtj[q * 4u + s] += grad[q] * grad[s]; }
-      }
-      let v = r * r - comp;
-      let next = out.sse + v;
-      comp = (next - out.sse) - v;
-      out.sse = next;
-    }
-  }
-  return out;
-}
-
 // A = JᵀJ + λ·diag(JᵀJ) + floor·I, symmetric, from the lower triangle.
 fn damped_matrix(jtj: ptr<function, array<f32, 16>>, lambda: f32) -> array<f32, 16> {
   var a = array<f32, 16>();
@@ -176,31 +129,6 @@ fn damped_matrix(jtj: ptr<function, array<f32, 16>>, lambda: f32) -> array<f32, 
     a[q * 4u + q] += lambda * (*jtj)[q * 4u + q] + GN_DIAG_FLOOR;
   }
   return a;
-}
-
-// dampedGaussNewton with one pass per iteration: the trial point's normal equations are those of
-// the next iteration when it is accepted; when rejected θ is unchanged and so are they.
-fn damped_gn_fused(theta: ptr<function, Theta>, iterations: u32) {
-  var lambda = GN_LAMBDA_START;
-  var cur = normal_equations(theta);
-  var trial: Theta;
-  var delta: Theta;
-  for (var it = 0u; it < iterations; it += 1u) {
-    var a = damped_matrix(&cur.jtj, lambda);
-    var accepted = false;
-    if (cholesky_solve(&a, &cur.jtr, &delta)) {
-      for (var q = 0u; q < N_PARAMS; q += 1u) {
-        trial[q] = clamp((*theta)[q] + delta[q], job_lower[q], job_upper[q]);
-      }
-      let next = normal_equations(&trial);
-      if (is_finite(next.sse) && next.sse < cur.sse) {
-        *theta = trial;
-        cur = next;
-        accepted = true;
-      }
-    }
-    if (accepted) { lambda = max(lambda / 10.0, GN_LAMBDA_MIN); } else { lambda = min(lambda * 10.0, GN_LAMBDA_MAX); }
-  }
 }
 
 // GN_UNROLLED: the same normal equations and Cholesky solve with every element a named vector
@@ -335,7 +263,9 @@ fn damped_solve_vec(ne: ptr<function, NormalEquationsVec>, lambda: f32, delta: p
   return true;
 }
 
-// damped_gn_fused with the unrolled normal equations and solve.
+// dampedGaussNewton with one pass per iteration and the unrolled normal equations and solve: the
+// trial point's normal equations are those of the next iteration when it is accepted; when it is
+// rejected θ is unchanged and so are they.
 fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
   var lambda = GN_LAMBDA_START;
   var cur = normal_equations_vec(theta);
@@ -359,7 +289,7 @@ fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
 
 // dampedGaussNewton over the mask, `iterations` steps, no early exit; theta updated in place.
 fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
-  if (GN_UNROLLED == 1u) { damped_gn_fused_vec(theta, iterations); } else if (GN_FUSED == 1u) { damped_gn_fused(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
+  if (GN_UNROLLED == 1u) { damped_gn_fused_vec(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
 }
 
 // dampedGaussNewton over the mask as the f64 reference is written: per iteration a JᵀJ pass at θ
@@ -409,7 +339,7 @@ fn count_keys_at_most(limit: u32) -> u32 {
   var n = 0u;
   for (var i = 0u; i < MAX_POOL; i += 1u) {
     if (i >= job_m) { break; }
-    n += select(0u, 1u, key_at(i) <= limit);
+    n += select(0u, 1u, keys[i] <= limit);
   }
   return n;
 }
@@ -431,7 +361,7 @@ fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
     let r = p.y - model_value(p.x, theta);
     let v = r * r;
     let key = select(INF_BITS, bitcast<u32>(v) & 0x7fffffffu, is_finite(v));
-    set_key(i, key);
+    keys[i] = key;
     keyMin = min(keyMin, key);
     keyMax = max(keyMax, key);
   }
@@ -459,7 +389,7 @@ fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
   var anyInfinite = false;
   for (var i = 0u; i < MAX_POOL; i += 1u) {
     if (i >= job_m) { break; }
-    let key = key_at(i);
+    let key = keys[i];
     var take = key < kth;
     if (key == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
     if (take) {
@@ -477,13 +407,12 @@ fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let nTotal = params.jobCount * params.nCandidates;
   let c = gid.x;
   if (c >= nTotal) { return; }
   let job = jobs[c / params.nCandidates];
   let k = c % params.nCandidates;
-  lane = lid;
   job_offset = job.pointOffset;
   job_m = job.m;
   job_c0_fixed = job.c0Fixed;

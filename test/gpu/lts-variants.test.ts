@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobResult, LtsJob } from '../../src/backends/backend.js';
 import { acquireGpuDevice, type GpuDeviceHandle } from '../../src/backends/webgpu/device.js';
-import { LTS_KERNEL_VARIANTS, effectiveVariant, type LtsKernelVariantName } from '../../src/backends/webgpu/tuning.js';
+import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../../src/backends/webgpu/tuning.js';
 import { createWebGpuBackend } from '../../src/backends/webgpu/webgpu-backend.js';
 import { ltsCandidate, smallestH, squaredResiduals } from '../../src/core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
@@ -113,13 +113,6 @@ describe('LTS kernel variants', () => {
     // Ill-conditioned elemental starts may take different f32/f64 paths (see lts-candidate.test.ts).
     expect(matching / total).toBeGreaterThanOrEqual(0.9);
     expect(bestMatching).toBe(JOBS.length);
-  });
-
-  it('workgroup-memory keys fall back to private arrays when they do not fit', () => {
-    const shared = LTS_KERNEL_VARIANTS['fused-early-shared'];
-    expect(effectiveVariant(shared, 64, 16384).keys).toBe('workgroup');
-    expect(effectiveVariant(shared, 128, 16384).keys).toBe('private');
-    expect(effectiveVariant(LTS_KERNEL_VARIANTS['fused-early'], 16, 1 << 20).keys).toBe('private');
   });
 
   it('rejects an unknown variant naming the option', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ltsOpCount } from '../../src/backends/webgpu/flops.js';
 import {
-  LTS_DEFAULT_VARIANT, LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, LTS_SOFTWARE_DEFAULT_VARIANT, defaultVariantFor, effectiveVariant, isLtsKernelVariantName,
+  LTS_DEFAULT_VARIANT, LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, LTS_SOFTWARE_DEFAULT_VARIANT, defaultVariantFor, isLtsKernelVariantName,
 } from '../../src/backends/webgpu/tuning.js';
 
 describe('LTS kernel variant registry', () => {
@@ -17,12 +17,6 @@ describe('LTS kernel variant registry', () => {
     expect(defaultVariantFor('nvidia nvidia-h100-80gb-hbm3')).toBe(LTS_DEFAULT_VARIANT);
     expect(isLtsKernelVariantName(LTS_DEFAULT_VARIANT) && isLtsKernelVariantName(LTS_SOFTWARE_DEFAULT_VARIANT)).toBe(true);
     expect(isLtsKernelVariantName('toString')).toBe(false);
-  });
-
-  it('moves workgroup keys to private arrays exactly when MAX_POOL·WG·4 bytes exceed the limit', () => {
-    const shared = LTS_KERNEL_VARIANTS['fused-early-shared'];
-    expect(effectiveVariant(shared, 64, 4 * 64 * 64).keys).toBe('workgroup');
-    expect(effectiveVariant(shared, 64, 4 * 64 * 64 - 1).keys).toBe('private');
   });
 });
 

@@ -15,7 +15,7 @@ export interface LtsWorkShape {
   nParams: number;
   cSteps: number;
   gnIterations: number;
-  /** One pass per Gauss–Newton iteration (tuning.ts `fusedGn`). */
+  /** One pass per Gauss–Newton iteration (tuning.ts `unrolledGn`). */
   fusedGn: boolean;
   /** Counting passes per selection: 33 for 'bisect-full' (32 + the tie count), measured or estimated otherwise. */
   bisectionPasses: number;

@@ -14,16 +14,12 @@ export const LTS_POOL_TIERS: readonly number[] = [16, 32, 64, 128, 256, 1024];
 export interface LtsKernelVariant {
   /**
    * One pass over the subset per Gauss–Newton iteration: the trial point's SSE, JᵀJ and Jᵀr are
-   * accumulated together (one exp per point) and reused when the step is accepted; a rejected
-   * step leaves θ, hence JᵀJ and Jᵀr, unchanged. Off: an SSE pass and a JᵀJ pass per iteration,
-   * as the f64 reference is written.
-   */
-  fusedGn: boolean;
-  /**
-   * With fusedGn: JᵀJ, Jᵀr and the Cholesky solve as named vector components (no array indexed
-   * by a loop variable), so they stay in registers even where the driver does not unroll the
-   * small loops over parameters; the same products in the same order. Costs 4 FMAs per point more
-   * for 3 parameters (the full 4×4 lower triangle is accumulated).
+   * accumulated together (one exp per point) and reused when the step is accepted (a rejected
+   * step leaves θ, hence JᵀJ and Jᵀr, unchanged), with JᵀJ, Jᵀr and the Cholesky solve as named
+   * vector components (no array indexed by a loop variable), so they stay in registers even where
+   * the driver does not unroll the small loops over parameters. The same products in the same
+   * order; costs 4 FMAs per point more for 3 parameters (the full 4×4 lower triangle is
+   * accumulated). Off: an SSE pass and a JᵀJ pass per iteration, as the f64 reference is written.
    */
   unrolledGn: boolean;
   /**
@@ -39,33 +35,22 @@ export interface LtsKernelVariant {
    * as soon as exactly h keys are ≤ the probe (the same set, so the same result).
    */
   select: 'bisect-full' | 'bisect-early';
-  /**
-   * Where the per-candidate squared-residual keys live. 'private': a per-invocation array
-   * (local memory once indexed dynamically). 'workgroup': a slice of workgroup memory,
-   * key i of invocation l at [i·WORKGROUP_SIZE + l] (consecutive invocations, consecutive banks).
-   * Falls back to 'private' when MAX_POOL·WORKGROUP_SIZE·4 bytes exceed the device's
-   * maxComputeWorkgroupStorageSize.
-   */
-  keys: 'private' | 'workgroup';
   /** Invocations (= candidates) per workgroup. */
   workgroupSize: 32 | 64 | 128 | 256;
 }
 
 /**
  * Named variants. 'baseline' is the first kernel's layout, kept as the reference point of every
- * measurement (dist/gpu-perf.js runs them in this order, so the likely fastest come early in its
- * time budget); the others switch on one idea at a time so each one's effect can be read off.
+ * measurement (dist/gpu-perf.js runs them in this order). Variants that lost on the H100 in both
+ * runs were removed (their numbers stay in docs/performance.md): the fused Gauss–Newton with
+ * loop-indexed arrays ('fused', 'fused-early', 'fused-early-wg128'), the squared-residual keys in
+ * workgroup memory ('fused-early-shared', 'fused-early-shared-wg32') and 'unrolled-full' (the
+ * full bisection, which the early exit beat at every n).
  */
 export const LTS_KERNEL_VARIANTS = {
-  baseline: { fusedGn: false, unrolledGn: false, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'unrolled-early': { fusedGn: true, unrolledGn: true, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'unrolled-full': { fusedGn: true, unrolledGn: true, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'unrolled-early-flat': { fusedGn: true, unrolledGn: true, flatMask: true, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  fused: { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-full', keys: 'private', workgroupSize: 64 },
-  'fused-early': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 64 },
-  'fused-early-wg128': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'private', workgroupSize: 128 },
-  'fused-early-shared': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 64 },
-  'fused-early-shared-wg32': { fusedGn: true, unrolledGn: false, flatMask: false, select: 'bisect-early', keys: 'workgroup', workgroupSize: 32 },
+  baseline: { unrolledGn: false, flatMask: false, select: 'bisect-full', workgroupSize: 64 },
+  'unrolled-early': { unrolledGn: true, flatMask: false, select: 'bisect-early', workgroupSize: 64 },
+  'unrolled-early-flat': { unrolledGn: true, flatMask: true, select: 'bisect-early', workgroupSize: 64 },
 } as const satisfies Record<string, LtsKernelVariant>;
 
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
@@ -81,9 +66,8 @@ export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
 export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
 
 /**
- * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP). They emulate workgroup
- * memory slowly and compile its pipelines 2–5× slower (docs/performance.md); 'unrolled-early-flat'
- * uses none and compiled and ran fastest on SwiftShader.
+ * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP): 'unrolled-early-flat'
+ * compiled and ran fastest on SwiftShader (docs/performance.md).
  */
 export const LTS_SOFTWARE_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early-flat';
 
@@ -92,19 +76,6 @@ const SOFTWARE_ADAPTER = /swiftshader|lavapipe|llvmpipe|microsoft basic render|\
 /** The default variant for an adapter, from its description (GpuDeviceHandle.description). */
 export function defaultVariantFor(adapterDescription: string): LtsKernelVariantName {
   return SOFTWARE_ADAPTER.test(adapterDescription) ? LTS_SOFTWARE_DEFAULT_VARIANT : LTS_DEFAULT_VARIANT;
-}
-
-/** Bytes of workgroup memory the keys of one workgroup take in the 'workgroup' layout. */
-export function sharedKeyBytes(maxPool: number, workgroupSize: number): number {
-  return 4 * maxPool * workgroupSize;
-}
-
-/** The variant as it will run on a device with this workgroup storage limit (keys fall back to private). */
-export function effectiveVariant(variant: LtsKernelVariant, maxPool: number, maxWorkgroupStorageBytes: number): LtsKernelVariant {
-  if (variant.keys === 'workgroup' && sharedKeyBytes(maxPool, variant.workgroupSize) > maxWorkgroupStorageBytes) {
-    return { ...variant, keys: 'private' };
-  }
-  return variant;
 }
 
 export function isLtsKernelVariantName(name: unknown): name is LtsKernelVariantName {

@@ -24,7 +24,7 @@ import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
 } from './kernels/select_best.js';
 import {
-  LTS_KERNEL_VARIANTS, defaultVariantFor, effectiveVariant, isLtsKernelVariantName,
+  LTS_KERNEL_VARIANTS, defaultVariantFor, isLtsKernelVariantName,
   type LtsKernelVariant, type LtsKernelVariantName,
 } from './tuning.js';
 
@@ -177,11 +177,6 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     this.variant = LTS_KERNEL_VARIANTS[variantName];
   }
 
-  /** The variant for a pool tier on this device. */
-  private variantFor(maxPool: number): LtsKernelVariant {
-    return effectiveVariant(this.variant, maxPool, this.gpu.device.limits.maxComputeWorkgroupStorageSize);
-  }
-
   /** Awaits p unless the device is lost first. */
   private async guard<T>(p: Promise<T>): Promise<T> {
     const lost = this.gpu.lostDetail();
@@ -221,7 +216,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   private *chunks(batch: LtsBatch, prepared: PreparedBatch, group: Int32Array): Generator<Int32Array> {
     const limits = this.gpu.device.limits;
     const nCandidates = batch.nCandidates;
-    const workgroupSize = this.variantFor(ltsPoolTier(batch.jobs[group[0]].pool.length)!).workgroupSize;
+    const workgroupSize = this.variant.workgroupSize;
     const maxInvocations = limits.maxComputeWorkgroupsPerDimension * workgroupSize;
     const maxBinding = limits.maxStorageBufferBindingSize;
     const maxCandidates = Math.min(maxInvocations, this.maxCandidatesPerChunk, Math.floor(maxBinding / (4 * LTS_MAX_PARAMS)));
@@ -257,7 +252,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const device = this.gpu.device;
     const nParams = prepared.models[prepared.modelOf[chunk[0]]].nParams;
     const maxPool = ltsPoolTier(batch.jobs[chunk[0]].pool.length)!;
-    const variant = this.variantFor(maxPool);
+    const variant = this.variant;
     const [gatherPipeline, candidatesPipeline, selectPipeline] = await this.guard(Promise.all([
       getPipeline(device, gatherPoolPipelineSpec()),
       getPipeline(device, ltsCandidatesPipelineSpec('sigmoid', nParams, maxPool, variant)),

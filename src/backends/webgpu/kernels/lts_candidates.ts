@@ -15,7 +15,7 @@ import type { Model } from '../../../core/models/model.js';
 import type { LtsJob } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
-import { LTS_POOL_TIERS, sharedKeyBytes, type LtsKernelVariant } from '../tuning.js';
+import { LTS_POOL_TIERS, type LtsKernelVariant } from '../tuning.js';
 
 export { LTS_POOL_TIERS };
 /** Parameter slots of the Job struct (vec4): the sigmoid with free c0 uses all four. */
@@ -37,20 +37,15 @@ export function ltsPoolTier(m: number): number | undefined {
   return LTS_POOL_TIERS.find((tier) => m <= tier);
 }
 
-/** The pass for one (variant, nParams, pool tier); `variant` as effectiveVariant() resolved it for the device. */
+/** The pass for one (variant, nParams, pool tier). */
 export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number, maxPool: number, variant: LtsKernelVariant): PipelineSpec {
-  const shared = variant.keys === 'workgroup';
   const constants = {
     N_PARAMS: nParams,
     MAX_POOL: maxPool,
     WORKGROUP_SIZE: variant.workgroupSize,
-    GN_FUSED: variant.fusedGn ? 1 : 0,
-    GN_UNROLLED: variant.fusedGn && variant.unrolledGn ? 1 : 0,
-    MASK_FLAT: variant.fusedGn && variant.unrolledGn && variant.flatMask ? 1 : 0,
+    GN_UNROLLED: variant.unrolledGn ? 1 : 0,
+    MASK_FLAT: variant.unrolledGn && variant.flatMask ? 1 : 0,
     SELECT_EARLY_EXIT: variant.select === 'bisect-early' ? 1 : 0,
-    KEYS_IN_WORKGROUP: shared ? 1 : 0,
-    PRIVATE_KEYS: shared ? 1 : maxPool,
-    SHARED_KEYS: shared ? sharedKeyBytes(maxPool, variant.workgroupSize) / 4 : 1,
   };
   return {
     key: `lts_candidates|${modelName}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join('|')}`,
