@@ -40,3 +40,17 @@ test('WebGPU backend in headless Chromium agrees with the f64 reference', async 
   expect(outcome.ok).toBe(true);
   expect(outcome.agree / outcome.curves).toBeGreaterThanOrEqual(0.99);
 });
+
+test('a WebGPU sweep with module workers for Stage 1 and the polish gives the results without them', async () => {
+  const page = await browser.newPage();
+  const address = server.httpServer!.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await page.goto(`http://127.0.0.1:${port}/sweep.html`);
+  await page.waitForFunction(() => (window as unknown as { __sweep?: unknown }).__sweep !== undefined, undefined, { timeout: 240_000 });
+  const outcome = await page.evaluate(() => (window as unknown as { __sweep: { ok: boolean; items: number; same: number; description: string; error?: string } }).__sweep);
+  console.log(`chromium webgpu sweep: ${outcome.same}/${outcome.items} items equal; ${outcome.description}${outcome.error ? `; error: ${outcome.error}` : ''}`);
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.description).toMatch(/Stage 1 and polish in 2 CPU workers/);
+  expect(outcome.items).toBe(6);
+  expect(outcome.same).toBe(outcome.items);
+});
