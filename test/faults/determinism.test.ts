@@ -37,6 +37,8 @@ describe('determinism', () => {
     expect(backendOf(pool)).toMatch(/worker pool \(2 workers\)/);
     expect(strip(pool)).toEqual(strip(inline1));
     expect(strip(await sweep(1, { chunkCurves: 4 }))).toEqual(strip(inline1));
+    // Without chunkCurves the 6 curves are spread over both workers (units of 3).
+    expect(strip(await sweep(2, {}))).toEqual(strip(inline1));
     expect(await sweep(1, { chunkCurves: 1 })).toEqual(inline1);
   }, 300_000);
 });
