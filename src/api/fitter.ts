@@ -6,8 +6,9 @@
  * - `fitSweep(curves, options)`: many curves, each searched over a hyperparameter grid; results
  *   stream in input order as an AsyncIterable. A curve with bad input yields a `failed` item and the
  *   others go on. Where the work runs:
- *     webgpu — Stage 1 and polishing on this thread, all LTS candidates of a chunk on the GPU; if the
- *              device is lost the chunk (and the rest) is redone on the CPU, and the items say so;
+ *     webgpu — all LTS candidates of a chunk on the GPU; Stage 1 and polishing in the worker pool
+ *              (units side by side) when there is one for work of this size, else on this thread;
+ *              if the device is lost the chunk (and the rest) is redone on the CPU, and the items say so;
  *     cpu    — whole curves spread over the worker pool (Stage 1, candidates, polish, bootstrap);
  *     inline — everything on this thread (small work).
  *   Seeds derive from (seed, hash of the curve id, setting index), so every path gives the same results.
@@ -17,6 +18,7 @@ import type { Hyper } from '../core/pipeline.js';
 import type { ModelName } from '../core/models/model.js';
 import { selectBackend, TUNING, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
 import type { WorkerPool } from '../backends/cpu/worker-pool.js';
+import type { CandidateBackend } from '../backends/backend.js';
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
@@ -119,6 +121,11 @@ function abortError(): TrimfitError {
 
 const DEFAULT_CHUNK_CURVES = 4;
 
+/** The backend as a worker pool, or null (the GPU backend, or the in-line f64 path). */
+function workerPoolOf(backend: CandidateBackend | null): WorkerPool | null {
+  return backend && backend.name === 'cpu' && 'search' in backend ? (backend as WorkerPool) : null;
+}
+
 export async function createFitter(options: FitterOptions = {}): Promise<Fitter> {
   const choice = options.backend ?? 'auto';
   if (!['auto', 'webgpu', 'cpu'].includes(choice)) throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', choice);
@@ -139,8 +146,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
   /** The CPU worker pool the fitter would use for this much work, or null (small work, workers: 1, a browser without createWorker). */
   async function gpuHostPool(candidates: number): Promise<WorkerPool | null> {
     try {
-      const cpu = await backendFor('cpu', candidates);
-      return cpu.backend && 'search' in cpu.backend ? (cpu.backend as WorkerPool) : null;
+      return workerPoolOf((await backendFor('cpu', candidates)).backend);
     } catch {
       return null;
     }
@@ -168,8 +174,6 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       throw new TrimfitError('invalid-input', 'curves', 'an array or (async) iterable of curves', curves);
     const model: ModelName = checkModelName(o.model ?? 'sigmoid');
     const gridSpec = o.grid ?? FULL_GRID;
-    // Set once the number of parallel units is known (below).
-    let chunk = Math.max(1, Math.floor(o.chunkCurves ?? DEFAULT_CHUNK_CURVES));
     const bootstrap: ResolvedBootstrap = {
       resamples: o.bootstrap?.resamples ?? 0,
       level: o.bootstrap?.level ?? 0.95,
@@ -197,10 +201,11 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     let preparedArray: Item[] | null = null;
     let totalSettings: number | null = null;
     let ltsStarts = 0;
+    let validCurves = 0;
     if (isArray) {
       preparedArray = (curves as SweepCurve[]).map(prepare);
       totalSettings = 0;
-      for (const p of preparedArray) if ('curve' in p) { totalSettings += p.curve.grid.length; ltsStarts ||= p.curve.pipeline.ltsStarts; }
+      for (const p of preparedArray) if ('curve' in p) { validCurves++; totalSettings += p.curve.grid.length; ltsStarts ||= p.curve.pipeline.ltsStarts; }
     }
     const workEstimate = totalSettings === null ? Number.MAX_SAFE_INTEGER : totalSettings * ltsStarts;
     let sel = await backendFor(choice, workEstimate);
@@ -249,7 +254,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
 
     async function runUnit(input: SearchCurve[]): Promise<SearchOutcome[]> {
       if (input.length === 0) return [];
-      const pool = sel.backend && sel.info.name === 'cpu' && 'search' in sel.backend ? (sel.backend as WorkerPool) : null;
+      const pool = workerPoolOf(sel.backend);
       try {
         if (pool) return await pool.search(model, input, bootstrap, sel.info, o.signal);
         const gpu = sel.backend;
@@ -270,13 +275,13 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     }
 
     // Keep up to `parallel` units in flight (the worker pool runs them side by side) and yield in order.
-    const parallel = hostPool ? hostPool.size : sel.backend && sel.info.name === 'cpu' && 'size' in sel.backend ? (sel.backend as WorkerPool).size : 1;
-    // A known number of curves is spread so that every worker gets a unit: 34 curves on 16 workers
-    // run as 12 units of ≤ 3 (one round) rather than 9 units of 4 with 7 workers idle.
-    if (o.chunkCurves === undefined && preparedArray && parallel > 1) {
-      const valid = preparedArray.filter((p) => 'curve' in p).length;
-      chunk = Math.max(1, Math.min(DEFAULT_CHUNK_CURVES, Math.ceil(valid / parallel)));
-    }
+    const parallel = (hostPool ?? workerPoolOf(sel.backend))?.size ?? 1;
+    // Curves per unit (read by nextUnit). A known number of curves is spread so that every worker
+    // gets a unit: 34 curves on 16 workers run as 12 units of ≤ 3 (one round) rather than 9 units
+    // of 4 with 7 workers idle.
+    const chunk = o.chunkCurves !== undefined ? Math.max(1, Math.floor(o.chunkCurves))
+      : preparedArray && parallel > 1 ? Math.max(1, Math.min(DEFAULT_CHUNK_CURVES, Math.ceil(validCurves / parallel)))
+        : DEFAULT_CHUNK_CURVES;
     const inFlight: Unit[] = [];
     const fill = async () => {
       while (inFlight.length < parallel) {
