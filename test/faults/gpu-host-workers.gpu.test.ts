@@ -3,14 +3,11 @@
 // must be those of the same sweep with everything else on the calling thread, and a device lost
 // under the workers must still end the sweep on the CPU with the CPU's results.
 import { describe, expect, test } from 'vitest';
-import { createFitter, type SweepItem, type SweepOptions } from '../../src/index.js';
+import { createFitter, type SweepItem } from '../../src/index.js';
 import { requireGpu } from '../gpu/gpu-harness.js';
-import { sigmoidCurve } from './curves.js';
+import { HOST_WORKER_SWEEP } from './curves.js';
 
-const curves = Array.from({ length: 6 }, (_, k) => sigmoidCurve(k, 40));
-// 6 curves × 24 settings × 160 starts ≈ 23k candidate fits: enough work for the worker pool (TUNING.minWorkerCandidates).
-const grid = { trainEndFractions: [0.5, 0.6, 0.7], trainStartFractions: [0, 0.1], taus: [2.5, 3], ltsAlphas: [0.75, 0.85], freeEpsilon: [false], minTrainPoints: 12, minValPoints: 3 };
-const options: SweepOptions = { grid, ltsStarts: 160, seed: 5, chunkCurves: 1 };
+const { curves, options } = HOST_WORKER_SWEEP;
 const noBackend = (item: SweepItem) => ({ ...item, result: { ...item.result, backend: undefined } });
 const backendOf = (i: SweepItem) => (i.result as { backend: { name: string; description: string; reason: string } }).backend;
 

@@ -3,8 +3,8 @@
  * bench page's setup), against the same sweep with everything besides the candidates on the page's
  * thread. The Node test reads `window.__sweep`.
  */
-import { createFitter, type SweepItem, type SweepOptions } from '../../../src/index.js';
-import { sigmoidCurve } from '../../faults/curves.js';
+import { createFitter, type SweepItem } from '../../../src/index.js';
+import { HOST_WORKER_SWEEP } from '../../faults/curves.js';
 
 interface Outcome {
   ok: boolean;
@@ -14,10 +14,7 @@ interface Outcome {
   error?: string;
 }
 
-const curves = Array.from({ length: 6 }, (_, k) => sigmoidCurve(k, 40));
-// Enough candidate fits (6 × 24 × 160 ≈ 23k) for the fitter to use its worker pool.
-const grid = { trainEndFractions: [0.5, 0.6, 0.7], trainStartFractions: [0, 0.1], taus: [2.5, 3], ltsAlphas: [0.75, 0.85], freeEpsilon: [false], minTrainPoints: 12, minValPoints: 3 };
-const options: SweepOptions = { grid, ltsStarts: 160, seed: 5, chunkCurves: 1 };
+const { curves, options } = HOST_WORKER_SWEEP;
 
 async function sweep(workers: number): Promise<SweepItem[]> {
   const fitter = await createFitter({ backend: 'webgpu', workers, createWorker: () => new Worker(new URL('../../../src/workers/fit.worker.ts', import.meta.url), { type: 'module' }) });
