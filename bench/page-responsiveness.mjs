@@ -83,9 +83,16 @@ try {
       const rowsShown = await page.locator('[data-testid=fit-row]').count();
       const badge = await page.textContent('[data-testid=backend]');
       userAgent ??= await page.evaluate(() => navigator.userAgent);
-      // The trace spans the run; tasks are taken from the first to the last traced event.
-      const stamps = events.filter((e) => e.ts > 0).map((e) => e.ts);
-      const tasks = mainThreadTasks(events, Math.min(...stamps), Math.max(...stamps));
+      // The trace spans the run; tasks are taken from the first to the last traced event (a loop,
+      // not Math.min(...ts): a trace can hold more events than a call takes arguments).
+      let fromUs = Infinity;
+      let toUs = -Infinity;
+      for (const e of events) {
+        if (!(e.ts > 0)) continue;
+        fromUs = Math.min(fromUs, e.ts);
+        toUs = Math.max(toUs, e.ts);
+      }
+      const tasks = mainThreadTasks(events, fromUs, toUs);
       const cpu = tasks.map((t) => t.cpuMs).sort((a, b) => a - b);
       const busiest = tasks.reduce((a, t) => (a === null || t.cpuMs > a.cpuMs ? t : a), null);
       const result = {
