@@ -14,6 +14,7 @@ import type { Model } from './models/model.js';
 import { dampedGaussNewton } from './gn.js';
 import { elementalSubset } from './rng.js';
 import { levenbergMarquardt, type NlsResult } from './lm.js';
+import { kthSmallest } from './stats.js';
 
 export interface CandidateOutcome {
   candidate: number;
@@ -37,12 +38,12 @@ export function squaredResiduals(model: Model, x: ArrayLike<number>, y: ArrayLik
 
 /**
  * Positions of the h smallest values (ties → lower position), returned ascending by position, and
- * their sum (in position order). The h-th smallest value is found by a native typed-array sort; the
- * positions are then taken in one ordered pass: every value below it, and of the values equal to it
- * the lowest positions until h are taken. Values must not be NaN (squaredResiduals maps them to ∞).
+ * their sum (in position order). The h-th smallest value is found by quickselect; the positions are
+ * then taken in one ordered pass: every value below it, and of the values equal to it the lowest
+ * positions until h are taken. Values must not be NaN (squaredResiduals maps them to ∞).
  */
 export function smallestH(values: Float64Array, h: number): { subset: Int32Array; sum: number } {
-  const threshold = values.slice().sort()[h - 1];
+  const threshold = kthSmallest(values, h - 1);
   let below = 0;
   for (let k = 0; k < values.length; k++) if (values[k] < threshold) below++;
   let ties = h - below;

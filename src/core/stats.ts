@@ -57,6 +57,51 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return pearson(averageRanks(x), averageRanks(y));
 }
 
+/** Scratch for kthSmallest: LTS selects from millions of small residual vectors, so none is allocated per call. */
+let selectScratch = new Float64Array(256);
+
+/**
+ * The k-th smallest (0-based) of values, equal to `Float64Array.from(values).sort()[k]` for values
+ * without NaN (NaN has no place in `<` order; callers map it to ±Infinity first). Quickselect
+ * (Hoare partition, median-of-three pivot, insertion sort below 16 elements) on a scratch copy:
+ * linear on average, where the sort it replaces is O(n log n) plus an allocation per call.
+ */
+export function kthSmallest(values: ArrayLike<number>, k: number): number {
+  const n = values.length;
+  if (!(k >= 0 && k < n)) throw new RangeError(`kthSmallest: k must be in [0, ${n - 1}], received ${k}`);
+  if (selectScratch.length < n) selectScratch = new Float64Array(Math.max(n, 2 * selectScratch.length));
+  const a = selectScratch;
+  for (let i = 0; i < n; i++) a[i] = values[i];
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo >= 16) {
+    const mid = (lo + hi) >>> 1;
+    // Order a[lo] ≤ a[mid] ≤ a[hi]; the ends then stop both scans below without bounds checks.
+    if (a[mid] < a[lo]) { const t = a[mid]; a[mid] = a[lo]; a[lo] = t; }
+    if (a[hi] < a[lo]) { const t = a[hi]; a[hi] = a[lo]; a[lo] = t; }
+    if (a[hi] < a[mid]) { const t = a[hi]; a[hi] = a[mid]; a[mid] = t; }
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    // Now a[lo..j] ≤ pivot ≤ a[i..hi], and every element strictly between j and i equals pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) { a[j + 1] = a[j]; j--; }
+    a[j + 1] = v;
+  }
+  return a[k];
+}
+
 /** Median of the values (average of the two middle values for even length); NaN when empty. */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;

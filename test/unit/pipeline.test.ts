@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
@@ -6,6 +7,7 @@ import { robustFitSync, dataRange, type PipelineOptions } from '../../src/core/p
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
 import { bootstrapFit } from '../../src/core/bootstrap.js';
+import { kthSmallest } from '../../src/core/stats.js';
 import { elementalSubset, rngU32 } from '../../src/core/rng.js';
 
 const settings = { freeEpsilon: false, uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: NaN, cMidMax: NaN };
@@ -60,6 +62,23 @@ describe('LTS', () => {
     const { subset, sum } = smallestH(Float64Array.of(5, 1, 3, 1, 9), 3);
     expect(Array.from(subset)).toEqual([1, 2, 3]);
     expect(sum).toBe(5);
+  });
+  test('kthSmallest equals the k-th entry of a sort, with ties, zeros and Infinity', () => {
+    // Sizes both sides of the insertion-sort cut-off (16); values drawn from few levels make ties common.
+    fc.assert(
+      fc.property(
+        // Lengths drawn uniformly: fast-check's default array sizes stay mostly below the cut-off.
+        fc.integer({ min: 1, max: 300 }).chain((n) => fc.array(fc.oneof(fc.constantFrom(0, 1, 2, Infinity), fc.double({ min: 0, max: 1e6, noNaN: true })), { minLength: n, maxLength: n })),
+        fc.nat(),
+        (list, kSeed) => {
+          const values = Float64Array.from(list);
+          const k = kSeed % values.length;
+          expect(kthSmallest(values, k)).toBe(values.slice().sort()[k]);
+        },
+      ),
+      { numRuns: 2000, seed: 7 },
+    );
+    expect(() => kthSmallest(Float64Array.of(1, 2), 2)).toThrow(/k must be in \[0, 1\], received 2/);
   });
   test('elemental subsets are distinct, in range, and a pure function of (seed, stream)', () => {
     for (let k = 0; k < 200; k++) {
