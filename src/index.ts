@@ -28,6 +28,7 @@ export type { WorkerPoolOptions } from './backends/cpu/worker-pool.js';
 export { createCpuBackend } from './backends/cpu/cpu-backend.js';
 export { createWebGpuBackend } from './backends/webgpu/webgpu-backend.js';
 export type { WebGpuBackendOptions } from './backends/webgpu/webgpu-backend.js';
-export type { CandidateBackend, LtsBatch, LtsJob, JobResult, CandidateResult } from './backends/backend.js';
+export type { CandidateBackend, LtsBatch, LtsJob, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
+export { jobResult, jobResults } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
 export type { Fitter, FitterOptions, SweepCurve, SweepInput, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';

@@ -10,7 +10,7 @@ import type { Stage1Result } from '../core/stage1.js';
 import { pickBest } from '../core/search.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { ModelName } from '../core/models/model.js';
-import type { CandidateBackend, JobResult, LtsBatch } from '../backends/backend.js';
+import type { BatchResult, CandidateBackend, LtsBatch } from '../backends/backend.js';
 import { inlierIndices } from './fit.js';
 import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 import type { ResolvedBootstrap } from './options.js';
@@ -49,7 +49,7 @@ export function backendEvaluator(backend: CandidateBackend, signal?: AbortSignal
 }
 
 /** Evaluator that sends each batch of LTS jobs to `evaluateBatch` (a backend, or one on another thread). */
-export function batchEvaluator(evaluateBatch: (batch: LtsBatch) => Promise<JobResult[]>): CandidateEvaluator {
+export function batchEvaluator(evaluateBatch: (batch: LtsBatch) => Promise<BatchResult>): CandidateEvaluator {
   return async (prepared, pipeline) => {
     if (prepared.length === 0) return [];
     const batch: LtsBatch = {
@@ -69,8 +69,13 @@ export function batchEvaluator(evaluateBatch: (batch: LtsBatch) => Promise<JobRe
         settings: p.settings,
       })),
     };
-    const results = await evaluateBatch(batch);
-    return results.map((r) => r.best);
+    const r = await evaluateBatch(batch);
+    // Views into the result's θ array: each is read once by the polish that follows.
+    return prepared.map((_, j) => {
+      const rows: Array<{ candidate: number; theta: Float64Array }> = [];
+      for (let k = 0, s = j * r.keepBest; k < r.count[j]; k++, s++) rows.push({ candidate: r.candidate[s], theta: r.theta.subarray(s * r.thetaStride, s * r.thetaStride + r.nParams[j]) });
+      return rows;
+    });
   };
 }
 

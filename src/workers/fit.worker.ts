@@ -4,8 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
-import type { JobResult, LtsBatch } from '../backends/backend.js';
-import { capture, unwrap, type WorkerReply } from './error-transfer.js';
+import { batchResultBuffers, type BatchResult, type LtsBatch } from '../backends/backend.js';
+import { capture, transferring, unwrap, type WorkerReply } from './error-transfer.js';
 import { batchEvaluator, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
 import type { ModelName } from '../core/models/model.js';
 import type { ResolvedBootstrap } from '../api/options.js';
@@ -14,11 +14,12 @@ import type { BackendInfo } from '../api/result.js';
 const backend = createCpuBackend();
 
 /** A candidate backend on the calling thread, reached through comlink; errors come back as replies so typed errors keep their code. */
-export type RemoteEvaluate = (batch: LtsBatch) => Promise<WorkerReply<JobResult[]>>;
+export type RemoteEvaluate = (batch: LtsBatch) => Promise<WorkerReply<BatchResult>>;
 
 export const workerApi = {
-  async evaluate(batch: LtsBatch): Promise<WorkerReply<JobResult[]>> {
-    return capture(() => backend.evaluate(batch));
+  /** The result's arrays are transferred to the caller, not copied. */
+  async evaluate(batch: LtsBatch): Promise<WorkerReply<BatchResult>> {
+    return transferring(await capture(() => backend.evaluate(batch)), batchResultBuffers);
   },
   /**
    * Runs the search for `curves`. With `remoteEvaluate` (a comlink proxy of the caller's candidate

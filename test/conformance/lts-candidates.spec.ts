@@ -9,7 +9,7 @@
  * against a bound, so a few jobs may legitimately differ; the f64 polish that follows removes that.)
  */
 import { describe, expect, it } from 'vitest';
-import type { CandidateBackend, JobResult } from '../../src/backends/backend.js';
+import { jobResults, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
 import { polishCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, N_CURVES, bestSubsetOf, makeCase, referenceCandidates } from './cases.js';
 
@@ -29,7 +29,7 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
       const backend = await makeBackend();
       let results: JobResult[];
       try {
-        results = await backend.evaluate({ ...BATCH_BASE, jobs: cases.map((c) => c.job) });
+        results = jobResults(await backend.evaluate({ ...BATCH_BASE, jobs: cases.map((c) => c.job) }));
       } finally {
         await backend.dispose();
       }

@@ -1,7 +1,7 @@
 // The WebGPU backend candidate by candidate against ltsCandidate (f64), and its plumbing: pool
 // tiers, chunking, mixed parameter counts, input errors, device loss.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CandidateBackend, LtsJob } from '../../src/backends/backend.js';
+import { jobResults, type CandidateBackend, type LtsJob } from '../../src/backends/backend.js';
 import { createWebGpuBackend } from '../../src/backends/webgpu/webgpu-backend.js';
 import { ltsCandidate, smallestH, squaredResiduals } from '../../src/core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
@@ -53,7 +53,7 @@ describe('WebGPU LTS candidates', () => {
 
   it.each([false, true])('candidate 0 (θ0 start, 2 C-steps × 20 GN steps) matches ltsCandidate, freeEpsilon %s', async (freeEpsilon) => {
     const job = curve(40, freeEpsilon, 7);
-    const [result] = await backend.evaluate({ model: 'sigmoid', jobs: [job], nCandidates: 1, cSteps: 2, gnIterations: 20, keepBest: 1 });
+    const [result] = jobResults(await backend.evaluate({ model: 'sigmoid', jobs: [job], nCandidates: 1, cSteps: 2, gnIterations: 20, keepBest: 1 }));
     expect(result.best).toHaveLength(1);
     expect(result.best[0].candidate).toBe(0);
     expect(matchesReference(job, 2, 20, result.best[0])).toBe(true);
@@ -65,7 +65,7 @@ describe('WebGPU LTS candidates', () => {
     // have not converged after 20 steps also drift along flat directions of theta, so all of them
     // are held to objective + subset, and the best one (converged) to theta as well.
     const job = curve(40, false, 7);
-    const [result] = await backend.evaluate({ model: 'sigmoid', jobs: [job], nCandidates: 64, cSteps: 2, gnIterations: 20, keepBest: 64 });
+    const [result] = jobResults(await backend.evaluate({ model: 'sigmoid', jobs: [job], nCandidates: 64, cSteps: 2, gnIterations: 20, keepBest: 64 }));
     expect(result.best).toHaveLength(64);
     expect(new Set(result.best.map((c) => c.candidate)).size).toBe(64);
     const matching = result.best.filter((c) => matchesReference(job, 2, 20, c)).length;
@@ -87,7 +87,10 @@ describe('WebGPU LTS candidates', () => {
     } finally {
       await chunkedBackend.dispose();
     }
-    whole.forEach((result, j) => {
+    // Unfilled slots stay marked (−1, NaN): every job filled its 5 rows here, so none is left.
+    expect(Array.from(whole.count)).toEqual([5, 5, 5, 5, 5]);
+    expect(Array.from(whole.nParams)).toEqual(jobs.map((j) => j.theta0.length));
+    jobResults(whole).forEach((result, j) => {
       expect(result.best).toHaveLength(5);
       for (const c of result.best) expect(c.theta).toHaveLength(jobs[j].theta0.length);
       expect(matchesReference(jobs[j], 2, 8, result.best[0])).toBe(true);
@@ -114,7 +117,7 @@ describe('WebGPU backend on a caller-owned device', () => {
     const batch = { model: 'sigmoid' as const, jobs: [job], nCandidates: 8, cSteps: 1, gnIterations: 4, keepBest: 2 };
 
     const first = await createWebGpuBackend({ device });
-    expect((await first.evaluate(batch))[0].best).toHaveLength(2);
+    expect(jobResults(await first.evaluate(batch))[0].best).toHaveLength(2);
     await first.dispose();
     const stillAlive = await Promise.race([device.lost.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
     expect(stillAlive).toBe(true);

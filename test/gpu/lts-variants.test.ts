@@ -3,7 +3,7 @@
 // duplicated points, h = m, h = p + 1) and on two pool tiers, with candidate counts that do not
 // fill whole workgroups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobResult, LtsJob } from '../../src/backends/backend.js';
+import { jobResults, type JobResult, type LtsJob } from '../../src/backends/backend.js';
 import { acquireGpuDevice, type GpuDeviceHandle } from '../../src/backends/webgpu/device.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../../src/backends/webgpu/tuning.js';
 import { createWebGpuBackend } from '../../src/backends/webgpu/webgpu-backend.js';
@@ -99,7 +99,7 @@ describe('LTS kernel variants', () => {
     const backend = await createWebGpuBackend({ device: gpu.device, variant });
     let results: JobResult[];
     try {
-      results = await backend.evaluate({ ...BATCH, jobs: JOBS });
+      results = jobResults(await backend.evaluate({ ...BATCH, jobs: JOBS }));
     } finally {
       await backend.dispose();
     }

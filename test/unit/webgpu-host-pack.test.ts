@@ -3,7 +3,7 @@
 // the gather pass lays out must be each pool point in its curve's frame; the timing line reports
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
-import type { LtsBatch, LtsJob } from '../../src/backends/backend.js';
+import { createBatchResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
 import { ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
@@ -97,10 +97,19 @@ describe('WebGPU host packing', () => {
     u32[stride] = 0;
     u32.fill(0xffffffff, stride + 1, 2 * stride);
     const frame = { tShift: 2, yShift: 10, yScale: 4 };
-    const results = decodeSelectBest(words, 2, keepBest, 3, Float64Array.of(16, 16), (src, at, _j, out, outAt) => sigmoidFromFrameInto(src, at, frame, 3, out, outAt));
-    expect(results[0].nonFinite).toBe(5);
-    expect(results[0].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
+    // The chunk's two jobs are jobs 2 and 0 of a batch of three; job 1 belongs to another chunk.
+    const out = createBatchResult(3, keepBest, 4);
+    decodeSelectBest(words, Int32Array.of(2, 0), 3, Float64Array.of(16, 16), (src, at, _j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frame, 3, theta, thetaAt), out);
+    expect(Array.from(out.count)).toEqual([0, 0, 2]);
+    expect(Array.from(out.nonFinite)).toEqual([0, 0, 5]);
+    expect(Array.from(out.nParams)).toEqual([3, 0, 3]);
+    expect(Array.from(out.candidate.subarray(6, 9))).toEqual([7, 2, -1]);
+    const results = jobResults(out);
+    expect(results[2].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
+    expect(results[0]).toEqual({ best: [], nonFinite: 0 });
+    // Slots outside the chunk are untouched.
     expect(results[1]).toEqual({ best: [], nonFinite: 0 });
+    expect(out.theta.subarray(4, 16).every(Number.isNaN)).toBe(true);
   });
 
   it('reports the host time per 2^20 candidates (16,384 jobs on 256 curves, n = 64)', () => {
@@ -116,11 +125,12 @@ describe('WebGPU host packing', () => {
     const packed = packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
     const t2 = performance.now();
     const frames = packed.frames;
-    const results = decodeSelectBest(words, jobs.length, 10, 3, Float64Array.from(frames, (f) => f.yScale ** 2), (src, at, j, out, outAt) => sigmoidFromFrameInto(src, at, frames[j], 3, out, outAt));
+    const results = createBatchResult(jobs.length, 10, 3);
+    decodeSelectBest(words, prepared.groups[0], 3, Float64Array.from(frames, (f) => f.yScale ** 2), (src, at, j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frames[j], 3, theta, thetaAt), results);
     const t3 = performance.now();
     expect(prepared.curves.length).toBe(256);
     expect(packed.curvePoints.length).toBe(2 * 256 * 64);
-    expect(results.every((r) => r.best.length === 10)).toBe(true);
+    expect(results.count.every((c) => c === 10)).toBe(true);
     console.log(`host per 2^20 candidates (wall ms, shared machine): prepare ${(t1 - t0).toFixed(1)}, pack ${(t2 - t1).toFixed(1)}, decode ${(t3 - t2).toFixed(1)}`);
   });
 });

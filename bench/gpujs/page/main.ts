@@ -4,7 +4,7 @@
  */
 import { GPU } from 'gpu.js';
 import { createWebGpuBackend } from '../../../src/backends/webgpu/webgpu-backend.js';
-import type { JobResult } from '../../../src/backends/backend.js';
+import { jobResults, type BatchResult } from '../../../src/backends/backend.js';
 import { agreement, makeBatch, referenceAll, runGpuJs, timed, type Agreement, type GpuJs } from '../measure.js';
 
 interface EngineFigures {
@@ -49,7 +49,7 @@ async function run(curves: number, repeats: number): Promise<PageOutcome> {
     const backend = await createWebGpuBackend();
     try {
       let start = performance.now();
-      let results: JobResult[] = await backend.evaluate(batch);
+      let results: BatchResult = await backend.evaluate(batch);
       const firstCallMs = performance.now() - start;
       let best = Infinity;
       for (let r = 0; r < repeats; r++) {
@@ -58,7 +58,7 @@ async function run(curves: number, repeats: number): Promise<PageOutcome> {
         best = Math.min(best, performance.now() - start);
       }
       const runMs = repeats > 0 ? best : firstCallMs;
-      engines.push({ engine: 'WebGPU backend (WGSL)', device: backend.description, firstCallMs, runMs, candidatesPerSecond: nTotal / (runMs / 1000), agreement: agreement(cases, ref.value, results.map((r) => r.best), batch.keepBest) });
+      engines.push({ engine: 'WebGPU backend (WGSL)', device: backend.description, firstCallMs, runMs, candidatesPerSecond: nTotal / (runMs / 1000), agreement: agreement(cases, ref.value, jobResults(results).map((r) => r.best), batch.keepBest) });
     } finally {
       await backend.dispose();
     }

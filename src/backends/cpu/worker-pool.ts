@@ -6,9 +6,9 @@
  * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
  */
 import * as Comlink from 'comlink';
-import type { CandidateBackend, JobResult, LtsBatch } from '../backend.js';
+import { batchResultBuffers, copyJobResult, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 import type { RemoteEvaluate, WorkerApi } from '../../workers/fit.worker.js';
-import { capture, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
+import { capture, transferring, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
 import type { ModelName } from '../../core/models/model.js';
 import type { SearchCurve, SearchOutcome } from '../../api/search.js';
 import type { ResolvedBootstrap } from '../../api/options.js';
@@ -70,7 +70,7 @@ export interface WorkerPool extends CandidateBackend {
    * `evaluate`, the worker sends its LTS candidate batches back to it (e.g. the caller's GPU
    * backend) and does the rest itself.
    */
-  search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<JobResult[]>): Promise<SearchOutcome[]>;
+  search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<BatchResult>): Promise<SearchOutcome[]>;
 }
 
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
@@ -162,20 +162,21 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     name: 'cpu',
     size,
     description: `f64 worker pool (${size} worker${size === 1 ? '' : 's'})`,
-    async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
+    async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
       signal?.throwIfAborted();
-      const slices = splitJobs(batch, size);
+      const slices = splitJobs(batch, size).filter((jobs) => jobs.length > 0);
       try {
-        const parts = await Promise.all(slices.map((jobs) => (jobs.length ? run((api) => api.evaluate({ ...batch, jobs }), signal) : Promise.resolve([]))));
-        return parts.flat();
+        const parts = await Promise.all(slices.map((jobs) => run((api) => api.evaluate({ ...batch, jobs }), signal)));
+        return concatResults(parts, batch.jobs.length, batch.keepBest);
       } catch (e) {
         if (signal?.aborted) await terminateAll();
         throw e;
       }
     },
-    async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<JobResult[]>): Promise<SearchOutcome[]> {
-      // The worker releases the proxy when its search ends.
-      const remote = evaluate ? (): RemoteEvaluate => Comlink.proxy((batch: LtsBatch) => capture(() => evaluate(batch))) : () => undefined;
+    async search(model: ModelName, curves: SearchCurve[], bootstrap: ResolvedBootstrap, backend: BackendInfo, signal?: AbortSignal, evaluate?: (batch: LtsBatch) => Promise<BatchResult>): Promise<SearchOutcome[]> {
+      // The worker releases the proxy when its search ends. Results are transferred to it: `evaluate`
+      // hands over a fresh result per batch and keeps no reference to it.
+      const remote = evaluate ? (): RemoteEvaluate => Comlink.proxy(async (batch: LtsBatch) => transferring(await capture(() => evaluate(batch)), batchResultBuffers)) : () => undefined;
       try {
         return await run((api) => api.search(model, curves, bootstrap, backend, remote()), signal);
       } catch (e) {
@@ -186,6 +187,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
 
     dispose: terminateAll,
   };
+}
+
+/** The results of consecutive slices of one batch, as one result in batch order. */
+function concatResults(parts: BatchResult[], jobCount: number, keepBest: number): BatchResult {
+  if (parts.length === 1) return parts[0];
+  const out = createBatchResult(jobCount, keepBest, parts.reduce((p, r) => Math.max(p, r.thetaStride), 0));
+  let to = 0;
+  for (const part of parts) for (let from = 0; from < part.jobCount; from++) copyJobResult(part, from, out, to++);
+  return out;
 }
 
 /** Contiguous slices with about equal work (pool length × candidates); order is preserved. */

@@ -20,7 +20,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobResult, LtsBatch, LtsJob } from '../backend.js';
+import { jobResult, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
 import { keepLowest, ltsCandidate, smallestH, squaredResiduals } from '../../core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
 import { rngUniform } from '../../core/rng.js';
@@ -100,7 +100,7 @@ interface Check {
 }
 
 /** The conformance spec's agreement test on the first `count` jobs of the batch. */
-function checkAgainstF64(batch: LtsBatch, results: JobResult[], yScales: number[], count: number): Check {
+function checkAgainstF64(batch: LtsBatch, results: BatchResult, yScales: number[], count: number): Check {
   const check: Check = { jobs: 0, agree: 0, sameSubset: 0, detail: [] };
   const stride = Math.max(1, Math.floor(batch.jobs.length / count));
   for (let j = 0; j < batch.jobs.length && check.jobs < count; j += stride) {
@@ -109,7 +109,7 @@ function checkAgainstF64(batch: LtsBatch, results: JobResult[], yScales: number[
     const spec = { model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations };
     const all = Array.from({ length: batch.nCandidates }, (_, k) => ltsCandidate(spec, k));
     const ref = keepLowest(all, 1)[0];
-    const mine = results[j].best[0];
+    const mine = jobResult(results, j).best[0];
     check.jobs++;
     if (!ref || !mine) {
       check.detail.push(`job ${j}: ${ref ? 'no' : 'no reference'} finite candidate`);
@@ -127,16 +127,17 @@ function checkAgainstF64(batch: LtsBatch, results: JobResult[], yScales: number[
 }
 
 /** Jobs whose best objective equals the baseline's within the f32 tolerance. */
-function compareWithBaseline(batch: LtsBatch, results: JobResult[], baseline: JobResult[], yScales: number[]): { jobs: number; agree: number } {
+function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: BatchResult, yScales: number[]): { jobs: number; agree: number } {
   let agree = 0;
-  results.forEach((r, j) => {
-    const a = r.best[0]?.objective;
-    const b = baseline[j].best[0]?.objective;
-    if (a === undefined || b === undefined) { if (a === b) agree++; return; }
+  const bestOf = (r: BatchResult, j: number) => (r.count[j] > 0 ? r.objective[j * r.keepBest] : undefined);
+  for (let j = 0; j < results.jobCount; j++) {
+    const a = bestOf(results, j);
+    const b = bestOf(baseline, j);
+    if (a === undefined || b === undefined) { if (a === b) agree++; continue; }
     const h = batch.jobs[j].h;
     if (Math.abs(a - b) <= TOLERANCE_K * F32_EPS * (b + 2 * Math.sqrt(h * b) * yScales[j % yScales.length])) agree++;
-  });
-  return { jobs: results.length, agree };
+  }
+  return { jobs: results.jobCount, agree };
 }
 
 interface Row {
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
       const jobs: LtsJob[] = Array.from({ length: jobCount }, (_, j) => ({ ...curves[j % N_CURVES].job, seed: (j * 2654435761) >>> 0 }));
       const batch: LtsBatch = { model: 'sigmoid', jobs, ...SHAPE };
       const candidates = jobCount * SHAPE.nCandidates;
-      let baseline: JobResult[] | undefined;
+      let baseline: BatchResult | undefined;
       for (const variant of VARIANTS) {
         const row: Row = { n, variant };
         report.rows.push(row);

@@ -11,7 +11,7 @@
 import { TrimfitError } from '../../api/errors.js';
 import { createModel } from '../../core/models/index.js';
 import type { Model } from '../../core/models/model.js';
-import type { CandidateBackend, JobResult, LtsBatch, LtsJob } from '../backend.js';
+import { createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
 import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './device.js';
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
@@ -184,13 +184,13 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     return Promise.race([p, this.gpu.lost.then((detail) => { throw deviceLostError(detail); })]);
   }
 
-  async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<JobResult[]> {
+  async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
     const prepareStart = performance.now();
     this.timings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
     const prepared = prepareLtsBatch(batch);
+    const results = createBatchResult(batch.jobs.length, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
     this.timings.hostPackMs += performance.now() - prepareStart;
-    const results: JobResult[] = new Array(batch.jobs.length);
-    // Oldest first; a chunk's promise settles after its results are placed and its buffers released.
+    // Oldest first; a chunk's promise settles after its results are written and its buffers released.
     const running: Promise<void>[] = [];
     try {
       for (const group of prepared.groups) {
@@ -198,9 +198,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
           while (running.length >= this.chunksInFlight) await running.shift();
           if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
           this.timings.chunks++;
-          running.push(this.runChunk(batch, prepared, chunk).then((chunkResults) => {
-            for (let j = 0; j < chunk.length; j++) results[chunk[j]] = chunkResults[j];
-          }));
+          running.push(this.runChunk(batch, prepared, chunk, results));
         }
       }
       while (running.length > 0) await running.shift();
@@ -248,7 +246,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     }
   }
 
-  private async runChunk(batch: LtsBatch, prepared: PreparedBatch, chunk: Int32Array): Promise<JobResult[]> {
+  /** Runs one chunk and writes its jobs' results into `out`. */
+  private async runChunk(batch: LtsBatch, prepared: PreparedBatch, chunk: Int32Array, out: BatchResult): Promise<void> {
     const device = this.gpu.device;
     const nParams = prepared.models[prepared.modelOf[chunk[0]]].nParams;
     const maxPool = ltsPoolTier(batch.jobs[chunk[0]].pool.length)!;
@@ -316,14 +315,16 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       await this.guard(mapped);
       const decodeStart = performance.now();
       this.timings.gpuMs += decodeStart - submitted;
-      const words = readback.getMappedRange(0, bestBytes).slice(0);
-      readback.unmap();
       const frames = packed.frames;
       const objectiveScale = Float64Array.from(frames, (f) => f.yScale * f.yScale);
-      const results = decodeSelectBest(words, jobCount, batch.keepBest, nParams, objectiveScale,
-        (src, at, j, out, outAt) => sigmoidFromFrameInto(src, at, frames[j], nParams, out, outAt));
+      // Decoded straight from the mapped range: the records are read once, so no copy is made.
+      try {
+        decodeSelectBest(readback.getMappedRange(0, bestBytes), chunk, nParams, objectiveScale,
+          (src, at, j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frames[j], nParams, theta, thetaAt), out);
+      } finally {
+        readback.unmap();
+      }
       this.timings.decodeMs += performance.now() - decodeStart;
-      return results;
     } finally {
       for (const buffer of buffers) this.pool.release(buffer);
     }

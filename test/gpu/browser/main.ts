@@ -3,6 +3,7 @@
  * reference computed in the same page. The Node test reads `window.__conformance`.
  */
 import { createWebGpuBackend } from '../../../src/backends/webgpu/webgpu-backend.js';
+import { jobResults } from '../../../src/backends/backend.js';
 import { BATCH_BASE, bestSubsetOf, makeCase, referenceCandidates } from '../../conformance/cases.js';
 
 const F32_EPS = 2 ** -23;
@@ -25,7 +26,7 @@ async function run(curves: number): Promise<Outcome> {
   const cases = Array.from({ length: curves }, (_, i) => makeCase(i));
   const backend = await createWebGpuBackend();
   try {
-    const results = await backend.evaluate({ ...BATCH_BASE, jobs: cases.map((c) => c.job) });
+    const results = jobResults(await backend.evaluate({ ...BATCH_BASE, jobs: cases.map((c) => c.job) }));
     let agree = 0;
     cases.forEach((c, i) => {
       const ref = referenceCandidates(c).best[0];

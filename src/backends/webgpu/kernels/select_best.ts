@@ -2,7 +2,7 @@
  * Host side of shaders/select_best.wgsl: per job the keepBest lowest objectives of the candidate
  * pass, with their parameters, decoded from the compact record buffer it writes.
  */
-import type { CandidateResult, JobResult } from '../../backend.js';
+import type { BatchResult } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 
@@ -28,37 +28,36 @@ export function selectBestParamsData(jobCount: number, nCandidates: number, keep
 }
 
 /**
- * Results of every job of a chunk (ascending objective, ties → lower candidate) with their
- * non-finite counts, in one pass over the record words. `objectiveScale[j]` and
- * `mapTheta(src, at, j, out, outAt)` map job j's objectives and the θ at src[at..at+nParams) out of
- * the kernel's conditioned frame into out[outAt..). All θ of the chunk live in one Float64Array
- * and each result holds a subarray view of it: with every result retained, V8 creates such views
- * about 2.5× faster than one small Float64Array per record (the allocation dominates decoding).
- * A structured clone of one θ copies the whole chunk's array; copy it first to send it alone.
+ * Writes the results of every job of a chunk (ascending objective, ties → lower candidate) and their
+ * non-finite counts into `out`, job j of the chunk at batch index jobIndex[j], in one pass over the
+ * record words. `objectiveScale[j]` and `mapTheta(src, at, j, out, outAt)` map job j's objectives
+ * and the θ at src[at..at+nParams) out of the kernel's conditioned frame into out[outAt..).
+ * Nothing is allocated per record (BatchResult is flat for this reason).
  */
 export function decodeSelectBest(
   words: ArrayBuffer,
-  jobCount: number,
-  keepBest: number,
+  jobIndex: ArrayLike<number>,
   nParams: number,
   objectiveScale: Float64Array,
   mapTheta: (src: Float32Array, at: number, job: number, out: Float64Array, outAt: number) => void,
-): JobResult[] {
+  out: BatchResult,
+): void {
   const u32 = new Uint32Array(words);
   const f32 = new Float32Array(words);
+  const keepBest = out.keepBest;
   const stride = selectBestWordsPerJob(keepBest, nParams);
-  const thetas = new Float64Array(jobCount * keepBest * nParams);
-  const results: JobResult[] = new Array(jobCount);
-  let thetaAt = 0;
-  for (let j = 0, base = 0; j < jobCount; j++, base += stride) {
-    const best: CandidateResult[] = [];
+  for (let j = 0, base = 0; j < jobIndex.length; j++, base += stride) {
+    const b = jobIndex[j];
     const scale = objectiveScale[j];
-    for (let r = 0, rec = base + 1; r < keepBest && u32[rec] !== NONE; r++, rec += 2 + nParams) {
-      mapTheta(f32, rec + 2, j, thetas, thetaAt);
-      best.push({ candidate: u32[rec], objective: f32[rec + 1] * scale, theta: thetas.subarray(thetaAt, thetaAt + nParams) });
-      thetaAt += nParams;
+    let r = 0;
+    for (let rec = base + 1; r < keepBest && u32[rec] !== NONE; r++, rec += 2 + nParams) {
+      const slot = b * keepBest + r;
+      mapTheta(f32, rec + 2, j, out.theta, slot * out.thetaStride);
+      out.candidate[slot] = u32[rec];
+      out.objective[slot] = f32[rec + 1] * scale;
     }
-    results[j] = { best, nonFinite: u32[base] };
+    out.nParams[b] = nParams;
+    out.count[b] = r;
+    out.nonFinite[b] = u32[base];
   }
-  return results;
 }
