@@ -63,15 +63,18 @@ export interface BatchResult {
   readonly count: Int32Array;
   /** Per job: candidates whose objective was not finite (excluded from the rows). */
   readonly nonFinite: Int32Array;
-  /** Per slot: the candidate index (−1 in an unfilled slot). */
+  /** Per slot: the candidate index. Slots at r ≥ count[j] hold no candidate (their entries are 0). */
   readonly candidate: Int32Array;
-  /** Per slot: the trimmed objective (NaN in an unfilled slot). */
+  /** Per slot: the trimmed objective. */
   readonly objective: Float64Array;
   /** Per slot: the internal parameters after the candidate's last C-step (thetaStride entries). */
   readonly theta: Float64Array;
 }
 
-/** An empty result for `jobCount` jobs: no rows filled, unfilled slots marked (candidate −1, NaN). */
+/**
+ * An empty result for `jobCount` jobs: no rows filled, every entry 0. Unfilled slots are not
+ * marked: filling 2^22 candidates' worth of slots with a marker costs more than decoding them.
+ */
 export function createBatchResult(jobCount: number, keepBest: number, thetaStride: number): BatchResult {
   const slots = jobCount * keepBest;
   return {
@@ -81,9 +84,9 @@ export function createBatchResult(jobCount: number, keepBest: number, thetaStrid
     nParams: new Int32Array(jobCount),
     count: new Int32Array(jobCount),
     nonFinite: new Int32Array(jobCount),
-    candidate: new Int32Array(slots).fill(-1),
-    objective: new Float64Array(slots).fill(NaN),
-    theta: new Float64Array(slots * thetaStride).fill(NaN),
+    candidate: new Int32Array(slots),
+    objective: new Float64Array(slots),
+    theta: new Float64Array(slots * thetaStride),
   };
 }
 

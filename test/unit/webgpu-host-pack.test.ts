@@ -103,13 +103,15 @@ describe('WebGPU host packing', () => {
     expect(Array.from(out.count)).toEqual([0, 0, 2]);
     expect(Array.from(out.nonFinite)).toEqual([0, 0, 5]);
     expect(Array.from(out.nParams)).toEqual([3, 0, 3]);
-    expect(Array.from(out.candidate.subarray(6, 9))).toEqual([7, 2, -1]);
+    expect(Array.from(out.candidate.subarray(6, 8))).toEqual([7, 2]);
     const results = jobResults(out);
     expect(results[2].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
     expect(results[0]).toEqual({ best: [], nonFinite: 0 });
     // Slots outside the chunk are untouched.
+    out.theta.fill(-7, 4, 16);
+    decodeSelectBest(words, Int32Array.of(2, 0), 3, Float64Array.of(16, 16), (src, at, _j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frame, 3, theta, thetaAt), out);
     expect(results[1]).toEqual({ best: [], nonFinite: 0 });
-    expect(out.theta.subarray(4, 16).every(Number.isNaN)).toBe(true);
+    expect(out.theta.subarray(4, 16).every((v) => v === -7)).toBe(true);
   });
 
   it('reports the host time per 2^20 candidates (16,384 jobs on 256 curves, n = 64)', () => {
