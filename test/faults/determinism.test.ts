@@ -7,11 +7,15 @@ import { sigmoidCurve } from './curves.js';
 /** 54 settings: 6 curves × 54 × 64 candidates is just above the worker threshold (20,000). */
 const GRID: GridSpec = { trainEndFractions: [0.5, 0.6, 0.7], trainStartFractions: [0, 0.1], taus: [2.5, 3, 4], ltsAlphas: [null, 0.75, 0.85], freeEpsilon: [false], minTrainPoints: 8, minValPoints: 3 };
 
-async function sweep(workers: number, options: SweepOptions): Promise<SweepItem[]> {
+const SAME_LENGTH = Array.from({ length: 6 }, (_, k) => sigmoidCurve(k));
+/** Lengths out of order, so the pool starts the units (heaviest first) in another order than the input's. */
+const MIXED_LENGTHS = [20, 40, 24, 36, 28, 32].map((n, k) => sigmoidCurve(k, n));
+
+async function sweep(workers: number, options: SweepOptions, curves = SAME_LENGTH): Promise<SweepItem[]> {
   const fitter = await createFitter({ backend: 'cpu', workers });
   try {
     const items: SweepItem[] = [];
-    for await (const item of fitter.fitSweep(Array.from({ length: 6 }, (_, k) => sigmoidCurve(k)), { seed: 7, grid: GRID, ...options })) items.push(item);
+    for await (const item of fitter.fitSweep(curves, { seed: 7, grid: GRID, ...options })) items.push(item);
     return items;
   } finally {
     await fitter.dispose();
@@ -37,8 +41,12 @@ describe('determinism', () => {
     expect(backendOf(pool)).toMatch(/worker pool \(2 workers\)/);
     expect(strip(pool)).toEqual(strip(inline1));
     expect(strip(await sweep(1, { chunkCurves: 4 }))).toEqual(strip(inline1));
-    // Without chunkCurves the 6 curves are spread over both workers (units of 3).
+    // Without chunkCurves the 6 curves run as 6 units of one, three queued per worker.
     expect(strip(await sweep(2, {}))).toEqual(strip(inline1));
     expect(await sweep(1, { chunkCurves: 1 })).toEqual(inline1);
+    // Units started heaviest first still come out in input order, with the same results.
+    const mixed = await sweep(2, {}, MIXED_LENGTHS);
+    expect(mixed.map((item) => item.id)).toEqual(MIXED_LENGTHS.map((c) => c.id));
+    expect(strip(mixed)).toEqual(strip(await sweep(1, { chunkCurves: 1 }, MIXED_LENGTHS)));
   }, 300_000);
 });
