@@ -176,7 +176,9 @@ interface Task {
 
 /**
  * One run: a queue of curves served by a pool of workers, each given its next curve when it posts
- * a result. Cancelling terminates the workers, which stops every fit at once.
+ * a result. The heaviest curves (points × settings) go first, so with several workers the run does
+ * not end waiting on one long curve started last; the table does not depend on the order.
+ * Cancelling terminates the workers, which stops every fit at once.
  */
 class SearchRun {
   readonly startMs = performance.now();
@@ -196,7 +198,7 @@ class SearchRun {
     private readonly onUpdate: (r: SearchRun) => void,
     private readonly onFinish: (r: SearchRun, cancelled: boolean) => void,
   ) {
-    this.queue = tasks.slice();
+    this.queue = tasks.slice().sort((a, b) => b.fits * b.curve.x.length - a.fits * a.curve.x.length);
     this.tasksTotal = tasks.length;
     this.totalFits = tasks.reduce((sum, t) => sum + t.fits, 0);
     const n = Math.max(1, Math.min(plan.workers, tasks.length));
