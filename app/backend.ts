@@ -30,11 +30,18 @@ export async function detectAdapter(nav: { gpu?: GPU }): Promise<AdapterInfo> {
   }
 }
 
-/** The engine for a run: WebGPU in one worker (the GPU does the parallel work) or f64 in `workers` CPU workers. */
+/**
+ * The engine for a run, in `cpuWorkers` search workers either way: f64 on the CPU, or WebGPU, where
+ * each worker has its own device and sends its curve's LTS candidates to the GPU while it runs
+ * Stage 1, the polish and the scoring itself. That host work is most of a search's time once the
+ * candidates are on the GPU, so a single WebGPU worker would leave the page slower than the CPU
+ * workers on a machine with several cores (the library's sweeps do the same with their worker pool).
+ */
 export function chooseBackend(choice: PageBackendChoice, adapter: AdapterInfo, cpuWorkers: number): { engine: 'webgpu' | 'cpu'; workers: number; report: BackendReport } {
   const cpu = (reason: string) => ({ engine: 'cpu' as const, workers: cpuWorkers, report: { name: 'cpu' as const, description: `f64 in ${cpuWorkers} Web Worker${cpuWorkers === 1 ? '' : 's'}`, reason, adapter: adapter.name } });
   if (choice === 'cpu') return cpu('requested (backend=cpu)');
   if (adapter.name === null) return cpu(adapter.missing);
   if (choice === 'auto' && adapter.fallback) return cpu(`WebGPU adapter "${adapter.name}" is a software fallback; add backend=webgpu to use it`);
-  return { engine: 'webgpu', workers: 1, report: { name: 'webgpu', description: adapter.name, reason: choice === 'webgpu' ? 'requested (backend=webgpu)' : 'auto: WebGPU adapter available', adapter: adapter.name } };
+  const description = `${adapter.name}; Stage 1 and polish in ${cpuWorkers} Web Worker${cpuWorkers === 1 ? '' : 's'}`;
+  return { engine: 'webgpu', workers: cpuWorkers, report: { name: 'webgpu', description, reason: choice === 'webgpu' ? 'requested (backend=webgpu)' : 'auto: WebGPU adapter available', adapter: adapter.name } };
 }

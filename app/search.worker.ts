@@ -18,11 +18,14 @@ const post = (m: WorkerMessage): void => self.postMessage(m);
 
 let fitterPromise: Promise<{ fitter: Fitter; report: BackendReport }> | null = null;
 
-/** One fitter per worker; on the CPU `workers: 1` keeps every fit on this thread (no nested pool). */
+/**
+ * One fitter per worker; `workers: 1` keeps every fit on this thread (no nested pool): the page
+ * already runs one search worker per core, and on WebGPU each has its own device for its candidates.
+ */
 async function startFitter(engine: 'webgpu' | 'cpu', planned: BackendReport): Promise<{ fitter: Fitter; report: BackendReport }> {
   if (engine === 'webgpu') {
     try {
-      const fitter = await createFitter({ backend: 'webgpu' });
+      const fitter = await createFitter({ backend: 'webgpu', workers: 1 });
       // Creating the fitter does not open the device; a one-curve probe does, so a failure shows here.
       for await (const _ of fitter.fitSweep([{ x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], y: [1, 2, 3, 3.5, 4, 4.2, 4.3, 4.4, 4.45, 4.5] }], { grid: 'single', lts: true, ltsStarts: 8 })) { /* drain */ }
       return { fitter, report: planned };

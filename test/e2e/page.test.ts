@@ -39,10 +39,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function openPage(query = ''): Promise<{ page: Page; errors: string[] }> {
+/** `cores` overrides navigator.hardwareConcurrency, which sets the page's worker count (cores − 1). */
+async function openPage(query = '', cores?: number): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  if (cores !== undefined) await page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
   // Long tasks (> 50 ms) on the main thread, recorded from the start.
   await page.addInitScript(() => {
     const w = window as unknown as { longTasksMs: number[] };
@@ -118,13 +120,14 @@ describe('sweep page', () => {
     await page.close();
   });
 
-  it('runs on WebGPU when asked and the badge names the adapter', async () => {
-    const { page, errors } = await openPage(`${SMALL_GRID}&backend=webgpu`);
+  it('runs on WebGPU in several workers when asked and the badge names the adapter', async () => {
+    // Two search workers, each with its own device on the one adapter.
+    const { page, errors } = await openPage(`${SMALL_GRID}&backend=webgpu`, 3);
     await page.click('[data-testid=run]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 240_000 });
     await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'));
     // The worker reports what ran: WebGPU on the SwiftShader adapter, or why it fell back to the CPU.
-    expect(await page.textContent('[data-testid=backend]')).toMatch(/^backend: WebGPU — .*swiftshader/i);
+    expect(await page.textContent('[data-testid=backend]')).toMatch(/^backend: WebGPU — .*swiftshader.*; Stage 1 and polish in 2 Web Workers/i);
     expect(await page.textContent('#progress-text')).not.toMatch(/failed/);
     expect(errors).toEqual([]);
     await page.close();
