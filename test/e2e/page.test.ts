@@ -1,5 +1,5 @@
 /**
- * The sweep page end to end: a Vite dev server on a free port, the system Chromium (WebGPU on
+ * The sweep page and the benchmark page (bench.html) end to end: a Vite dev server on a free port, the system Chromium (WebGPU on
  * SwiftShader, see the project's notes) driven by playwright-core. Screenshots go to test-results/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +243,41 @@ describe('sweep page', () => {
     expect(await page.textContent('#settings-errors')).toContain('alpha: expected numbers in [0.5, 1], received "2"');
     await page.fill('input[name=starts]', '128');
     await expect.poll(() => page.evaluate(() => location.search)).toContain('starts=128');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('benchmark page', () => {
+  it('runs the quick benchmark on every backend and downloads the JSON of `trimfit bench`', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/bench.html`);
+    expect(await page.isChecked('#quick')).toBe(true);
+    await page.selectOption('#backend', 'webgpu');
+    const t0 = Date.now();
+    await page.click('#run');
+    await page.waitForFunction(() => /^(done|failed)/.test(document.querySelector('[data-testid=status]')!.textContent!), null, { timeout: 240_000 });
+    const status = (await page.textContent('[data-testid=status]'))!;
+    console.log(`bench page, quick, backend webgpu: ${status} in ${Date.now() - t0} ms`);
+    expect(status).toMatch(/^done: \d+ rows/);
+    expect(await page.textContent('[data-testid=table]')).toMatch(/^\| case \| backend \|/m);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    writeFileSync(join(OUT_DIR, 'bench-page.json'), JSON.stringify(report, null, 2));
+    expect(JSON.stringify(report.adapter)).toMatch(/swiftshader/i);
+    expect(report.quick).toBe(true);
+    const backends = new Set(report.cases.map((r: { backend: string }) => r.backend));
+    for (const b of ['single-thread', 'workers', 'webgpu']) expect(backends.has(b)).toBe(true);
+    for (const row of report.cases) {
+      for (const field of ['name', 'n', 'p', 'candidates', 'coldMs', 'warmMs', 'candidateFitsPerSec', 'curvesPerSec', 'ratios']) expect(row).toHaveProperty(field);
+      expect(row.warmMs).toBeGreaterThan(0);
+    }
+    // Candidate rows of one size carry the three ratios the harness promises when a GPU ran.
+    const candidateRow = report.cases.find((r: { case: string; backend: string; ratios: Record<string, number> }) => r.case === 'lts-candidates' && r.backend === 'webgpu' && 'webgpu/workers' in r.ratios);
+    expect(candidateRow).toBeDefined();
+    for (const key of ['workers/single-thread', 'webgpu/workers', 'webgpu/single-thread']) expect(Number.isFinite(candidateRow.ratios[key])).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
