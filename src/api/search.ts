@@ -5,8 +5,7 @@
  * winners are polished and scored in f64. The best setting per curve is the highest score
  * r2Val − g·max(0, r2Train − r2Val); ties keep the earlier setting in grid order.
  */
-import { evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
-import type { Stage1Result } from '../core/stage1.js';
+import { createStage1Cache, evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
 import { pickBest } from '../core/search.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { ModelName } from '../core/models/model.js';
@@ -96,7 +95,7 @@ export async function* searchCurves(
     signal?.throwIfAborted();
     const chunk = curves.slice(c0, c0 + chunkCurves);
     const prepared: Prepared[][] = chunk.map((curve) => {
-      const cache = new Map<string, Stage1Result>();
+      const cache = createStage1Cache();
       return curve.grid.map((hyper, s) => prepareRobustFit(model, curve, hyper, curve.pipeline, jobSeed(curve.pipeline.seed, curve.seedIndex, s), cache));
     });
     // Jobs of one batch share the numerical options; group by the pipeline object.

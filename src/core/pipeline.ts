@@ -12,13 +12,13 @@
  */
 import type { Model, ModelName, ModelSettings } from './models/model.js';
 import { createModel } from './models/index.js';
-import { standardErrors } from './nls.js';
+import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
 import { evaluateJobF64, polishCandidate, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
-import { stage1Key } from './search.js';
+import { firstFitKey, stage1Key } from './search.js';
 
 /** One hyperparameter setting, fully resolved. Index ranges are over the curve's sorted points. */
 export interface Hyper {
@@ -126,10 +126,21 @@ export function jobSeed(seed: number, curveIndex: number, settingIndex: number):
 }
 
 /**
- * Stage 1 (cached by `stage1Key` when a cache is given: settings that differ only in LTS/alpha share
- * it) and the LTS job of one setting.
+ * What the settings of one curve's search share (one cache per curve and pipeline options): Stage 1
+ * by `stage1Key` (settings that differ only in LTS/alpha) and its first fit by `firstFitKey`
+ * (settings that differ only in tau, LTS or alpha).
  */
-export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hyper, options: PipelineOptions, seed: number, stage1Cache?: Map<string, Stage1Result>): Prepared {
+export interface Stage1Cache {
+  stage1: Map<string, Stage1Result>;
+  firstFit: Map<string, NlsResult>;
+}
+
+export function createStage1Cache(): Stage1Cache {
+  return { stage1: new Map(), firstFit: new Map() };
+}
+
+/** Stage 1 (shared through `cache` when one is given) and the LTS job of one setting. */
+export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hyper, options: PipelineOptions, seed: number, cache?: Stage1Cache): Prepared {
   const n = curve.x.length;
   const settings: ModelSettings = { ...options.modelSettings, freeEpsilon: hyper.freeEpsilon };
   const range = dataRange(curve.x);
@@ -138,10 +149,16 @@ export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hype
   const val = indexRange(hyper.valStart, hyper.valEnd, n);
   const p = model.nParams;
   const key = stage1Key(hyper);
-  let s1 = stage1Cache?.get(key);
+  let s1 = cache?.stage1.get(key);
   if (!s1) {
-    s1 = stage1(model, curve.x, curve.y, train, { tau: hyper.tau, maxRounds: options.maxStage1Rounds, minPoints: p + 2, nStarts: options.nStarts });
-    stage1Cache?.set(key, s1);
+    let first: NlsResult | undefined;
+    if (cache) {
+      const fitKey = firstFitKey(hyper);
+      first = cache.firstFit.get(fitKey);
+      if (!first) cache.firstFit.set(fitKey, (first = fitNls(model, curve.x, curve.y, train, { nStarts: options.nStarts })));
+    }
+    s1 = stage1(model, curve.x, curve.y, train, { tau: hyper.tau, maxRounds: options.maxStage1Rounds, minPoints: p + 2, nStarts: options.nStarts }, first);
+    cache?.stage1.set(key, s1);
   }
   let job: LtsJobSpec | null = null;
   if (hyper.lts) {

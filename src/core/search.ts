@@ -70,6 +70,11 @@ export function pickBest(scores: readonly number[]): number {
   return best;
 }
 
+/** Key of Stage 1's first fit (all train points, before any rejection): it does not depend on tau. */
+export function firstFitKey(h: Hyper): string {
+  return `${h.trainStart}:${h.trainEnd}:${h.freeEpsilon ? 1 : 0}`;
+}
+
 /** Key of the Stage-1 result a setting depends on: settings that share it share Stage 1. */
 export function stage1Key(h: Hyper): string {
   return `${h.trainStart}:${h.trainEnd}:${h.tau}:${h.freeEpsilon ? 1 : 0}`;

@@ -43,10 +43,14 @@ export function modifiedZScores(residuals: Float64Array): { scores: Float64Array
   return { scores, mad };
 }
 
-export function stage1(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, train: ArrayLike<number>, options: Stage1Options, startTheta?: ArrayLike<number>): Stage1Result {
+/**
+ * `firstFit`, when given, is the caller's multi-start fit of all train points (`fitNls` with
+ * `options.nStarts`), which does not depend on tau: a search shares it between its settings.
+ */
+export function stage1(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, train: ArrayLike<number>, options: Stage1Options, firstFit?: NlsResult): Stage1Result {
   let kept = Int32Array.from(train);
   const rejected: number[] = [];
-  let fit = fitWithStart(model, x, y, kept, options.nStarts, startTheta);
+  let fit = firstFit ?? fitWithStart(model, x, y, kept, options.nStarts);
   let rounds = 0;
   let stop: Stage1Stop = 'no-change';
   for (;;) {

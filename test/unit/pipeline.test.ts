@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
 import { candidateSpec, ltsCandidate, smallestH } from '../../src/core/lts.js';
-import { robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
+import { createStage1Cache, prepareRobustFit, robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
 import { bootstrapFit } from '../../src/core/bootstrap.js';
@@ -135,6 +135,22 @@ describe('LTS', () => {
     expect(Math.abs(robust.params.u - 10)).toBeLessThan(0.2);
     expect(Math.abs(plain.params.u - 10)).toBeGreaterThan(Math.abs(robust.params.u - 10));
     expect(robust.objective).toBeLessThan(plain.objective);
+  });
+  test('settings of one curve share Stage 1 and its first fit through the cache without changing them', () => {
+    // Outliers that a tight τ rejects and a loose one keeps; free and fixed ε; the whole grid.
+    const c = sigmoidCurve(40, { 6: 3, 17: -4, 31: 2.5 }, 0.05);
+    const grid = expandGrid(40, FULL_GRID);
+    const cache = createStage1Cache();
+    const shared = grid.map((hyper, s) => prepareRobustFit('sigmoid', c, hyper, options, s, cache));
+    expect(cache.firstFit.size).toBeLessThan(cache.stage1.size);
+    grid.forEach((hyper, s) => {
+      const alone = prepareRobustFit('sigmoid', c, hyper, options, s);
+      expect(Array.from(shared[s].stage1.kept)).toEqual(Array.from(alone.stage1.kept));
+      expect(Array.from(shared[s].stage1.fit.theta)).toEqual(Array.from(alone.stage1.fit.theta));
+      expect(shared[s].stage1.fit.status).toBe(alone.stage1.fit.status);
+      expect(shared[s].stage1.rounds).toBe(alone.stage1.rounds);
+      expect(shared[s].job?.h).toBe(alone.job?.h);
+    });
   });
 });
 
