@@ -8,12 +8,15 @@
 # Run on the GPU machine from the repository root, carrying .gpu-bundle, dist and node_modules/comlink
 # (the worker pool's one runtime dependency):
 #   bash bench/run-gpu.sh
-# It runs the conformance spec (CPU f64 and WebGPU against ltsCandidate) and then the throughput
-# benchmark on webgpu, workers and single-thread in one run, writing conformance.log, bench.log and
-# <adapter-slug>.json under $OUT (and the JSON under bench/results/). The benchmark is the full
-# (non-quick) run, which includes case (b), the paper search (`ceiling --search full` over the
-# RETU branches) on webgpu, workers and single-thread; its per-row budget keeps the benchmark at
-# about 150 s on the 16-core GPU machine (conformance first, at most 100 s).
+# It runs the conformance spec (CPU f64 and WebGPU against ltsCandidate), the kernel profile
+# (dist/gpu-perf.js: every kernel variant at n = 16, 64, 256 with the host/GPU/decode split, see
+# docs/performance.md) and then the throughput benchmark on webgpu, workers and single-thread in
+# one run, writing conformance.log, gpu-perf.log, gpu-perf.json, bench.log and <adapter-slug>.json
+# under $OUT (and the benchmark JSON under bench/results/). The benchmark is the full (non-quick)
+# run, which includes case (b), the paper search (`ceiling --search full` over the RETU branches)
+# on webgpu, workers and single-thread; its per-row budget keeps the benchmark at about 150 s on
+# the 16-core GPU machine (conformance at most 100 s, the kernel profile at most 150 s: under 10
+# minutes in all).
 #
 # Dry run on a machine without a GPU (SwiftShader with the local Node and node_modules; much
 # slower, so the benchmark runs --quick and the budgets are cut):
@@ -39,7 +42,7 @@ elif [ "$(command -v node)" != /tmp/gpu-node/node ]; then
   # shellcheck disable=SC1091
   source .gpu-bundle/setup.sh || { echo "cannot set up .gpu-bundle (see the header of this script)"; exit 2; }
 fi
-for f in dist/bench.js dist/conformance.js dist/fit.worker.js; do
+for f in dist/bench.js dist/conformance.js dist/fit.worker.js dist/gpu-perf.js; do
   [ -f "$f" ] || { echo "missing $f: build first (see the header of this script)"; exit 2; }
 done
 
@@ -49,14 +52,21 @@ done
 # only a guard, since a killed run writes no report.
 if [ "$dry" = 1 ]; then
   conf_limit=400; bench_args=(--quick); bench_limit=200
+  perf_env=(TRIMFIT_PERF_SMALL=1 TRIMFIT_PERF_N=16,64); perf_limit=200
 else
   conf_limit=100; bench_args=(--backend webgpu --budget-ms 4000 --repeats 2); bench_limit=240
+  perf_env=(TRIMFIT_PERF_BUDGET_S=100); perf_limit=150
 fi
 
 status=0
 echo "== conformance (limit ${conf_limit}s)"
 timeout "$conf_limit" node dist/conformance.js 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/conformance.log"
 rc=${PIPESTATUS[0]}; [ "$rc" = 0 ] || { echo "conformance failed (exit $rc)"; status=1; }
+
+echo "== kernel profile (limit ${perf_limit}s)"
+# gpu-perf.js writes gpu-perf.json to $OUT (or the working directory) after every row.
+OUT="$out" timeout "$perf_limit" env "${perf_env[@]}" node dist/gpu-perf.js 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/gpu-perf.log"
+rc=${PIPESTATUS[0]}; [ "$rc" = 0 ] || { echo "kernel profile failed (exit $rc)"; status=1; }
 
 echo "== benchmark (limit ${bench_limit}s)"
 # dist/bench.js writes to bench/results and to $OUT when set; a local run adds its own folder.
