@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { levenbergMarquardt } from '../../src/core/lm.js';
 import { createModel, DEFAULT_MODEL_SETTINGS, type Model, type ModelName } from '../../src/core/models/index.js';
@@ -179,7 +180,8 @@ describe('bounds and statuses', () => {
 
 describe('real curve', () => {
   it('SFT889K ckpt0 (pure RL from the base model) fits the sigmoid with R² > 0.8', () => {
-    const file = '/work/shared/data/retu/cache/sft_then_rl/general/general_step2flops2valPerform_dapo_ckpt0.json';
+    // The paper's data sits beside the repository (../shared), wherever the checkout is.
+    const file = fileURLToPath(new URL('../../../shared/data/retu/cache/sft_then_rl/general/general_step2flops2valPerform_dapo_ckpt0.json', import.meta.url));
     const curve = JSON.parse(readFileSync(file, 'utf8')) as { points: { rl_eflops: number; derived_overall: number }[] };
     const pSft = 46.71;
     const x = Float64Array.from([0, ...curve.points.map((p) => p.rl_eflops)]);
