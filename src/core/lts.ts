@@ -42,12 +42,12 @@ export function squaredResiduals(model: Model, x: ArrayLike<number>, y: ArrayLik
  * then taken in one ordered pass: every value below it, and of the values equal to it the lowest
  * positions until h are taken. Values must not be NaN (squaredResiduals maps them to ∞).
  */
-export function smallestH(values: Float64Array, h: number): { subset: Int32Array; sum: number } {
+export function smallestH(values: Float64Array, h: number, out?: Int32Array): { subset: Int32Array; sum: number } {
   const threshold = kthSmallest(values, h - 1);
   let below = 0;
   for (let k = 0; k < values.length; k++) if (values[k] < threshold) below++;
   let ties = h - below;
-  const subset = new Int32Array(h);
+  const subset = out ?? new Int32Array(h);
   let count = 0;
   let sum = 0;
   for (let k = 0; k < values.length && count < h; k++) {
@@ -60,8 +60,8 @@ export function smallestH(values: Float64Array, h: number): { subset: Int32Array
   return { subset, sum };
 }
 
-function positionsToIndices(pool: ArrayLike<number>, positions: ArrayLike<number>): Int32Array {
-  const idx = new Int32Array(positions.length);
+function positionsToIndices(pool: ArrayLike<number>, positions: ArrayLike<number>, out?: Int32Array): Int32Array {
+  const idx = out ?? new Int32Array(positions.length);
   for (let k = 0; k < positions.length; k++) idx[k] = pool[positions[k]];
   return idx;
 }
@@ -100,9 +100,12 @@ export function ltsCandidate(spec: CandidateSpec, k: number): CandidateOutcome {
     theta = dampedGaussNewton(model, x, y, positionsToIndices(pool, start), theta0, gnIterations);
   }
   const r2 = new Float64Array(pool.length);
+  // The C-steps' subsets are used once each: one pair of buffers serves them all.
+  const stepSubset = new Int32Array(h);
+  const stepIdx = new Int32Array(h);
   for (let step = 0; step < cSteps; step++) {
-    const { subset } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h);
-    theta = dampedGaussNewton(model, x, y, positionsToIndices(pool, subset), theta, gnIterations);
+    const { subset } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h, stepSubset);
+    theta = dampedGaussNewton(model, x, y, positionsToIndices(pool, subset, stepIdx), theta, gnIterations);
   }
   const { subset, sum } = smallestH(squaredResiduals(model, x, y, pool, theta, r2), h);
   return { candidate: k, theta, objective: sum, subset };
