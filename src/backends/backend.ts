@@ -8,6 +8,7 @@
  * keeps the best.
  */
 import type { ModelName, ModelSettings } from '../core/models/model.js';
+import { TrimfitError } from '../api/errors.js';
 
 export type BackendName = 'cpu' | 'webgpu';
 
@@ -127,6 +128,7 @@ export interface JobResult {
 
 /** Rows of job j as objects; each θ is a copy, so it outlives and does not pin the batch's arrays. */
 export function jobResult(r: BatchResult, j: number): JobResult {
+  if (!(Number.isInteger(j) && j >= 0 && j < r.jobCount)) throw new TrimfitError('invalid-option', 'job', r.jobCount > 0 ? `an integer in [0, ${r.jobCount - 1}]` : 'no index (the result has no jobs)', j);
   const best: CandidateResult[] = [];
   const p = r.nParams[j];
   for (let k = 0, s = j * r.keepBest; k < r.count[j]; k++, s++) {

@@ -3,7 +3,7 @@
 // the gather pass lays out must be each pool point in its curve's frame; the timing line reports
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
-import { createBatchResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
+import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
 import { ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
@@ -112,6 +112,8 @@ describe('WebGPU host packing', () => {
     decodeSelectBest(words, Int32Array.of(2, 0), 3, Float64Array.of(16, 16), (src, at, _j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frame, 3, theta, thetaAt), out);
     expect(results[1]).toEqual({ best: [], nonFinite: 0 });
     expect(out.theta.subarray(4, 16).every((v) => v === -7)).toBe(true);
+    expect(() => jobResult(out, 3)).toThrowError(expect.objectContaining({ code: 'invalid-option', field: 'job', message: 'job: expected an integer in [0, 2], received 3' }) as Error);
+    expect(() => jobResult(out, 1.5)).toThrowError(expect.objectContaining({ field: 'job' }) as Error);
   });
 
   it('reports the host time per 2^20 candidates (16,384 jobs on 256 curves, n = 64)', () => {
