@@ -72,10 +72,11 @@ function scratchFor(p: number) {
 }
 
 /**
- * One pass over idx at theta: the SSE (returned) and the lower triangle of JᵀJ and Jᵀr.
- * The SSE is accumulated in point order exactly as `sseOver` does, from the same f.
+ * One pass over idx at theta: the SSE (returned) and the lower triangle of JᵀJ and Jᵀr (jtj and jtr
+ * are zeroed first). The SSE is accumulated in point order exactly as `sseOver` does, from the
+ * same f. Shared with the full LM solver (lm.ts), which adds its own finiteness checks.
  */
-function normalPass(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, grad: Float64Array, jtj: Float64Array, jtr: Float64Array): number {
+export function normalPass(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, grad: Float64Array, jtj: Float64Array, jtr: Float64Array): number {
   const p = model.nParams;
   jtj.fill(0);
   jtr.fill(0);

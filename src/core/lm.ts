@@ -15,8 +15,8 @@
  * Numerical trouble is a status, never an exception.
  */
 import { choleskyFactor, choleskySolveFactored, SINGULAR_PIVOT_RATIO } from './linalg.js';
-import { sseOver } from './gn.js';
-import type { Model } from './models/model.js';
+import { normalPass, sseOver } from './gn.js';
+import { inLogDomain, type Model } from './models/model.js';
 
 export interface LmOptions {
   /** Trial steps before giving up with status 'max-iterations'. @default 200 */
@@ -100,18 +100,7 @@ function workspace(p: number): Workspace {
  */
 function normalEquations(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, a: Float64Array, g: Float64Array, grad: Float64Array): number {
   const p = model.nParams;
-  a.fill(0);
-  g.fill(0);
-  let sse = 0;
-  for (let t = 0; t < idx.length; t++) {
-    const i = idx[t];
-    const r = y[i] - model.valueAndGradient(x[i], theta, grad);
-    sse += r * r;
-    for (let j = 0; j < p; j++) {
-      g[j] += grad[j] * r;
-      for (let k = 0; k <= j; k++) a[j * p + k] += grad[j] * grad[k];
-    }
-  }
+  const sse = normalPass(model, x, y, idx, theta, grad, a, g);
   let finite = Number.isFinite(sse);
   for (let j = 0; j < p; j++) {
     // A finite diagonal implies finite gradients, hence finite off-diagonal entries.
@@ -140,15 +129,10 @@ export function levenbergMarquardt(
   const opts = { ...DEFAULT_LM_OPTIONS, ...options };
   // Models with a t = ln x form are evaluated on logs taken once here instead of at every
   // evaluation (bit-identical results; only the points in idx are transformed).
-  const logModel = model.logDomain?.();
-  if (logModel) {
-    const t = new Float64Array(x.length);
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k];
-      t[i] = x[i] === 0 ? -Infinity : Math.log(x[i]);
-    }
-    model = logModel;
-    x = t;
+  const log = inLogDomain(model, x, idx);
+  if (log) {
+    model = log.model;
+    x = log.t;
   }
   const p = model.nParams;
   const n = idx.length;

@@ -10,7 +10,7 @@
  *   objective = sum of the h smallest squared residuals over the pool under the final θ.
  * `polishCandidate` then iterates C-steps to convergence with the full LM solver (f64 only).
  */
-import type { Model } from './models/model.js';
+import { inLogDomain, type Model } from './models/model.js';
 import { dampedGaussNewton } from './gn.js';
 import { elementalSubset } from './rng.js';
 import { levenbergMarquardt, type NlsResult } from './lm.js';
@@ -83,10 +83,8 @@ export interface CandidateSpec {
  * logs (taken once here) and the model by that form — bit-identical results, far fewer logarithms.
  */
 export function candidateSpec(spec: CandidateSpec): CandidateSpec {
-  const logModel = spec.model.logDomain?.();
-  if (!logModel) return spec;
-  const t = Float64Array.from(spec.x, (v) => (v === 0 ? -Infinity : Math.log(v)));
-  return { ...spec, model: logModel, x: t };
+  const log = inLogDomain(spec.model, spec.x);
+  return log ? { ...spec, model: log.model, x: log.t } : spec;
 }
 
 /** Candidate k of a job, exactly as specified in the module comment. */

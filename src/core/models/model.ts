@@ -55,3 +55,20 @@ export interface Model {
    */
   logDomain?(): Model;
 }
+
+/**
+ * The model in its t = ln x form (`Model.logDomain`) and t = ln x of the points (x = 0 ↔ t = −∞),
+ * taken once here for callers that evaluate the same points many times: only at `idx` when given
+ * (the other entries stay 0), else at every point. null when the model has no such form.
+ */
+export function inLogDomain(model: Model, x: ArrayLike<number>, idx?: ArrayLike<number>): { model: Model; t: Float64Array } | null {
+  const logModel = model.logDomain?.();
+  if (!logModel) return null;
+  const t = new Float64Array(x.length);
+  const n = idx ? idx.length : x.length;
+  for (let k = 0; k < n; k++) {
+    const i = idx ? idx[k] : k;
+    t[i] = x[i] === 0 ? -Infinity : Math.log(x[i]);
+  }
+  return { model: logModel, t };
+}
