@@ -23,7 +23,7 @@ import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
 import { checkCurve, checkModelName, resolveFitOptions, type CurveInput } from './validate.js';
-import { backendEvaluator, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
+import { backendEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
 import type { BackendInfo, FailedFit, FitResult } from './result.js';
 
 export interface FitterOptions {
@@ -361,12 +361,6 @@ export function curveSeedIndex(id: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
 }
 
 export type { BackendInfo };

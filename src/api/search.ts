@@ -138,3 +138,10 @@ export async function* searchCurves(
     }
   }
 }
+
+/** Every item of an async iterable (a unit's search outcomes), in order. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const v of it) out.push(v);
+  return out;
+}

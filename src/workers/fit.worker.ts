@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
 import { batchResultBuffers, type BatchResult, type LtsBatch } from '../backends/backend.js';
 import { capture, transferring, unwrap, type WorkerReply } from './error-transfer.js';
-import { batchEvaluator, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
+import { batchEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
 import type { ModelName } from '../core/models/model.js';
 import type { ResolvedBootstrap } from '../api/options.js';
 import type { BackendInfo } from '../api/result.js';
@@ -30,9 +30,7 @@ export const workerApi = {
     try {
       return await capture(async () => {
         const evaluate = remoteEvaluate ? batchEvaluator(async (batch) => unwrap(await remoteEvaluate(batch))) : evaluateInlineF64;
-        const out: SearchOutcome[] = [];
-        for await (const o of searchCurves(model, curves, evaluate, info, bootstrap)) out.push(o);
-        return out;
+        return collect(searchCurves(model, curves, evaluate, info, bootstrap));
       });
     } finally {
       (remoteEvaluate as Partial<Comlink.Remote<RemoteEvaluate>> | undefined)?.[Comlink.releaseProxy]?.();
