@@ -73,7 +73,7 @@ try {
       const before = await page.evaluate(() => window.longTasksMs.length);
       const t0 = Date.now();
       await page.click('[data-testid=run]');
-      await page.waitForFunction(() => document.getElementById('progress-text').textContent.startsWith('Done'), null, { timeout: 600_000 });
+      await page.waitForFunction(() => document.getElementById('progress-text').textContent.startsWith('Done'), null, { timeout: 600_000, polling: 500 });
       const runMs = Date.now() - t0;
       await page.waitForTimeout(1000); // the last redraw
       const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
@@ -106,6 +106,8 @@ try {
           totalCpuMs: Math.round(cpu.reduce((s, ms) => s + ms, 0)),
           // Nested events overlap, so the parts add up to more than the task.
           busiestTask: busiest ? { wallMs: Number(busiest.wallMs.toFixed(1)), cpuMs: Number(busiest.cpuMs.toFixed(1)), partsMs: taskBreakdown(busiest) } : null,
+          // Every task over 50 ms of wall clock, with what it spent its time on.
+          longTasks: tasks.filter((t) => t.wallMs > LONG_TASK_MS).map((t) => ({ wallMs: Number(t.wallMs.toFixed(1)), cpuMs: Number(t.cpuMs.toFixed(1)), partsMs: taskBreakdown(t) })),
         },
       };
       results.push(result);
