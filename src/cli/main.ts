@@ -21,8 +21,9 @@ import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCor
 const USAGE = `usage:
   trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
               [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
-  trimfit lts <file.csv> [--alpha A] [--no-intercept] [--json]
-  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--workers N] [--backend webgpu|cpu|auto] [--json]
+  trimfit lts <file.csv> [--alpha A] [--no-intercept] [--seed S] [--json]
+  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--seed S] [--workers N]
+                  [--backend webgpu|cpu|auto] [--val-losses losses.json] [--json]
   trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--retu DIR] [--out DIR]... [--note TEXT] [--json]`;
 
 interface Io {
@@ -45,6 +46,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const json = argv.includes('--json');
   try {
     const [command, ...rest] = argv;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(usageOf(command));
+      return 0;
+    }
     switch (command) {
       case 'fit':
         return await cmdFit(rest, io);
@@ -74,6 +79,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     else io.err(`trimfit: internal error: ${message}`);
     return 1;
   }
+}
+
+/** The usage of one command (its lines of USAGE), or the whole usage for an unknown one. */
+function usageOf(command: string): string {
+  const lines = USAGE.split('\n').slice(1);
+  const start = lines.findIndex((l) => l.startsWith(`  trimfit ${command} `));
+  if (start < 0) return USAGE;
+  let end = start + 1;
+  while (end < lines.length && !lines[end].startsWith('  trimfit ')) end++;
+  return ['usage:', ...lines.slice(start, end)].join('\n');
 }
 
 /** parseArgs' own errors (unknown flag, missing value) are bad input too. */

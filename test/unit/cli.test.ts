@@ -94,6 +94,27 @@ describe('trimfit fit', () => {
   });
 });
 
+describe('trimfit --help', () => {
+  test.each([
+    ['fit', ['--model', '--lts', '--seed']],
+    ['lts', ['--alpha', '--no-intercept', '--seed']],
+    ['ceiling', ['--search', '--lts-starts', '--seed', '--val-losses', '--workers']],
+    ['bench', ['--quick', '--budget-ms']],
+  ])('`%s --help` prints that command\'s usage and exits 0', async (command, flags) => {
+    const r = await cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^usage:\\n  trimfit ${command} `));
+    for (const flag of flags) expect(r.stdout).toContain(flag);
+    // Only that command: no other command's line.
+    expect(r.stdout.match(/^ {2}trimfit /gm)).toHaveLength(1);
+  });
+  test('a bare `trimfit` prints the whole usage and exits 2', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.match(/^ {2}trimfit /gm)).toHaveLength(4);
+  });
+});
+
 describe('trimfit lts', () => {
   test('--json prints the robustbase-style fields and finds the clean line', async () => {
     const rows = ['y,x1'];
