@@ -52,7 +52,9 @@ function fillForm(s: RunSettings): void {
 }
 
 function writeUrl(): void {
-  history.replaceState(null, '', `${location.pathname}${toQuery(settings, view)}`);
+  const query = toQuery(settings, view);
+  // replaceState costs the main thread a few ms; most calls (the end of a run) change nothing.
+  if (query !== location.search) history.replaceState(null, '', `${location.pathname}${query}`);
 }
 
 /** Fits per curve for the current settings (what the progress bar counts). */
@@ -387,6 +389,12 @@ interface Column {
   text?: boolean;
   value: (c: LoadedCurve, r: PageRow | undefined) => number | string | null;
   show: (c: LoadedCurve, r: PageRow | undefined) => string;
+  /**
+   * Markup as wide as the column's usual values: the column is that wide from the start, so the
+   * results of a run rarely widen it (each widening restyles and lays out every row).
+   * @default none
+   */
+  reserve?: (withCi: boolean) => string;
 }
 
 const ciText = (r: PageRow | undefined, key: string, digits: number): string => {
@@ -397,11 +405,16 @@ const numCol = (key: string, label: string, title: string, get: (c: LoadedCurve,
   key, label, title,
   value: (c, r) => get(c, r) ?? null,
   show: (c, r) => num(get(c, r), digits) + (ciKey ? ciText(r, ciKey, digits) : ''),
+  // A sign and two digits before the point; its CI alike.
+  reserve: (withCi) => {
+    const v = digits > 0 ? `-00.${'0'.repeat(digits)}` : '0000';
+    return v + (ciKey && withCi ? `<span class="ci">[${v}, ${v}]</span>` : '');
+  },
 });
 
 const COLUMNS: Column[] = [
   { key: 'id', label: 'Curve', title: 'Curve id', text: true, value: (c) => c.id, show: (c) => escapeHtml(c.id) },
-  { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length) },
+  { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length), reserve: () => '000' },
   numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint (EFLOPs)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2),
   numCol('pSft', 'P_sft', 'Score at the branch checkpoint (%)', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2),
   numCol('aPost', 'A_post', 'Ceiling: P_sft + u (u for uploaded sigmoid fits), with bootstrap CI', (_, r) => r?.aPost, 2, 'aPost'),
@@ -409,14 +422,14 @@ const COLUMNS: Column[] = [
   numCol('cMid', 'C_mid', 'Compute at half the gain (x units), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'),
   numCol('b', 'B', 'Steepness b, with bootstrap CI', (_, r) => r?.b, 3, 'b'),
   numCol('epsilon', 'ε', 'Offset c0 at x = 0', (_, r) => r?.epsilon, 3),
-  { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (_, r) => (r?.hyper ? `[${r.hyper.trainStart}, ${r.hyper.trainEnd})` : '—') },
+  { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (_, r) => (r?.hyper ? `[${r.hyper.trainStart}, ${r.hyper.trainEnd})` : '—'), reserve: () => '[00, 00)' },
   numCol('tau', 'τ', 'Chosen Stage-1 threshold', (_, r) => r?.hyper?.tau, 1),
-  { key: 'lts', label: 'LTS α', title: 'Chosen LTS coverage (off = no Stage 2)', value: (_, r) => (r?.hyper ? (r.hyper.lts ? r.hyper.alpha : 0) : null), show: (_, r) => (r?.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—') },
+  { key: 'lts', label: 'LTS α', title: 'Chosen LTS coverage (off = no Stage 2)', value: (_, r) => (r?.hyper ? (r.hyper.lts ? r.hyper.alpha : 0) : null), show: (_, r) => (r?.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—'), reserve: () => '0.85' },
   numCol('r2Train', 'R² train', 'R² over the points the final fit used', (_, r) => r?.r2Train, 3),
   numCol('r2Val', 'R² val', 'R² over the validation points', (_, r) => r?.r2Val, 3),
   numCol('rmseVal', 'RMSE val', 'RMSE over the validation points', (_, r) => r?.rmseVal, 3),
   { key: 'params', label: 'Params', title: 'Natural parameters of the chosen fit', text: true, value: (_, r) => (r ? r.model : null), show: (c, r) => (r && c.task.kind === 'xy' ? escapeHtml(`${r.model}: ${Object.entries(r.params).map(([k, v]) => `${k}=${num(v, 3)}`).join(' ')}`) : r ? r.model : '—') },
-  { key: 'status', label: 'Status', title: 'Status of the chosen fit', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—') },
+  { key: 'status', label: 'Status', title: 'Status of the chosen fit', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—'), reserve: () => 'converged' },
   numCol('settings', 'Settings', 'Settings tried for this curve', (_, r) => r?.settingsTried, 0),
 ];
 
@@ -446,8 +459,72 @@ const visibleColumns = (): Column[] => (curves().some((c) => c.task.kind === 'xy
  */
 const MAX_ROW_REWRITES_PER_FRAME = 12;
 /** The rows on show, by curve id, with the cell markup each was last given. */
-const rowEls = new Map<string, { tr: HTMLTableRowElement; cellsHtml: string; showsResult: boolean }>();
+const rowEls = new Map<string, { tr: HTMLDivElement; cellsHtml: string; showsResult: boolean }>();
 let headHtml = '';
+
+/*
+ * The results table is a grid of <div> rows (ARIA table roles), not a <table>: a table lays out all
+ * its rows whenever one cell changes (the table algorithm owns every row), which was 85% of the
+ * main thread's layout and paint during a run. Each row here has fixed column widths and a fixed
+ * height and is fully contained (`contain: strict`, style.css), so a changed row is laid out and
+ * painted on its own. The widths are those of the widest text each column has held since the
+ * curves changed (measured on a canvas in the table's fonts), so columns never shrink and jump
+ * while a run fills the table.
+ */
+const colWidths = { curvesVersion: -1, px: new Map<string, number>(), measured: new Map<string, string>() };
+/** Font size of a CI line relative to the table's (`.ci` 10px in a 12px table, style.css). */
+const CI_FONT_RATIO = 10 / 12;
+/** Left plus right padding of a cell (`.td, .th` in style.css), and a pixel for rounding. */
+const CELL_PADDING_X_PX = 17;
+/** Room for the sort arrow (`.th.sorted::after`, style.css) in the sorted column's header. */
+const SORT_ARROW_PX = 14;
+/** Row heights (style.css: 16px lines, a 13px CI line, 4px padding above and below, 1px border). */
+const ROW_HEIGHT_PX = 25;
+const ROW_HEIGHT_WITH_CI_PX = 38;
+
+/** Text widths measured in the table's fonts (cells and bold headers), by font and text. */
+const textWidths = new Map<string, number>();
+let measure: { ctx: CanvasRenderingContext2D | null; cell: string; head: string } | null = null;
+function textWidthPx(text: string, head: boolean): number {
+  if (!measure) {
+    const style = getComputedStyle($('results'));
+    measure = { ctx: document.createElement('canvas').getContext('2d'), cell: `${style.fontSize} ${style.fontFamily}`, head: `bold ${style.fontSize} ${style.fontFamily}` };
+  }
+  const key = `${head ? 'h' : 'c'}${text}`;
+  let px = textWidths.get(key);
+  if (px === undefined) {
+    if (measure.ctx) measure.ctx.font = head ? measure.head : measure.cell;
+    // Without a 2D context (not seen in a browser that runs the page) 8px per character stands in.
+    px = measure.ctx ? measure.ctx.measureText(text).width : text.length * 8;
+    textWidths.set(key, px);
+  }
+  return px;
+}
+
+const htmlText = (h: string): string => h.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** Width of a cell's markup: its value line, or its CI line in the CI's smaller font. */
+function cellWidthPx(html: string): number {
+  const [value, ci] = html.split('<span class="ci">');
+  return Math.max(textWidthPx(htmlText(value), false), ci === undefined ? 0 : textWidthPx(htmlText(ci), false) * CI_FONT_RATIO);
+}
+
+/** Widens the columns to fit `cells` (one markup string per column) and the header labels. */
+function fitColumnWidths(columns: Column[], cells: string[]): void {
+  columns.forEach((col, k) => {
+    const labelPx = textWidthPx(col.label, true) + (sort?.key === col.key ? SORT_ARROW_PX : 0);
+    const px = Math.ceil(Math.max(cellWidthPx(cells[k]), labelPx)) + CELL_PADDING_X_PX;
+    if (px > (colWidths.px.get(col.key) ?? 0)) colWidths.px.set(col.key, px);
+  });
+}
+
+/** The sizes as CSS: the width of column k (class c<k>), the row width and the row height. */
+function sizesCss(columns: Column[], withCi: boolean): string {
+  const widths = columns.map((c) => colWidths.px.get(c.key) ?? 0);
+  const rowWidthPx = widths.reduce((a, b) => a + b, 0);
+  return `#results { --row-w: ${rowWidthPx}px; --row-h: ${withCi ? ROW_HEIGHT_WITH_CI_PX : ROW_HEIGHT_PX}px; }\n${widths.map((w, k) => `#results .c${k} { width: ${w}px; }`).join('\n')}`;
+}
+let sizesCssShown = '';
 
 /**
  * Updates the table in place: only rows whose cells changed get new markup, and rows move only
@@ -455,28 +532,53 @@ let headHtml = '';
  * out and repaint every cell, which took the main thread over 50 ms per redraw.
  */
 function renderTable(): void {
-  const table = $('results') as HTMLTableElement;
   const columns = visibleColumns();
-  const head = `<tr>${columns.map((c) => `<th data-key="${c.key}" title="${escapeHtml(c.title)}" class="${c.text ? 'text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</th>`).join('')}</tr>`;
+  if (colWidths.curvesVersion !== curvesVersion) {
+    colWidths.curvesVersion = curvesVersion;
+    colWidths.px.clear();
+    colWidths.measured.clear();
+  }
+  const list = sortedCurves();
+  // CI lines are on show, or coming with this run's results.
+  let withCi = run !== null && settings.bootstrapResamples > 0;
+  fitColumnWidths(columns, columns.map((col) => col.reserve?.(withCi) ?? ''));
+  const cellsByRow = list.map((c) => {
+    const cells = columns.map((col) => col.show(c, rows.get(c.id)));
+    withCi ||= cells.some((cell) => cell.includes('<span class="ci">'));
+    // Only cells not measured yet: most rows are unchanged between two redraws.
+    const joined = cells.join('\n');
+    if (colWidths.measured.get(c.id) !== joined) {
+      fitColumnWidths(columns, cells);
+      colWidths.measured.set(c.id, joined);
+    }
+    return cells;
+  });
+  const css = sizesCss(columns, withCi);
+  if (css !== sizesCssShown) {
+    $('results-sizes').textContent = css;
+    sizesCssShown = css;
+  }
+  const head = `<div class="tr head" role="row">${columns.map((c, k) => `<div role="columnheader" data-key="${c.key}" title="${escapeHtml(c.title)}" aria-sort="${sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}" class="th c${k}${c.text ? ' text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</div>`).join('')}</div>`;
   if (head !== headHtml) {
-    table.tHead!.innerHTML = head;
+    $('results-head').innerHTML = head;
     headHtml = head;
   }
-  const body = table.tBodies[0];
+  const body = $('results-body');
   const shown = new Set<string>();
   let rewrites = 0;
-  sortedCurves().forEach((c, i) => {
+  list.forEach((c, i) => {
     shown.add(c.id);
     const r = rows.get(c.id);
     let el = rowEls.get(c.id);
     if (!el) {
-      const tr = document.createElement('tr');
+      const tr = document.createElement('div');
+      tr.setAttribute('role', 'row');
       tr.dataset.id = c.id;
       el = { tr, cellsHtml: '', showsResult: false };
       rowEls.set(c.id, el);
     }
     const { tr } = el;
-    const cellsHtml = columns.map((col) => `<td class="${col.text ? 'text' : ''}">${col.show(c, r)}</td>`).join('');
+    const cellsHtml = cellsByRow[i].map((cell, k) => `<div role="cell" class="td c${k}${columns[k].text ? ' text' : ''}">${cell}</div>`).join('');
     if (cellsHtml !== el.cellsHtml) {
       // A new row is always filled; a row already on show may wait for the next redraw.
       if (el.cellsHtml === '' || rewrites < MAX_ROW_REWRITES_PER_FRAME) {
@@ -491,7 +593,7 @@ function renderTable(): void {
     // The row's test id and style follow what its cells show.
     const testId = el.showsResult ? 'fit-row' : 'curve-row';
     if (tr.dataset.testid !== testId) tr.dataset.testid = testId;
-    const cls = [el.showsResult ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
+    const cls = ['tr', el.showsResult ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
     if (tr.className !== cls) tr.className = cls;
     if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] ?? null);
   });
@@ -504,16 +606,16 @@ function renderTable(): void {
 
 $('results').addEventListener('click', (e) => {
   const target = e.target as HTMLElement;
-  const th = target.closest('th');
+  const th = target.closest<HTMLElement>('.th');
   if (th) {
     const key = th.dataset.key!;
     sort = sort?.key === key ? (sort.desc ? null : { key, desc: true }) : { key, desc: false };
     renderAll();
     return;
   }
-  const tr = target.closest('tr');
-  if (tr?.dataset.id) {
-    view.selected = tr.dataset.id;
+  const tr = target.closest<HTMLElement>('.tr[data-id]');
+  if (tr) {
+    view.selected = tr.dataset.id!;
     writeUrl();
     renderAll();
   }

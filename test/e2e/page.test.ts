@@ -57,7 +57,7 @@ async function openPage(query = '', cores?: number): Promise<{ page: Page; error
 }
 
 const fitRows = (page: Page) => page.locator('[data-testid=fit-row]').count();
-const curveRows = (page: Page) => page.locator('#results tbody tr').count();
+const curveRows = (page: Page) => page.locator('#results .tbody .tr').count();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT_DIR, name), fullPage: true });
 
 async function longTasksSince(page: Page, from: number): Promise<number[]> {
@@ -147,7 +147,7 @@ describe('sweep page', () => {
 
     // A curve whose chosen setting trimmed points, to show every point kind in the screenshot.
     const trimmed = await page.$$eval('[data-testid=fit-row]', (trs) => trs.find((tr) => tr.children[11].textContent !== 'off')?.getAttribute('data-id') ?? null);
-    if (trimmed) await page.click(`tr[data-id="${trimmed}"]`);
+    if (trimmed) await page.click(`[data-testid=fit-row][data-id="${trimmed}"]`);
     await shot(page, 'page-default-grid.png');
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
@@ -193,7 +193,7 @@ describe('sweep page', () => {
     expect(aPost.b).toBeLessThan(43);
     const r2Val = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[13].textContent)));
     expect(r2Val.every((v) => v > 0.5)).toBe(true);
-    await page.click('tr[data-id="b"]');
+    await page.click('[data-testid=fit-row][data-id="b"]');
     await expect.poll(() => page.textContent('#fit-title')).toBe('Fit — b');
     await shot(page, 'page-upload.png');
     expect(errors).toEqual([]);
