@@ -158,7 +158,7 @@ function normalPassSmall(model: Model, x: ArrayLike<number>, y: ArrayLike<number
 
 /**
  * Runs `iterations` damped Gauss–Newton steps on the points idx from theta (not modified) and
- * returns the final parameters. Iterates always stay inside the model's box.
+ * returns the final parameters (in `out` when given). Iterates always stay inside the model's box.
  * Each iteration makes one pass over the points: the trial point's SSE and normal equations come
  * from the same pass, and an accepted trial's sums are the next iteration's (a rejected trial keeps
  * the current ones), which is what the fused WGSL kernel does too.
@@ -170,10 +170,13 @@ export function dampedGaussNewton(
   idx: ArrayLike<number>,
   theta: ArrayLike<number>,
   iterations: number,
+  out?: Float64Array,
 ): Float64Array {
   const p = model.nParams;
   if (p > MAX_P) throw new RangeError(`dampedGaussNewton supports at most ${MAX_P} parameters`);
-  const cur = Float64Array.from(theta);
+  // `out` (p entries, not theta itself) receives the result, else a new array does.
+  const cur = out ?? new Float64Array(p);
+  cur.set(theta);
   const sc = scratchFor(p);
   let { jtj, jtr, trialJtj, trialJtr } = sc;
   const { trial, grad, a, delta } = sc;

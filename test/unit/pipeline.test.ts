@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
-import { candidateSpec, ltsCandidate, smallestH } from '../../src/core/lts.js';
+import { candidateScratch, candidateSpec, ltsCandidate, smallestH } from '../../src/core/lts.js';
 import { createStage1Cache, prepareRobustFit, robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
@@ -111,6 +111,27 @@ describe('LTS', () => {
         expect(b.objective).toBe(a.objective);
         expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
       }
+    }
+  });
+  test("the candidates of a job sharing one scratch give each candidate's own result, in any order", () => {
+    const c = sigmoidCurve(30, { 5: 4, 22: -5 });
+    for (const freeEpsilon of [false, true]) {
+      const model = createModel('sigmoid', { ...settings, freeEpsilon }, dataRange(c.x));
+      const spec = candidateSpec({ model, x: c.x, y: c.y, pool: Int32Array.from({ length: 28 }, (_, i) => i), h: 21, theta0: model.fromNatural({ b: 1.2, cMid: 18, u: 9, c0: 0.3 }), seed: 11, cSteps: 2, gnIterations: 8 });
+      const scratch = candidateScratch(spec);
+      // Forward, then backward: a candidate must not see what the previous one left in the scratch.
+      const order = [...Array.from({ length: 12 }, (_, k) => k), ...Array.from({ length: 12 }, (_, k) => 11 - k)];
+      const shared = order.map((k) => ltsCandidate(spec, k, scratch));
+      const alone = order.map((k) => ltsCandidate(spec, k));
+      shared.forEach((got, i) => {
+        expect(got.candidate).toBe(alone[i].candidate);
+        expect(Object.is(got.objective, alone[i].objective)).toBe(true);
+        expect(Array.from(got.theta)).toEqual(Array.from(alone[i].theta));
+        expect(Array.from(got.subset)).toEqual(Array.from(alone[i].subset));
+      });
+      // Each outcome owns its parameters: later candidates do not overwrite them.
+      expect(new Set(shared.map((o) => o.theta)).size).toBe(shared.length);
+      expect(shared.some((o) => o.theta === scratch.thetaA || o.theta === scratch.thetaB)).toBe(false);
     }
   });
   test('a candidate never reports an objective below the exact h-trimmed SSE of its parameters', () => {
