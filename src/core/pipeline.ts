@@ -10,7 +10,7 @@
  * send every LTS job of many curves and settings to the GPU in one batch. `robustFitSync` runs the
  * three in-line in f64.
  */
-import type { Model, ModelName, ModelSettings } from './models/model.js';
+import { inLogDomain, type Model, type ModelName, type ModelSettings } from './models/model.js';
 import { createModel } from './models/index.js';
 import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
@@ -196,11 +196,14 @@ export function finishRobustFit(
     // that subset): polish each distinct subset once, from its best-ranked candidate.
     const seen = new Set<string>();
     const r2 = new Float64Array(job.pool.length);
+    // The logs of x once for every polish here, not in each of its LM fits (the same bits).
+    const log = inLogDomain(model, x, job.pool);
+    const [polishModel, polishX] = log ? [log.model, log.t] : [model, x];
     for (const c of candidates) {
-      const key = smallestH(squaredResiduals(model, x, y, job.pool, c.theta, r2), job.h).subset.join(',');
+      const key = smallestH(squaredResiduals(polishModel, polishX, y, job.pool, c.theta, r2), job.h).subset.join(',');
       if (seen.has(key)) continue;
       seen.add(key);
-      const polished = polishCandidate(model, x, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
+      const polished = polishCandidate(polishModel, polishX, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
       if (best === null || polished.objective < best.objective) best = polished;
     }
     if (best) {
