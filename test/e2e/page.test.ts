@@ -163,6 +163,40 @@ describe('sweep page', () => {
     expect(svgText).toContain('<polyline');
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#pc-png')]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+
+    // The table's rows are <div>s of fixed widths: every cell's text fits its column, and the
+    // header and every row have one cell per column, aligned.
+    const layout = await page.evaluate(() => {
+      const head = [...document.querySelectorAll<HTMLElement>('#results [role=columnheader]')];
+      const rows = [...document.querySelectorAll<HTMLElement>('#results .tbody [role=row]')];
+      const cells = rows.flatMap((r) => [...r.querySelectorAll<HTMLElement>('[role=cell]')]);
+      const cut = [...head, ...cells].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.textContent} (${c.scrollWidth} > ${c.clientWidth})`);
+      const misaligned = rows.filter((r) => [...r.children].some((c, k) => Math.abs(c.getBoundingClientRect().left - head[k].getBoundingClientRect().left) > 0.5)).length;
+      return { columns: head.length, cellsPerRow: [...new Set(rows.map((r) => r.children.length))], cut, misaligned };
+    });
+    expect(layout.columns).toBeGreaterThan(10);
+    expect(layout.cellsPerRow).toEqual([layout.columns]);
+    expect(layout.cut).toEqual([]);
+    expect(layout.misaligned).toBe(0);
+
+    // Sorting by a header: ascending, descending, then the curves' own order again.
+    const aPostColumn = async () => page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[4].childNodes[0].textContent)));
+    const original = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => tr.dataset.id));
+    const header = '#results [role=columnheader][data-key=aPost]';
+    await page.click(header);
+    await page.waitForFunction((h) => document.querySelector(h)!.getAttribute('aria-sort') === 'ascending', header);
+    await page.waitForTimeout(300);
+    const ascending = await aPostColumn();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await page.click(header);
+    await page.waitForFunction((h) => document.querySelector(h)!.getAttribute('aria-sort') === 'descending', header);
+    await page.waitForTimeout(300);
+    const descending = await aPostColumn();
+    expect(descending).toEqual([...ascending].reverse());
+    await page.click(header);
+    await page.waitForFunction((h) => document.querySelector(h)!.getAttribute('aria-sort') === 'none', header);
+    await page.waitForTimeout(300);
+    expect(await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => tr.dataset.id))).toEqual(original);
     expect(errors).toEqual([]);
     await page.close();
   });
