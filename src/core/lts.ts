@@ -90,7 +90,7 @@ export function candidateSpec(spec: CandidateSpec): CandidateSpec {
 /**
  * Buffers the candidates of one job share (`candidateScratch`): each candidate's residuals, C-step
  * subsets and intermediate parameters are used once, so a job allocates them once, not per
- * candidate (allocation and its garbage collection were a fifth of the f64 search's time).
+ * candidate (about 8% of a one-thread f64 search, docs/performance.md).
  */
 export interface CandidateScratch {
   r2: Float64Array;
