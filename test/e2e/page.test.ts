@@ -58,6 +58,27 @@ async function openPage(query = '', cores?: number): Promise<{ page: Page; error
 
 const fitRows = (page: Page) => page.locator('[data-testid=fit-row]').count();
 const curveRows = (page: Page) => page.locator('#results .tbody .tr').count();
+/**
+ * The table's rows are <div>s of fixed size: every cell's text fits its column and its row height,
+ * and the header and every row have one cell per column, aligned.
+ */
+async function expectTableFits(page: Page): Promise<void> {
+  const layout = await page.evaluate(() => {
+    const head = [...document.querySelectorAll<HTMLElement>('#results [role=columnheader]')];
+    const rows = [...document.querySelectorAll<HTMLElement>('#results .tbody [role=row]')];
+    const cells = rows.flatMap((r) => [...r.querySelectorAll<HTMLElement>('[role=cell]')]);
+    const cut = [...head, ...cells]
+      .filter((c) => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1)
+      .map((c) => `${c.textContent} (${c.scrollWidth}×${c.scrollHeight} in ${c.clientWidth}×${c.clientHeight})`);
+    const misaligned = rows.filter((r) => [...r.children].some((c, k) => Math.abs(c.getBoundingClientRect().left - head[k].getBoundingClientRect().left) > 0.5)).length;
+    return { columns: head.length, cellsPerRow: [...new Set(rows.map((r) => r.children.length))], cut, misaligned };
+  });
+  expect(layout.columns).toBeGreaterThan(10);
+  expect(layout.cellsPerRow).toEqual([layout.columns]);
+  expect(layout.cut).toEqual([]);
+  expect(layout.misaligned).toBe(0);
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT_DIR, name), fullPage: true });
 
 async function longTasksSince(page: Page, from: number): Promise<number[]> {
@@ -164,20 +185,7 @@ describe('sweep page', () => {
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#pc-png')]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
 
-    // The table's rows are <div>s of fixed widths: every cell's text fits its column, and the
-    // header and every row have one cell per column, aligned.
-    const layout = await page.evaluate(() => {
-      const head = [...document.querySelectorAll<HTMLElement>('#results [role=columnheader]')];
-      const rows = [...document.querySelectorAll<HTMLElement>('#results .tbody [role=row]')];
-      const cells = rows.flatMap((r) => [...r.querySelectorAll<HTMLElement>('[role=cell]')]);
-      const cut = [...head, ...cells].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.textContent} (${c.scrollWidth} > ${c.clientWidth})`);
-      const misaligned = rows.filter((r) => [...r.children].some((c, k) => Math.abs(c.getBoundingClientRect().left - head[k].getBoundingClientRect().left) > 0.5)).length;
-      return { columns: head.length, cellsPerRow: [...new Set(rows.map((r) => r.children.length))], cut, misaligned };
-    });
-    expect(layout.columns).toBeGreaterThan(10);
-    expect(layout.cellsPerRow).toEqual([layout.columns]);
-    expect(layout.cut).toEqual([]);
-    expect(layout.misaligned).toBe(0);
+    await expectTableFits(page);
 
     // Sorting by a header: ascending, descending, then the curves' own order again.
     const aPostColumn = async () => page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[4].childNodes[0].textContent)));
@@ -202,7 +210,8 @@ describe('sweep page', () => {
   });
 
   it('loads a long-format CSV and fits its curves', async () => {
-    const { page, errors } = await openPage();
+    // With bootstrap CIs: their second line in the cells, and the Params column of uploaded curves.
+    const { page, errors } = await openPage('?boot=20');
     await page.uncheck('#include-embedded');
     // Two sigmoids y = c0 + (u − c0)/(1 + (cMid/x)^b) (cMid 50, b 1.5; x up to 12 cMid so u is
     // pinned by the data) with small deterministic noise; "b" has an outlier.
@@ -227,6 +236,8 @@ describe('sweep page', () => {
     expect(aPost.b).toBeLessThan(43);
     const r2Val = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[13].textContent)));
     expect(r2Val.every((v) => v > 0.5)).toBe(true);
+    expect(await page.locator('#results .ci').count()).toBeGreaterThan(0);
+    await expectTableFits(page);
     await page.click('[data-testid=fit-row][data-id="b"]');
     await expect.poll(() => page.textContent('#fit-title')).toBe('Fit — b');
     await shot(page, 'page-upload.png');
