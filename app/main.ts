@@ -8,6 +8,7 @@ import { expandGrid, gridFor, isTrimfitError, MODEL_NAMES, type RetuCurve } from
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
 import { EXTRAPOLATION_FACTOR, modelValue, plotXs } from './curves.js';
 import { mountPlot, plotSvg, svgToPng, type PlotSeries, type PlotSpec } from './plot.js';
+import { escapeHtml, htmlText } from './html.js';
 import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type ViewState } from './settings.js';
 import { chooseBackend, detectAdapter, type AdapterInfo } from './backend.js';
 import { rowsCsv, rowsJson } from './export.js';
@@ -433,10 +434,6 @@ const COLUMNS: Column[] = [
   numCol('settings', 'Settings', 'Settings tried for this curve', (_, r) => r?.settingsTried, 0),
 ];
 
-function escapeHtml(t: string): string {
-  return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function sortedCurves(): LoadedCurve[] {
   const list = curves();
   if (!sort) return list;
@@ -500,8 +497,6 @@ function textWidthPx(text: string, head: boolean): number {
   }
   return px;
 }
-
-const htmlText = (h: string): string => h.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 /** Width of a cell's markup: its value line, or its CI line in the CI's smaller font. */
 function cellWidthPx(html: string): number {

@@ -5,6 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { escapeHtml } from './html.js';
 
 export interface PlotSeries {
   label: string;
@@ -57,7 +58,6 @@ export function mountPlot(el: HTMLElement, spec: PlotSpec, widthPx: number, heig
 // SVG rendering of a PlotSpec
 // ---------------------------------------------------------------------------------------------
 
-const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(6))));
 
 /** Round-number ticks covering [lo, hi] (about `count` of them). */
@@ -103,7 +103,7 @@ export function plotSvg(spec: PlotSpec, widthPx = 900, heightPx = 520): string {
   const py = (y: number) => m.top + (1 - (y - yLo) / (yHi - yLo)) * h;
   const parts: string[] = [];
   parts.push(`<rect width="${widthPx}" height="${heightPx}" fill="#fff"/>`);
-  parts.push(`<text x="${widthPx / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${esc(spec.title)}</text>`);
+  parts.push(`<text x="${widthPx / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeHtml(spec.title)}</text>`);
   for (const v of spec.logX ? logTicks(xLo, xHi) : linearTicks(xLo, xHi)) {
     parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.top}" y2="${m.top + h}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${px(v)}" y="${m.top + h + 16}" text-anchor="middle" font-size="11">${fmt(v)}</text>`);
@@ -113,8 +113,8 @@ export function plotSvg(spec: PlotSpec, widthPx = 900, heightPx = 520): string {
     parts.push(`<text x="${m.left - 6}" y="${py(v) + 4}" text-anchor="end" font-size="11">${fmt(v)}</text>`);
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${w}" height="${h}" fill="none" stroke="#888"/>`);
-  parts.push(`<text x="${m.left + w / 2}" y="${m.top + h + 36}" text-anchor="middle" font-size="12">${esc(spec.xLabel)}</text>`);
-  parts.push(`<text transform="translate(16 ${m.top + h / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(spec.yLabel)}</text>`);
+  parts.push(`<text x="${m.left + w / 2}" y="${m.top + h + 36}" text-anchor="middle" font-size="12">${escapeHtml(spec.xLabel)}</text>`);
+  parts.push(`<text transform="translate(16 ${m.top + h / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(spec.yLabel)}</text>`);
   parts.push(`<clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${w}" height="${h}"/></clipPath><g clip-path="url(#plot-area)">`);
   if (spec.band) {
     const up = spec.series[spec.band.upper].values, lo = spec.series[spec.band.lower].values;
@@ -145,7 +145,7 @@ export function plotSvg(spec: PlotSpec, widthPx = 900, heightPx = 520): string {
     parts.push(s.style === 'line'
       ? `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}/>`
       : `<circle cx="${lx + 9}" cy="${ly - 4}" r="${POINT_SIZE_PX / 2}" fill="${s.hollow ? '#fff' : s.color}" stroke="${s.color}" stroke-width="${s.hollow ? 2 : 1}"/>`);
-    parts.push(`<text x="${lx + 22}" y="${ly}" font-size="11">${esc(s.label)}</text>`);
+    parts.push(`<text x="${lx + 22}" y="${ly}" font-size="11">${escapeHtml(s.label)}</text>`);
     lx += wItem + 12;
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}" font-family="system-ui, sans-serif">${parts.join('')}</svg>`;
