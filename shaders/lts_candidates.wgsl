@@ -1,7 +1,7 @@
 // LTS candidate fits: one candidate per invocation, mirroring ltsCandidate (src/core/lts.ts) and
 // dampedGaussNewton (src/core/gn.ts) step for step, in f32 in a per-curve conditioned frame.
 // Prepended by the host (compile-time facts): N_PARAMS, MAX_POOL, WORKGROUP_SIZE and the variant
-// switches GN_UNROLLED, MASK_FLAT, SELECT_EARLY_EXIT (0/1, see src/backends/webgpu/tuning.ts); then
+// switches GN_UNROLLED, MASK_FLAT, DENSE_GN, SELECT_EARLY_EXIT (0/1, see src/backends/webgpu/tuning.ts); then
 // lib/rng.wgsl and the model library
 // (model_value, model_value_grad, Theta). See README.md.
 
@@ -145,13 +145,25 @@ struct NormalEquationsVec {
   sse: f32,
 }
 
-// Adds pool point i's terms to `out` (Kahan SSE with compensation `comp`).
-fn accumulate_vec(i: u32, theta: ptr<function, Theta>, out: ptr<function, NormalEquationsVec>, comp: ptr<function, f32>) {
+// Pool point i's residual and gradient at theta (the fourth component 0 for N_PARAMS = 3).
+struct PointTerms {
+  r: f32,
+  g: vec4<f32>,
+}
+
+fn point_terms(i: u32, theta: ptr<function, Theta>) -> PointTerms {
   var grad: Theta;
   let p = points[job_offset + i];
   let r = p.y - model_value_grad(p.x, theta, &grad);
   var g = vec4<f32>(grad[0], grad[1], grad[2], 0.0);
   if (N_PARAMS == 4u) { g.w = grad[3]; }
+  return PointTerms(r, g);
+}
+
+// Adds one point's terms to `out` (Kahan SSE with compensation `comp`).
+fn add_terms(terms: PointTerms, out: ptr<function, NormalEquationsVec>, comp: ptr<function, f32>) {
+  let r = terms.r;
+  let g = terms.g;
   (*out).jtr += g * r;
   (*out).l0 += g * g.x;
   (*out).l1 += g.yzw * g.y;
@@ -167,9 +179,26 @@ fn accumulate_vec(i: u32, theta: ptr<function, Theta>, out: ptr<function, Normal
 // h, or N_PARAMS for the start fit), stepping to the next mask word inside it, instead of a loop
 // per word whose trip count differs between the candidates of a warp (a warp then runs the
 // maximum per word: about 58 iterations for h = 48 of 64). Same points in the same order.
-fn normal_equations_vec(theta: ptr<function, Theta>) -> NormalEquationsVec {
+// DENSE_GN (`dense`, the C-steps' refits over h points): every pool point in position order,
+// its terms added only where its mask bit is set. All candidates of a job then run the same trip
+// count and read the same point at the same time (one broadcast load per warp instead of up to
+// 32 scattered ones), at the price of evaluating the model on the m − h trimmed points too. Same
+// points, same order, same sums as the mask walks.
+fn normal_equations_vec(theta: ptr<function, Theta>, dense: bool) -> NormalEquationsVec {
   var out = NormalEquationsVec();
   var comp = 0.0;
+  if (dense) {
+    for (var w = 0u; w < MASK_WORDS; w += 1u) {
+      let bits = mask[w];
+      for (var j = 0u; j < 32u; j += 1u) {
+        let i = w * 32u + j;
+        if (i >= job_m) { break; }
+        let terms = point_terms(i, theta);
+        if (((bits >> j) & 1u) != 0u) { add_terms(terms, &out, &comp); }
+      }
+    }
+    return out;
+  }
   if (MASK_FLAT == 1u) {
     var w = 0u;
     var bits = mask[0];
@@ -180,7 +209,7 @@ fn normal_equations_vec(theta: ptr<function, Theta>) -> NormalEquationsVec {
       }
       let i = w * 32u + countTrailingZeros(bits);
       bits &= bits - 1u;
-      accumulate_vec(i, theta, &out, &comp);
+      add_terms(point_terms(i, theta), &out, &comp);
     }
     return out;
   }
@@ -189,7 +218,7 @@ fn normal_equations_vec(theta: ptr<function, Theta>) -> NormalEquationsVec {
     while (bits != 0u) {
       let i = w * 32u + countTrailingZeros(bits);
       bits &= bits - 1u;
-      accumulate_vec(i, theta, &out, &comp);
+      add_terms(point_terms(i, theta), &out, &comp);
     }
   }
   return out;
@@ -266,9 +295,9 @@ fn damped_solve_vec(ne: ptr<function, NormalEquationsVec>, lambda: f32, delta: p
 // dampedGaussNewton with one pass per iteration and the unrolled normal equations and solve: the
 // trial point's normal equations are those of the next iteration when it is accepted; when it is
 // rejected θ is unchanged and so are they.
-fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
+fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32, dense: bool) {
   var lambda = GN_LAMBDA_START;
-  var cur = normal_equations_vec(theta);
+  var cur = normal_equations_vec(theta, dense);
   var delta: vec4<f32>;
   for (var it = 0u; it < iterations; it += 1u) {
     var accepted = false;
@@ -276,7 +305,7 @@ fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
       let stepped = clamp(vec4<f32>((*theta)[0], (*theta)[1], (*theta)[2], (*theta)[3]) + delta, job_lower, job_upper);
       var trial: Theta = Theta(stepped.x, stepped.y, stepped.z, (*theta)[3]);
       if (N_PARAMS == 4u) { trial[3] = stepped.w; }
-      let next = normal_equations_vec(&trial);
+      let next = normal_equations_vec(&trial, dense);
       if (is_finite(next.sse) && next.sse < cur.sse) {
         *theta = trial;
         cur = next;
@@ -288,8 +317,13 @@ fn damped_gn_fused_vec(theta: ptr<function, Theta>, iterations: u32) {
 }
 
 // dampedGaussNewton over the mask, `iterations` steps, no early exit; theta updated in place.
-fn damped_gn(theta: ptr<function, Theta>, iterations: u32) {
-  if (GN_UNROLLED == 1u) { damped_gn_fused_vec(theta, iterations); } else { damped_gn_two_pass(theta, iterations); }
+// `refit`: a C-step's refit over h points (DENSE_GN applies), not the start fit over N_PARAMS.
+fn damped_gn(theta: ptr<function, Theta>, iterations: u32, refit: bool) {
+  if (GN_UNROLLED == 1u) {
+    damped_gn_fused_vec(theta, iterations, refit && DENSE_GN == 1u);
+  } else {
+    damped_gn_two_pass(theta, iterations);
+  }
 }
 
 // dampedGaussNewton over the mask as the f64 reference is written: per iteration a JᵀJ pass at θ
@@ -427,11 +461,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
     for (var q = 0u; q < N_PARAMS; q += 1u) { mask[start[q] / 32u] |= 1u << (start[q] % 32u); }
     count_mask();
-    damped_gn(&theta, params.gnIterations);
+    damped_gn(&theta, params.gnIterations, false);
   }
   for (var step = 0u; step < params.cSteps; step += 1u) {
     _ = select_h(&theta, job.h);
-    damped_gn(&theta, params.gnIterations);
+    damped_gn(&theta, params.gnIterations, true);
   }
   objectives[c] = select_h(&theta, job.h);
   for (var q = 0u; q < N_PARAMS; q += 1u) { thetas[q * nTotal + c] = theta[q]; }

@@ -31,6 +31,17 @@ describe('ltsOpCount', () => {
     expect(fused.flops).toBeLessThan(twoPass.flops);
   });
 
+  it('a dense refit evaluates the model on all m points and adds the terms of h', () => {
+    const sparse = ltsOpCount(shape);
+    const dense = ltsOpCount({ ...shape, denseGn: true });
+    // The m − h trimmed points cost f, ∇f and r (2 SFU ops each) in every pass of every refit.
+    const trimmedEvaluations = shape.cSteps * (shape.gnIterations + 1) * (shape.m - shape.h);
+    expect(dense.sfuOps - sparse.sfuOps).toBe(2 * trimmedEvaluations);
+    expect(dense.flops - sparse.flops).toBe(trimmedEvaluations * 17);
+    // Only with the fused passes; the two-pass kernel has no dense walk.
+    expect(ltsOpCount({ ...shape, fusedGn: false, denseGn: true })).toEqual(ltsOpCount({ ...shape, fusedGn: false }));
+  });
+
   it('scales the selection work with passes and pool size', () => {
     expect(ltsOpCount({ ...shape, bisectionPasses: 11 }).selectionIntOps * 3).toBe(ltsOpCount(shape).selectionIntOps);
     expect(ltsOpCount({ ...shape, m: 128, h: 96 }).flops).toBeGreaterThan(1.9 * ltsOpCount(shape).flops);

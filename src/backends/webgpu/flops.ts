@@ -17,6 +17,8 @@ export interface LtsWorkShape {
   gnIterations: number;
   /** One pass per Gauss–Newton iteration (tuning.ts `unrolledGn`). */
   fusedGn: boolean;
+  /** The C-steps' refits evaluate all m pool points (tuning.ts `denseGn`, with fusedGn). */
+  denseGn?: boolean;
   /** Counting passes per selection: 33 for 'bisect-full' (32 + the tie count), measured or estimated otherwise. */
   bisectionPasses: number;
 }
@@ -51,6 +53,7 @@ function solveFlops(p: number): number {
 
 export function ltsOpCount(shape: LtsWorkShape): LtsOpCount {
   const { m, h, nParams: p, cSteps, gnIterations: g, fusedGn, bisectionPasses } = shape;
+  const denseGn = fusedGn && shape.denseGn === true;
   // One fit of `iterations` steps over k points.
   const gn = (k: number): { flops: number; sfu: number } => {
     if (fusedGn) {
@@ -61,11 +64,16 @@ export function ltsOpCount(shape: LtsWorkShape): LtsOpCount {
     const jtjPass = k * (VALUE_GRAD_FLOPS + normalTermFlops(p));
     return { flops: (g + 1) * ssePass + g * (jtjPass + solveFlops(p)), sfu: (2 * g + 1) * k * 2 };
   };
+  // denseGn: the refit's passes evaluate f, ∇f and r on all m points, and add h points' terms.
+  const gnDense = (): { flops: number; sfu: number } => {
+    const pass = m * (VALUE_GRAD_FLOPS + 1) + h * (normalTermFlops(p) - 1 + KAHAN_FLOPS);
+    return { flops: (g + 1) * pass + g * solveFlops(p), sfu: (g + 1) * m * 2 };
+  };
   // Keys over the pool (f, r, r², min, max), then the position-ordered Kahan sum of h of them.
   const selectFlops = m * (VALUE_FLOPS + 1 + 1 + 2) + h * KAHAN_FLOPS;
   const selections = cSteps + 1;
   const start = gn(p);
-  const refit = gn(h);
+  const refit = denseGn ? gnDense() : gn(h);
   return {
     flops: start.flops + cSteps * refit.flops + selections * selectFlops,
     sfuOps: start.sfu + cSteps * refit.sfu + selections * m * 2,

@@ -231,7 +231,7 @@ async function main(): Promise<void> {
             await serial.dispose();
           }
           const spec = LTS_KERNEL_VARIANTS[variant];
-          const ops = ltsOpCount({ m: n, h: Math.floor(0.75 * n), nParams: 3, ...SHAPE, fusedGn: spec.unrolledGn, bisectionPasses: 33 });
+          const ops = ltsOpCount({ m: n, h: Math.floor(0.75 * n), nParams: 3, ...SHAPE, fusedGn: spec.unrolledGn, denseGn: spec.denseGn, bisectionPasses: 33 });
           const perS = (candidates / best) * 1000;
           Object.assign(row, {
             candidates, coldMs: round(coldMs), warmMs: warmMs.map(round), candidatesPerS: sci(perS), coldCandidatesPerS: sci((candidates / coldMs) * 1000),

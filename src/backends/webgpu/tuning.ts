@@ -30,6 +30,15 @@ export interface LtsKernelVariant {
    */
   flatMask: boolean;
   /**
+   * With unrolledGn: the C-steps' refits (over h of the m pool points) walk every pool point in
+   * position order and add the terms of those whose mask bit is set; the start fit keeps its
+   * sparse walk over N_PARAMS points. All candidates of a job then run the same trip count with
+   * no data-dependent branch around the model, and read the same point at the same time (one
+   * broadcast load per warp instead of up to 32 scattered ones), for m/h times the model
+   * evaluations of those passes (4/3 at the default α = 0.75). Same points in the same order.
+   */
+  denseGn: boolean;
+  /**
    * Selection of the h smallest keys. 'bisect-full': 32 counting passes of a bisection over the
    * whole u32 key range. 'bisect-early': the bisection starts from [min key, max key] and stops
    * as soon as exactly h keys are ≤ the probe (the same set, so the same result).
@@ -48,9 +57,11 @@ export interface LtsKernelVariant {
  * full bisection, which the early exit beat at every n).
  */
 export const LTS_KERNEL_VARIANTS = {
-  baseline: { unrolledGn: false, flatMask: false, select: 'bisect-full', workgroupSize: 64 },
-  'unrolled-early': { unrolledGn: true, flatMask: false, select: 'bisect-early', workgroupSize: 64 },
-  'unrolled-early-flat': { unrolledGn: true, flatMask: true, select: 'bisect-early', workgroupSize: 64 },
+  baseline: { unrolledGn: false, flatMask: false, denseGn: false, select: 'bisect-full', workgroupSize: 64 },
+  'unrolled-early': { unrolledGn: true, flatMask: false, denseGn: false, select: 'bisect-early', workgroupSize: 64 },
+  'unrolled-early-flat': { unrolledGn: true, flatMask: true, denseGn: false, select: 'bisect-early', workgroupSize: 64 },
+  'unrolled-early-dense': { unrolledGn: true, flatMask: false, denseGn: true, select: 'bisect-early', workgroupSize: 64 },
+  'unrolled-early-dense-flat': { unrolledGn: true, flatMask: true, denseGn: true, select: 'bisect-early', workgroupSize: 64 },
 } as const satisfies Record<string, LtsKernelVariant>;
 
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;

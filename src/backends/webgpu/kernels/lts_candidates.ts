@@ -45,6 +45,7 @@ export function ltsCandidatesPipelineSpec(modelName: 'sigmoid', nParams: number,
     WORKGROUP_SIZE: variant.workgroupSize,
     GN_UNROLLED: variant.unrolledGn ? 1 : 0,
     MASK_FLAT: variant.unrolledGn && variant.flatMask ? 1 : 0,
+    DENSE_GN: variant.unrolledGn && variant.denseGn ? 1 : 0,
     SELECT_EARLY_EXIT: variant.select === 'bisect-early' ? 1 : 0,
   };
   return {
