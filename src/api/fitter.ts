@@ -19,6 +19,7 @@ import type { ModelName } from '../core/models/model.js';
 import { selectBackend, TUNING, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
 import type { WorkerPool } from '../backends/cpu/worker-pool.js';
 import type { CandidateBackend } from '../backends/backend.js';
+import { isLtsKernelVariantName, LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
@@ -46,6 +47,13 @@ export interface FitterOptions {
    * @default undefined (Node uses worker_threads)
    */
   createWorker?: () => Worker;
+  /**
+   * Layout of the WebGPU candidate kernel, by name (src/backends/webgpu/tuning.ts). Every layout
+   * computes the same candidates; they differ in speed per device, so this is for benchmarks and
+   * for pinning the layout measured fastest on one's own GPU.
+   * @default undefined — the adapter's default (LTS_DEFAULT_VARIANT, or LTS_SOFTWARE_DEFAULT_VARIANT on a software adapter)
+   */
+  kernelVariant?: LtsKernelVariantName;
 }
 
 export interface SweepCurve extends CurveInput {
@@ -135,6 +143,8 @@ function workerPoolOf(backend: CandidateBackend | null): WorkerPool | null {
 export async function createFitter(options: FitterOptions = {}): Promise<Fitter> {
   const choice = options.backend ?? 'auto';
   if (!['auto', 'webgpu', 'cpu'].includes(choice)) throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', choice);
+  if (options.kernelVariant !== undefined && !isLtsKernelVariantName(options.kernelVariant))
+    throw new TrimfitError('invalid-option', 'kernelVariant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.kernelVariant);
   // Backends are created on first use and kept: pipelines and workers are reused across sweeps.
   const selected = new Map<string, Promise<SelectedBackend>>();
   function backendFor(kind: BackendChoice, candidates: number): Promise<SelectedBackend> {
@@ -142,7 +152,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     const key = kind === 'auto' ? `auto:${candidates >= TUNING.minGpuCandidates ? 'big' : candidates >= TUNING.minWorkerCandidates ? 'mid' : 'small'}` : kind;
     let s = selected.get(key);
     if (!s) {
-      s = selectBackend(kind, { candidates, workers: options.workers, device: options.device, createWorker: options.createWorker });
+      s = selectBackend(kind, { candidates, workers: options.workers, device: options.device, createWorker: options.createWorker, kernelVariant: options.kernelVariant });
       selected.set(key, s);
       s.catch(() => selected.delete(key));
     }

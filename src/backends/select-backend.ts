@@ -7,6 +7,7 @@
 import type { CandidateBackend } from './backend.js';
 import type { BackendInfo } from '../api/result.js';
 import { TrimfitError } from '../api/errors.js';
+import type { LtsKernelVariantName } from './webgpu/tuning.js';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -29,6 +30,8 @@ export interface SelectOptions {
   /** Worker count for the CPU pool. @default hardware concurrency */
   workers?: number;
   device?: GPUDevice;
+  /** Layout of the WebGPU candidate kernel (a name from tuning.ts); undefined: the adapter's default. */
+  kernelVariant?: LtsKernelVariantName;
   /** Browsers: module-worker factory for the CPU pool (see FitterOptions.createWorker). */
   createWorker?: () => Worker;
 }
@@ -45,7 +48,7 @@ async function cpu(options: SelectOptions, reason: string): Promise<SelectedBack
 
 async function webgpu(options: SelectOptions): Promise<SelectedBackend> {
   const { createWebGpuBackend } = await import('./webgpu/webgpu-backend.js');
-  const backend = await createWebGpuBackend({ device: options.device });
+  const backend = await createWebGpuBackend({ device: options.device, variant: options.kernelVariant });
   return { backend, info: { name: 'webgpu', description: backend.description, reason: 'requested' } };
 }
 

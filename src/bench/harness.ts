@@ -14,7 +14,8 @@
  */
 import {
   createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
-  TrimfitError, type CandidateBackend, type Fitter, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
+  isLtsKernelVariantName, LTS_KERNEL_VARIANTS, TrimfitError,
+  type CandidateBackend, type Fitter, type LtsKernelVariantName, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
 } from '../index.js';
 import {
   CANDIDATES_PER_JOB, LINEAR_PREDICTORS, LINEAR_ROWS, LTS_CANDIDATE_TOTALS, LTS_POINTS, SWEEP_CURVES, SWEEP_POINTS,
@@ -88,6 +89,8 @@ export interface BenchOptions {
   workers?: number;
   /** Overrides the sizes of every case (tests use tiny ones). @default the case definitions */
   sizes?: Partial<BenchSizes>;
+  /** Layout of the WebGPU candidate kernel (a name from tuning.ts), for the webgpu rows. @default undefined — the adapter's default */
+  kernelVariant?: LtsKernelVariantName;
   /** Progress lines. @default no output */
   log?: (line: string) => void;
 }
@@ -145,6 +148,8 @@ export interface BenchReport {
   quick: boolean;
   budgetMs: number;
   repeats: number;
+  /** The kernel layout asked for with `kernelVariant` (null: each adapter's default); the webgpu rows' `engine` names the one that ran. */
+  kernelVariant: LtsKernelVariantName | null;
   note: string;
   definitions: Record<string, string>;
   cases: BenchRow[];
@@ -246,6 +251,8 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
   const repeats = options.repeats ?? (quick ? 1 : 3);
   const cases = options.cases ?? BENCH_CASES;
   for (const c of cases) if (!BENCH_CASES.includes(c)) throw new TrimfitError('invalid-option', 'cases', BENCH_CASES.join(', '), c);
+  if (options.kernelVariant !== undefined && !isLtsKernelVariantName(options.kernelVariant))
+    throw new TrimfitError('invalid-option', 'kernelVariant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.kernelVariant);
   const sizes: BenchSizes = {
     ltsPoints: quick ? [16, 64] : LTS_POINTS,
     ltsCandidates: quick ? [1e3, 1e4] : LTS_CANDIDATE_TOTALS,
@@ -271,10 +278,10 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
 
   /** A new candidate backend of each kind (its start counts in the cold time of its first row). */
   const candidateBackend = async (b: BenchBackendName): Promise<CandidateBackend> =>
-    b === 'single-thread' ? createCpuBackend() : b === 'workers' ? createWorkerPool(workersOption) : createWebGpuBackend();
+    b === 'single-thread' ? createCpuBackend() : b === 'workers' ? createWorkerPool(workersOption) : createWebGpuBackend({ variant: options.kernelVariant });
   /** A fitter whose sweeps run on backend b (the in-line f64 path for single-thread). */
   const fitterFor = (b: BenchBackendName): Promise<Fitter> =>
-    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers, createWorker: workersOption.createWorker }) : createFitter({ backend: 'webgpu', workers: workersOption.workers, createWorker: workersOption.createWorker });
+    b === 'single-thread' ? createFitter({ backend: 'cpu', workers: 1 }) : b === 'workers' ? createFitter({ backend: 'cpu', workers: workersOption.workers, createWorker: workersOption.createWorker }) : createFitter({ backend: 'webgpu', workers: workersOption.workers, createWorker: workersOption.createWorker, kernelVariant: options.kernelVariant });
   /** Time of a row whose runs take runMs each: the cold run plus the warm repeats. */
   const rowMs = (runMs: number) => runMs * (repeats + 1);
 
@@ -454,7 +461,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
 
   computeRatios(rows);
   return {
-    machine: env.machine, adapter, backend: backends.join(', '), startedAt, finishedAt: new Date().toISOString(), quick, budgetMs, repeats,
+    machine: env.machine, adapter, backend: backends.join(', '), startedAt, finishedAt: new Date().toISOString(), quick, budgetMs, repeats, kernelVariant: options.kernelVariant ?? null,
     note: env.note ?? '', definitions: DEFINITIONS, cases: rows, skipped,
   };
 }

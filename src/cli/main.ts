@@ -15,6 +15,7 @@ import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
 import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
+import type { LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { formatCeilingTable, formatRegimes } from './format.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis } from '../ceiling/regimes.js';
 
@@ -24,7 +25,7 @@ const USAGE = `usage:
   trimfit lts <file.csv> [--alpha A] [--no-intercept] [--seed S] [--json]
   trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--seed S] [--workers N]
                   [--backend webgpu|cpu|auto] [--val-losses losses.json] [--json]
-  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--retu DIR] [--out DIR]... [--note TEXT] [--json]`;
+  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--kernel-variant NAME] [--retu DIR] [--out DIR]... [--note TEXT] [--json]`;
 
 interface Io {
   out: (s: string) => void;
@@ -294,6 +295,7 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
       note: { type: 'string' },
       'budget-ms': { type: 'string' },
       repeats: { type: 'string' },
+      'kernel-variant': { type: 'string' },
     },
   });
   const backend = checkBackendChoice(values.backend);
@@ -308,6 +310,8 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
     note: values.note,
     budgetMs: parseNumberFlag(values['budget-ms'], 'budget-ms', 1, 3_600_000),
     repeats: parseNumberFlag(values.repeats, 'repeats', 1, 100, true),
+    // Checked by the harness against the registry (an unknown name is an invalid-option error).
+    kernelVariant: values['kernel-variant'] as LtsKernelVariantName | undefined,
     log: (line) => io.err(line),
   });
   io.out(values.json ? toJson(report) : table);

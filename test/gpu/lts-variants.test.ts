@@ -10,6 +10,8 @@ import { createWebGpuBackend } from '../../src/backends/webgpu/webgpu-backend.js
 import { ltsCandidate, smallestH, squaredResiduals } from '../../src/core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
+import { createFitter, type SweepItem } from '../../src/index.js';
+import { HOST_WORKER_SWEEP } from '../faults/curves.js';
 import { F32_EPS } from './gpu-harness.js';
 
 /** The conformance spec's f32 factor. */
@@ -118,5 +120,25 @@ describe('LTS kernel variants', () => {
   it('rejects an unknown variant naming the option', async () => {
     await expect(createWebGpuBackend({ device: gpu.device, variant: 'fastest' as LtsKernelVariantName }))
       .rejects.toMatchObject({ code: 'invalid-option', field: 'variant', received: JSON.stringify('fastest') });
+  });
+
+  it('a fitter given kernelVariant sweeps with that layout and gets the default layout\'s results', async () => {
+    const sweep = async (kernelVariant?: LtsKernelVariantName): Promise<SweepItem[]> => {
+      const fitter = await createFitter({ backend: 'webgpu', device: gpu.device, workers: 1, kernelVariant });
+      const items: SweepItem[] = [];
+      try {
+        for await (const item of fitter.fitSweep(HOST_WORKER_SWEEP.curves.slice(0, 3), HOST_WORKER_SWEEP.options)) items.push(item);
+      } finally {
+        await fitter.dispose();
+      }
+      return items;
+    };
+    const chosen = await sweep('unrolled-early-dense');
+    const byDefault = await sweep();
+    const backendOf = (i: SweepItem) => (i.result as { backend: { description: string } }).backend.description;
+    expect(chosen.every((i) => backendOf(i).includes('(unrolled-early-dense)'))).toBe(true);
+    expect(byDefault.every((i) => !backendOf(i).includes('(unrolled-early-dense)'))).toBe(true);
+    const withoutBackend = (i: SweepItem) => ({ ...i, result: { ...i.result, backend: undefined } });
+    expect(chosen.map(withoutBackend)).toEqual(byDefault.map(withoutBackend));
   });
 });

@@ -34,6 +34,14 @@ describe('runBench (tiny, CPU only)', () => {
     await expect(runBench(env, { backend: 'gpu' as 'cpu' })).rejects.toSatisfy((e: unknown) => e instanceof TrimfitError && e.field === 'backend');
   });
 
+  it('rejects an unknown kernel variant, naming the option and the known layouts', async () => {
+    const env = { machine: { cpus: 1, cpuModel: null, memoryBytes: null, node: null, platform: 'test' }, gpu: null, retuCurves: null };
+    const err = await runBench(env, { backend: 'cpu', kernelVariant: 'fastest' as 'baseline' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrimfitError);
+    expect(err).toMatchObject({ code: 'invalid-option', field: 'kernelVariant', received: JSON.stringify('fastest') });
+    expect((err as TrimfitError).expected).toContain('unrolled-early-dense');
+  });
+
   it('runs every case side by side and writes a consistent report', async () => {
     const env = await nodeBenchEnv();
     const report = await runBench(env, {
@@ -51,6 +59,7 @@ describe('runBench (tiny, CPU only)', () => {
     expect(json.backend).toBe('single-thread, workers');
     expect(Number.isNaN(Date.parse(json.startedAt))).toBe(false);
     expect(json.note).toMatch(/load average/);
+    expect(json.kernelVariant).toBeNull();
 
     const caseIds = new Set(json.cases.map((r) => r.case));
     expect([...caseIds].sort()).toEqual(['linear-lts', 'lts-candidates', 'paper-search', 'single-fit', 'synthetic-sweep']);

@@ -99,7 +99,7 @@ describe('trimfit --help', () => {
     ['fit', ['--model', '--lts', '--seed']],
     ['lts', ['--alpha', '--no-intercept', '--seed']],
     ['ceiling', ['--search', '--lts-starts', '--seed', '--val-losses', '--workers']],
-    ['bench', ['--quick', '--budget-ms']],
+    ['bench', ['--quick', '--budget-ms', '--kernel-variant']],
   ])('`%s --help` prints that command\'s usage and exits 0', async (command, flags) => {
     const r = await cli([command, '--help']);
     expect(r.code).toBe(0);
