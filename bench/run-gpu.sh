@@ -10,7 +10,8 @@
 #   bash bench/run-gpu.sh
 # It runs the conformance spec (CPU f64 and WebGPU against ltsCandidate), the kernel profile
 # (dist/gpu-perf.js: every kernel variant at n = 16, 64, 256 with the host/GPU/decode split, see
-# docs/performance.md) and then the throughput benchmark on webgpu, workers and single-thread in
+# docs/performance.md) and then the throughput benchmark, with the variant fastest at n = 64, on
+# webgpu, workers and single-thread in
 # one run, writing conformance.log, gpu-perf.log, gpu-perf.json, bench.log and <adapter-slug>.json
 # under $OUT (and the benchmark JSON under bench/results/). The benchmark is the full (non-quick)
 # run, which includes case (b), the paper search (`ceiling --search full` over the RETU branches)
@@ -67,6 +68,16 @@ echo "== kernel profile (limit ${perf_limit}s)"
 # gpu-perf.js writes gpu-perf.json to $OUT (or the working directory) after every row.
 OUT="$out" timeout "$perf_limit" env "${perf_env[@]}" node dist/gpu-perf.js 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/gpu-perf.log"
 rc=${PIPESTATUS[0]}; [ "$rc" = 0 ] || { echo "kernel profile failed (exit $rc)"; status=1; }
+
+# The benchmark runs the kernel layout the profile just measured fastest at n = 64 (GPU time, rows
+# that agreed with f64), so the targets are measured on it; the report's kernelVariant names it.
+fastest=$(node bench/fastest-variant.mjs "$out/gpu-perf.json" 64 2>/dev/null)
+if [ -n "$fastest" ]; then
+  echo "fastest kernel variant at n = 64: $fastest"
+  bench_args+=(--kernel-variant "$fastest")
+else
+  echo "no kernel variant measured at n = 64: the benchmark uses the adapter's default"
+fi
 
 echo "== benchmark (limit ${bench_limit}s)"
 # dist/bench.js writes to bench/results and to $OUT when set; a local run adds its own folder.
