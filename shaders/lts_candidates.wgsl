@@ -39,6 +39,8 @@ struct Job {
 @group(0) @binding(4) var<storage, read_write> thetas: array<f32>;
 
 const MASK_WORDS: u32 = (MAX_POOL + 31u) / 32u;
+// Positions per mask word that a pool of this tier can reach (16 for the 16-point tier).
+const MASK_WORD_BITS: u32 = min(32u, MAX_POOL);
 const INF_BITS: u32 = 0x7f800000u;
 const NOT_FINITE: u32 = 0xffffffffu;
 const GN_LAMBDA_START: f32 = 1e-3;
@@ -51,7 +53,9 @@ var<private> job_m: u32;
 var<private> job_c0_fixed: f32;
 var<private> job_lower: vec4<f32>;
 var<private> job_upper: vec4<f32>;
-// Pool positions the current fit runs over (bit i of word i/32).
+// Pool positions the current fit runs over (bit i of word i/32). Written and read word by word in
+// loops of MASK_WORDS trips (except by the MASK_FLAT walk), so that a compiler that unrolls them
+// can keep the words in registers instead of local memory.
 var<private> mask: array<u32, MASK_WORDS>;
 // Set bits of mask, counted whenever the mask is built (MASK_FLAT).
 var<private> mask_count: u32;
@@ -417,23 +421,28 @@ fn select_h(theta: ptr<function, Theta>, h: u32) -> u32 {
   // After an exact exit every key == kth is in (at most h of them).
   var equalBudget = h;
   if (!exact) { equalBudget = h - select(0u, count_keys_at_most(kth - 1u), kth > 0u); }
-  for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
   var sum = 0.0;
   var comp = 0.0;
   var anyInfinite = false;
-  for (var i = 0u; i < MAX_POOL; i += 1u) {
-    if (i >= job_m) { break; }
-    let key = keys[i];
-    var take = key < kth;
-    if (key == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
-    if (take) {
-      mask[i / 32u] |= 1u << (i % 32u);
-      anyInfinite = anyInfinite || key == INF_BITS;
-      let v = bitcast<f32>(key) - comp;
-      let next = sum + v;
-      comp = (next - sum) - v;
-      sum = next;
+  // Word by word, so that mask is only indexed by the counter of a loop of MASK_WORDS trips.
+  for (var w = 0u; w < MASK_WORDS; w += 1u) {
+    var word = 0u;
+    for (var j = 0u; j < MASK_WORD_BITS; j += 1u) {
+      let i = w * 32u + j;
+      if (i >= job_m) { break; }
+      let key = keys[i];
+      var take = key < kth;
+      if (key == kth && equalBudget > 0u) { take = true; equalBudget -= 1u; }
+      if (take) {
+        word |= 1u << j;
+        anyInfinite = anyInfinite || key == INF_BITS;
+        let v = bitcast<f32>(key) - comp;
+        let next = sum + v;
+        comp = (next - sum) - v;
+        sum = next;
+      }
     }
+    mask[w] = word;
   }
   count_mask();
   let bits = bitcast<u32>(sum) & 0x7fffffffu;
@@ -458,8 +467,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (k > 0u) {
     var start: array<u32, RNG_MAX_SUBSET>;
     elemental_subset(job.seed, k, job.m, N_PARAMS, &start);
-    for (var w = 0u; w < MASK_WORDS; w += 1u) { mask[w] = 0u; }
-    for (var q = 0u; q < N_PARAMS; q += 1u) { mask[start[q] / 32u] |= 1u << (start[q] % 32u); }
+    for (var w = 0u; w < MASK_WORDS; w += 1u) {
+      var word = 0u;
+      for (var q = 0u; q < N_PARAMS; q += 1u) {
+        if (start[q] / 32u == w) { word |= 1u << (start[q] % 32u); }
+      }
+      mask[w] = word;
+    }
     count_mask();
     damped_gn(&theta, params.gnIterations, false);
   }
