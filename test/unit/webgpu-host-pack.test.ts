@@ -63,6 +63,33 @@ describe('WebGPU host packing', () => {
     expect(prepared.groups.map((g) => Array.from(g))).toEqual([[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]);
   });
 
+  it('shares a model between settings objects with equal values, and only between those', () => {
+    const curves = [curve(64, 6)];
+    // A sweep gives every setting its own settings object; NaN (cMidMin from the data) equals NaN.
+    const withSettings = (list: LtsJob[], make: (j: number) => LtsJob['settings']) => list.map((job, j) => {
+      const own = make(j);
+      return { ...job, settings: own, theta0: own.freeEpsilon ? Float64Array.of(1.5, 1, 30, 0.5) : job.theta0 };
+    });
+    const equalValues = withSettings(jobsOn(curves, 5, 40), () => ({ ...DEFAULT_MODEL_SETTINGS }));
+    const shared = prepareLtsBatch({ model: 'sigmoid', jobs: equalValues, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 });
+    expect(shared.models.length).toBe(1);
+    expect(Array.from(shared.modelOf)).toEqual([0, 0, 0, 0, 0]);
+
+    const variants: Array<Partial<LtsJob['settings']>> = [{}, { freeEpsilon: true }, { cMidMin: 0.01 }, { uMin: -Infinity }, { uMax: 50 }, {}, { freeEpsilon: true }];
+    const jobs = withSettings(jobsOn(curves, variants.length, 40), (j) => ({ ...DEFAULT_MODEL_SETTINGS, ...variants[j] }));
+    jobs.push({ ...jobs[0], settings: { ...DEFAULT_MODEL_SETTINGS }, xMax: jobs[0].xMax * 2 });
+    const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 });
+    // An extra key (uMin), a changed value or a changed data range is a model of its own; a repeat is not.
+    expect(Array.from(prepared.modelOf)).toEqual([0, 1, 2, 3, 4, 0, 1, 5]);
+    expect(prepared.models[1].nParams).toBe(4);
+    prepared.models.forEach((model, k) => {
+      const job = jobs[prepared.modelOf.indexOf(k)];
+      const reference = createModel('sigmoid', job.settings, job);
+      expect(Array.from(model.lower)).toEqual(Array.from(reference.lower));
+      expect(Array.from(model.upper)).toEqual(Array.from(reference.upper));
+    });
+  });
+
   it('names the job and point of an unusable pool entry', () => {
     const [job] = jobsOn([curve(30, 6)], 1, 10);
     const y = Float64Array.from(job.y);

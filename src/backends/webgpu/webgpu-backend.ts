@@ -63,10 +63,34 @@ export interface PreparedBatch {
 }
 
 /**
+ * Equal model settings by value (Object.is, so NaN — "derive from the data" — equals NaN). A sweep
+ * gives every setting of a curve its own settings object, with values shared by many of them.
+ */
+function sameSettings(a: LtsJob['settings'], b: LtsJob['settings']): boolean {
+  if (a === b) return true;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  let keys = 0;
+  for (const key in ra) {
+    if (!Object.is(ra[key], rb[key])) return false;
+    keys++;
+  }
+  for (const key in rb) if (--keys < 0 || !(key in ra)) return false;
+  return true;
+}
+
+/** The model's identity: settings values and data range (createModel is a pure function of them). */
+function modelKey(settings: LtsJob['settings'], xMin: number, xMax: number, xMinPositive: number): string {
+  const record = settings as unknown as Record<string, unknown>;
+  const fields = Object.keys(record).sort().map((key) => `${key}=${String(record[key])}`);
+  return `${fields.join(',')}|${xMin},${xMax},${xMinPositive}`;
+}
+
+/**
  * What the kernel relies on; the api layer has validated the data itself. Per job the work is a
  * few comparisons and one integer loop over its pool: curves (validity, frame, ln x, conditioned
- * points) are prepared once per distinct (x, y) and models once per distinct (settings, data
- * range), both usually shared by the consecutive jobs of a sweep.
+ * points) are prepared once per distinct (x, y) and models once per distinct (settings values,
+ * data range), both usually shared by the consecutive jobs of a sweep.
  */
 export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
@@ -79,7 +103,7 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   const curveByY = new Map<Float64Array, number>();
   const curveOf = new Int32Array(jobs.length);
   const models: Model[] = [];
-  const modelByKey = new Map<LtsJob['settings'], Map<string, number>>();
+  const modelByKey = new Map<string, number>();
   // Per curve, the model its last job used with that job's settings and range.
   const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
   const modelOf = new Int32Array(jobs.length);
@@ -100,20 +124,19 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
       }
       curveOf[index] = c;
     }
-    // Model: a pure function of the settings object and the data range. Jobs of one curve share
-    // the range, so the curve's last model is checked first; no key is built per job.
+    // Model: a pure function of the settings values and the data range. Jobs of one curve share
+    // the range and mostly the settings values, so the curve's last model is checked first (a few
+    // comparisons); a key is built only when it differs.
     const c = curveOf[index];
     const last = curveModel[c];
-    if (last && job.settings === last.settings && job.xMin === last.xMin && job.xMax === last.xMax && job.xMinPositive === last.xMinPositive) {
+    if (last && job.xMin === last.xMin && job.xMax === last.xMax && job.xMinPositive === last.xMinPositive && sameSettings(job.settings, last.settings)) {
       modelOf[index] = last.model;
     } else {
-      let byRange = modelByKey.get(job.settings);
-      if (!byRange) modelByKey.set(job.settings, (byRange = new Map()));
-      const key = `${job.xMin},${job.xMax},${job.xMinPositive}`;
-      let k = byRange.get(key);
+      const key = modelKey(job.settings, job.xMin, job.xMax, job.xMinPositive);
+      let k = modelByKey.get(key);
       if (k === undefined) {
         k = models.push(createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive })) - 1;
-        byRange.set(key, k);
+        modelByKey.set(key, k);
       }
       modelOf[index] = k;
       curveModel[c] = { settings: job.settings, xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive, model: k };
