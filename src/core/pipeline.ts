@@ -178,6 +178,12 @@ export function evaluateCandidatesF64(prepared: Prepared, options: Pick<Pipeline
   return evaluateJobF64(spec, options.ltsStarts, options.keepBest).best;
 }
 
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 export function finishRobustFit(
   prepared: Prepared,
   candidates: ReadonlyArray<{ candidate: number; theta: ArrayLike<number> }>,
@@ -194,15 +200,17 @@ export function finishRobustFit(
   if (job) {
     // Candidates that select the same h-subset polish to the same optimum (the first C-step refits
     // that subset): polish each distinct subset once, from its best-ranked candidate.
-    const seen = new Set<string>();
+    // Subsets are in position order and all of length h, so equal subsets are equal arrays; there
+    // are at most keepBest of them, so a linear scan beats building string keys.
+    const seen: Int32Array[] = [];
     const r2 = new Float64Array(job.pool.length);
     // The logs of x once for every polish here, not in each of its LM fits (the same bits).
     const log = inLogDomain(model, x, job.pool);
     const [polishModel, polishX] = log ? [log.model, log.t] : [model, x];
     for (const c of candidates) {
-      const key = smallestH(squaredResiduals(polishModel, polishX, y, job.pool, c.theta, r2), job.h).subset.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const { subset } = smallestH(squaredResiduals(polishModel, polishX, y, job.pool, c.theta, r2), job.h);
+      if (seen.some((s) => sameInts(s, subset))) continue;
+      seen.push(subset);
       const polished = polishCandidate(polishModel, polishX, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
       if (best === null || polished.objective < best.objective) best = polished;
     }
