@@ -28,7 +28,7 @@ export type { WorkerPoolOptions } from './backends/cpu/worker-pool.js';
 export { createCpuBackend } from './backends/cpu/cpu-backend.js';
 export { createWebGpuBackend } from './backends/webgpu/webgpu-backend.js';
 export type { WebGpuBackendOptions } from './backends/webgpu/webgpu-backend.js';
-export { LTS_KERNEL_VARIANTS, isLtsKernelVariantName } from './backends/webgpu/tuning.js';
+export { LTS_KERNEL_VARIANTS, checkKernelVariant, isLtsKernelVariantName } from './backends/webgpu/tuning.js';
 export type { LtsKernelVariant, LtsKernelVariantName } from './backends/webgpu/tuning.js';
 export type { CandidateBackend, LtsBatch, LtsJob, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
 export { jobResult, jobResults } from './backends/backend.js';

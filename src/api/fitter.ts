@@ -19,7 +19,7 @@ import type { ModelName } from '../core/models/model.js';
 import { selectBackend, TUNING, type BackendChoice, type SelectedBackend } from '../backends/select-backend.js';
 import type { WorkerPool } from '../backends/cpu/worker-pool.js';
 import type { CandidateBackend } from '../backends/backend.js';
-import { isLtsKernelVariantName, LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
+import { checkKernelVariant, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
@@ -143,8 +143,7 @@ function workerPoolOf(backend: CandidateBackend | null): WorkerPool | null {
 export async function createFitter(options: FitterOptions = {}): Promise<Fitter> {
   const choice = options.backend ?? 'auto';
   if (!['auto', 'webgpu', 'cpu'].includes(choice)) throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', choice);
-  if (options.kernelVariant !== undefined && !isLtsKernelVariantName(options.kernelVariant))
-    throw new TrimfitError('invalid-option', 'kernelVariant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.kernelVariant);
+  checkKernelVariant(options.kernelVariant, 'kernelVariant');
   // Backends are created on first use and kept: pipelines and workers are reused across sweeps.
   const selected = new Map<string, Promise<SelectedBackend>>();
   function backendFor(kind: BackendChoice, candidates: number): Promise<SelectedBackend> {

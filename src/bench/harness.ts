@@ -14,7 +14,7 @@
  */
 import {
   createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
-  isLtsKernelVariantName, LTS_KERNEL_VARIANTS, TrimfitError,
+  checkKernelVariant, TrimfitError,
   type CandidateBackend, type Fitter, type LtsKernelVariantName, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
 } from '../index.js';
 import {
@@ -251,8 +251,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
   const repeats = options.repeats ?? (quick ? 1 : 3);
   const cases = options.cases ?? BENCH_CASES;
   for (const c of cases) if (!BENCH_CASES.includes(c)) throw new TrimfitError('invalid-option', 'cases', BENCH_CASES.join(', '), c);
-  if (options.kernelVariant !== undefined && !isLtsKernelVariantName(options.kernelVariant))
-    throw new TrimfitError('invalid-option', 'kernelVariant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.kernelVariant);
+  checkKernelVariant(options.kernelVariant, 'kernelVariant');
   const sizes: BenchSizes = {
     ltsPoints: quick ? [16, 64] : LTS_POINTS,
     ltsCandidates: quick ? [1e3, 1e4] : LTS_CANDIDATE_TOTALS,

@@ -8,6 +8,8 @@
  * `const`s (see shader-source.ts), so dead branches of a switch cost nothing at run time.
  */
 
+import { TrimfitError } from '../../api/errors.js';
+
 /** MAX_POOL tiers: a job runs on the smallest tier that holds its pool; private arrays are sized by it. */
 export const LTS_POOL_TIERS: readonly number[] = [16, 32, 64, 128, 256, 1024];
 
@@ -91,4 +93,11 @@ export function defaultVariantFor(adapterDescription: string): LtsKernelVariantN
 
 export function isLtsKernelVariantName(name: unknown): name is LtsKernelVariantName {
   return typeof name === 'string' && Object.hasOwn(LTS_KERNEL_VARIANTS, name);
+}
+
+/** Throws an invalid-option error naming `field` and the known variants unless `name` is undefined or one of them. */
+export function checkKernelVariant(name: unknown, field: string): asserts name is LtsKernelVariantName | undefined {
+  if (name !== undefined && !isLtsKernelVariantName(name)) {
+    throw new TrimfitError('invalid-option', field, `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, name);
+  }
 }

@@ -24,7 +24,7 @@ import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
 } from './kernels/select_best.js';
 import {
-  LTS_KERNEL_VARIANTS, defaultVariantFor, isLtsKernelVariantName,
+  LTS_KERNEL_VARIANTS, checkKernelVariant, defaultVariantFor,
   type LtsKernelVariant, type LtsKernelVariantName,
 } from './tuning.js';
 
@@ -371,9 +371,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   if (options.chunksInFlight !== undefined && !isCount(options.chunksInFlight, 1)) {
     throw new TrimfitError('invalid-option', 'chunksInFlight', 'an integer ≥ 1', options.chunksInFlight);
   }
-  if (options.variant !== undefined && !isLtsKernelVariantName(options.variant)) {
-    throw new TrimfitError('invalid-option', 'variant', `one of ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}`, options.variant);
-  }
+  checkKernelVariant(options.variant, 'variant');
   const gpu = await acquireGpuDevice({ device: options.device });
   return new WebGpuBackend(gpu, options);
 }
