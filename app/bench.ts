@@ -4,6 +4,7 @@
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { adapterSlug, formatBenchTable, runBench, type BenchEnv, type BenchReport } from '../src/bench/harness.js';
+import { checkKernelVariant, LTS_KERNEL_VARIANTS } from '../src/index.js';
 import { embeddedCurves } from './data.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -11,7 +12,10 @@ const status = $('status');
 const log = $('log');
 const table = $('table');
 const download = $<HTMLButtonElement>('download');
+const kernelVariant = $<HTMLSelectElement>('kernel-variant');
 let report: BenchReport | null = null;
+
+for (const name of Object.keys(LTS_KERNEL_VARIANTS)) kernelVariant.add(new Option(name, name));
 
 function env(): BenchEnv {
   const nav = navigator as Navigator & { deviceMemory?: number };
@@ -32,7 +36,10 @@ $('run').addEventListener('click', async () => {
   log.textContent = '';
   status.textContent = 'running…';
   try {
+    const variant = kernelVariant.value || undefined;
+    checkKernelVariant(variant, 'kernelVariant');
     report = await runBench(env(), {
+      kernelVariant: variant,
       quick: $<HTMLInputElement>('quick').checked,
       backend: $<HTMLSelectElement>('backend').value as 'auto' | 'cpu' | 'webgpu',
       log: (line) => { log.textContent += line + '\n'; },

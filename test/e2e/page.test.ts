@@ -294,13 +294,15 @@ describe('sweep page', () => {
 });
 
 describe('benchmark page', () => {
-  it('runs the quick benchmark on every backend and downloads the JSON of `trimfit bench`', async () => {
+  it('runs the quick benchmark on every backend, with the chosen kernel layout, and downloads the JSON of `trimfit bench`', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${baseUrl}/bench.html`);
     expect(await page.isChecked('#quick')).toBe(true);
     await page.selectOption('#backend', 'webgpu');
+    // Not the software adapter's default layout, so the report shows the choice was applied.
+    await page.selectOption('#kernel-variant', 'unrolled-early-dense');
     const t0 = Date.now();
     await page.click('#run');
     await page.waitForFunction(() => /^(done|failed)/.test(document.querySelector('[data-testid=status]')!.textContent!), null, { timeout: 240_000 });
@@ -313,6 +315,10 @@ describe('benchmark page', () => {
     writeFileSync(join(OUT_DIR, 'bench-page.json'), JSON.stringify(report, null, 2));
     expect(JSON.stringify(report.adapter)).toMatch(/swiftshader/i);
     expect(report.quick).toBe(true);
+    expect(report.kernelVariant).toBe('unrolled-early-dense');
+    const webgpuRows = report.cases.filter((r: { backend: string }) => r.backend === 'webgpu');
+    expect(webgpuRows.length).toBeGreaterThan(0);
+    for (const row of webgpuRows) expect(row.engine).toContain('(unrolled-early-dense)');
     const backends = new Set(report.cases.map((r: { backend: string }) => r.backend));
     for (const b of ['single-thread', 'workers', 'webgpu']) expect(backends.has(b)).toBe(true);
     for (const row of report.cases) {
