@@ -1,6 +1,7 @@
 // The kernel-variant registry and the operation count used to relate speed to hardware limits.
 import { describe, expect, it } from 'vitest';
 import { ltsOpCount } from '../../src/backends/webgpu/flops.js';
+import { fastestVariant, type KernelProfileRow } from '../../src/backends/webgpu/kernel-profile.js';
 import {
   LTS_DEFAULT_VARIANT, LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, LTS_SOFTWARE_DEFAULT_VARIANT, defaultVariantFor, isLtsKernelVariantName,
 } from '../../src/backends/webgpu/tuning.js';
@@ -45,5 +46,28 @@ describe('ltsOpCount', () => {
   it('scales the selection work with passes and pool size', () => {
     expect(ltsOpCount({ ...shape, bisectionPasses: 11 }).selectionIntOps * 3).toBe(ltsOpCount(shape).selectionIntOps);
     expect(ltsOpCount({ ...shape, m: 128, h: 96 }).flops).toBeGreaterThan(1.9 * ltsOpCount(shape).flops);
+  });
+});
+
+describe('fastestVariant', () => {
+  const ok = { jobs: 4, agree: 4, sameSubset: 4, detail: [] };
+  const row = (n: number, variant: string, gpuCandidatesPerS: number | undefined, extra: object = {}) =>
+    ({ n, variant, gpuCandidatesPerS, checkF64: ok, ...extra }) as KernelProfileRow;
+
+  it('picks the highest GPU-only rate at n among rows that ran cleanly and agreed with f64', () => {
+    const rows = [
+      row(64, 'baseline', 6e7),
+      row(64, 'unrolled-early', 7e7),
+      row(64, 'unrolled-early-dense', 9e7, { checkF64: { ...ok, agree: 3 } }),
+      row(64, 'unrolled-early-flat', 9.5e7, { error: 'GPUPipelineError: compile' }),
+      row(64, 'fused-early', 9.9e7),
+      row(64, 'unrolled-early-dense-flat', undefined, { skipped: 'time budget of 100 s spent', checkF64: undefined }),
+      row(16, 'unrolled-early-flat', 3e8),
+    ];
+    // The dense row disagreed with f64 on one job, the flat one failed, 'fused-early' is no longer registered.
+    expect(fastestVariant({ rows }, 64)).toBe('unrolled-early');
+    expect(fastestVariant({ rows }, 16)).toBe('unrolled-early-flat');
+    expect(fastestVariant({ rows }, 256)).toBeUndefined();
+    expect(fastestVariant({ rows: [row(64, 'baseline', 1e7, { checkF64: { ...ok, jobs: 0, agree: 0 } })] }, 64)).toBeUndefined();
   });
 });

@@ -1,0 +1,294 @@
+/**
+ * Profile of the LTS candidate kernel's layouts (tuning.ts) on one GPU: for each pool size n and
+ * each variant, candidates/s end to end (cold: the first call, pipeline compilation included;
+ * warm: best of the next calls; upload and readback always included), then one call without
+ * chunk overlap split into host packing, GPU (submit → records mapped) and host decoding, whose
+ * GPU part gives gpuCandidatesPerS; a sample of jobs against ltsCandidate in f64 (same best
+ * subset, objective within the f32 tolerance of the conformance spec) and every job's best
+ * objective against the 'baseline' variant when it ran first.
+ *
+ * Used by dist/gpu-perf.js (Node, the GPU machine's run) and by the benchmark page (a user's own
+ * GPU), which both read `fastestVariant` of the result. A row that throws (compilation, device
+ * loss) records `error` and the profile goes on; after a device loss the next row gets a new device.
+ */
+import { jobResult, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
+import { keepLowest, ltsCandidate, smallestH, squaredResiduals } from '../../core/lts.js';
+import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
+import { rngUniform } from '../../core/rng.js';
+import { TrimfitError } from '../../api/errors.js';
+import { acquireGpuDevice } from './device.js';
+import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
+import { LTS_KERNEL_VARIANTS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
+import { createWebGpuBackend } from './webgpu-backend.js';
+
+export interface KernelProfileOptions {
+  /** The GPUDevice to profile on (never destroyed by trimfit). @default undefined — trimfit requests its own */
+  device?: GPUDevice;
+  /** Pool sizes n (points per curve, all in the pool). @default [16, 64, 256] */
+  poolSizes?: readonly number[];
+  /** Layouts to profile, in this order; 'baseline' first lets every row compare with it. @default every variant of LTS_KERNEL_VARIANTS */
+  variants?: readonly LtsKernelVariantName[];
+  /** Candidates per measurement (jobs of 64 over 256 distinct curves). @default 4194304 (2^22) */
+  candidates?: number;
+  /** Warm calls per row (the best counts). @default 3 */
+  warmRuns?: number;
+  /** Jobs per row checked against the f64 reference. @default 8 */
+  checkJobs?: number;
+  /** No row starts after this much time; the rest are marked skipped. @default Infinity */
+  budgetMs?: number;
+  /** Called after every row, measured, failed or skipped, with the report so far. @default undefined */
+  onRow?: (row: KernelProfileRow, report: KernelProfileReport) => void;
+  /** Progress lines. @default no output */
+  log?: (line: string) => void;
+}
+
+export interface KernelProfileCheck {
+  jobs: number;
+  agree: number;
+  sameSubset: number;
+  detail: string[];
+}
+
+export interface KernelProfileRow {
+  n: number;
+  variant: LtsKernelVariantName;
+  candidates?: number;
+  coldMs?: number;
+  warmMs?: number[];
+  /** End to end: host preparation, upload, passes, readback and decoding. */
+  candidatesPerS?: number;
+  coldCandidatesPerS?: number;
+  /** One call with chunksInFlight = 1, split by WebGpuEvaluationTimings. */
+  serialMs?: { hostPack: number; gpu: number; decode: number; chunks: number };
+  /** Candidates per second of the GPU part of that call (upload, passes, readback). */
+  gpuCandidatesPerS?: number;
+  flopsPerCandidate?: number;
+  sfuOpsPerCandidate?: number;
+  estimatedTflops?: number;
+  fractionOfH100Fp32Peak?: number;
+  fractionOfH100SfuPeak?: number;
+  checkF64?: KernelProfileCheck;
+  vsBaseline?: { jobs: number; agree: number };
+  error?: string;
+  skipped?: string;
+}
+
+export interface KernelProfileReport {
+  startedAt: string;
+  device?: string;
+  /** The layout a backend on this adapter uses unless told otherwise. */
+  defaultVariant?: string;
+  config: Record<string, unknown>;
+  rows: KernelProfileRow[];
+  totalS?: number;
+}
+
+// The pipeline's defaults (src/api/options.ts).
+const SHAPE = { nCandidates: 64, cSteps: 2, gnIterations: 8, keepBest: 10 };
+/** Distinct curves per n; jobs cycle over them with their own seeds, as a sweep does. */
+const N_CURVES = 256;
+/** The conformance spec's f32 factor (test/conformance/lts-candidates.webgpu.test.ts). */
+const TOLERANCE_K = 2 ** 8;
+const F32_EPS = 2 ** -23;
+
+/** A contaminated sigmoid curve with n points, x = 0 first, c0 fixed at 0; fully determined by (n, i). */
+function makeCurve(n: number, i: number): { job: Omit<LtsJob, 'seed'>; yScale: number } {
+  let counter = 0;
+  const u01 = (): number => rngUniform(777 + n, i, counter++);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const logSpan = 2 + 6 * u01();
+  const logStart = -3 + 4 * u01();
+  for (let k = 1; k < n; k++) x[k] = Math.exp(logStart + (logSpan * (k - 1 + 0.8 * u01())) / (n - 1));
+  const b = 0.5 + 4.5 * u01();
+  const m = logStart + logSpan * (0.2 + 0.6 * u01());
+  const u = 5 + 45 * u01();
+  const sigma = 0.02 * u * (0.2 + u01());
+  for (let k = 0; k < n; k++) {
+    const s = x[k] === 0 ? 0 : 1 / (1 + Math.exp(b * (m - Math.log(x[k]))));
+    const outlier = u01() < 0.2 ? (u01() < 0.5 ? -1 : 1) * (8 + 10 * u01()) * sigma : 0;
+    y[k] = u * s + sigma * (u01() + u01() + u01() - 1.5) * 2 + outlier;
+  }
+  const settings = { ...DEFAULT_MODEL_SETTINGS };
+  const range = { xMin: 0, xMax: x[n - 1], xMinPositive: x[1] };
+  const model = createModel('sigmoid', settings, range);
+  const start = [b * (0.8 + 0.4 * u01()), m + 0.6 * (u01() - 0.5), u * (0.9 + 0.2 * u01())];
+  const theta0 = Float64Array.from({ length: 3 }, (_, q) => Math.min(Math.max(start[q], model.lower[q]), model.upper[q]));
+  const pool = Int32Array.from({ length: n }, (_, k) => k);
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += y[k] / n;
+  let dev2 = 0;
+  for (let k = 0; k < n; k++) dev2 += (y[k] - mean) ** 2 / n;
+  return { job: { x, y, pool, h: Math.floor(0.75 * n), theta0, ...range, settings }, yScale: Math.sqrt(dev2) };
+}
+
+/** The conformance spec's agreement test on `count` jobs spread over the batch. */
+function checkAgainstF64(batch: LtsBatch, results: BatchResult, yScales: number[], count: number): KernelProfileCheck {
+  const check: KernelProfileCheck = { jobs: 0, agree: 0, sameSubset: 0, detail: [] };
+  const stride = Math.max(1, Math.floor(batch.jobs.length / count));
+  for (let j = 0; j < batch.jobs.length && check.jobs < count; j += stride) {
+    const job = batch.jobs[j];
+    const model = createModel('sigmoid', job.settings, job);
+    const spec = { model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations };
+    const all = Array.from({ length: batch.nCandidates }, (_, k) => ltsCandidate(spec, k));
+    const ref = keepLowest(all, 1)[0];
+    const mine = jobResult(results, j).best[0];
+    check.jobs++;
+    if (!ref || !mine) {
+      check.detail.push(`job ${j}: ${ref ? 'no' : 'no reference'} finite candidate`);
+      continue;
+    }
+    const subset = smallestH(squaredResiduals(model, job.x, job.y, job.pool, mine.theta), job.h).subset;
+    const sameSubset = subset.join(',') === ref.subset.join(',');
+    const yScale = yScales[j % yScales.length];
+    const allowed = TOLERANCE_K * F32_EPS * (ref.objective + 2 * Math.sqrt(job.h * ref.objective) * yScale);
+    if (sameSubset) check.sameSubset++;
+    if (sameSubset && Math.abs(mine.objective - ref.objective) <= allowed) check.agree++;
+    else check.detail.push(`job ${j}: ${sameSubset ? 'same' : 'different'} subset, objective ${mine.objective} vs ${ref.objective} (±${allowed.toPrecision(3)})`);
+  }
+  return check;
+}
+
+/** Jobs whose best objective equals the baseline's within the f32 tolerance. */
+function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: BatchResult, yScales: number[]): { jobs: number; agree: number } {
+  let agree = 0;
+  const bestOf = (r: BatchResult, j: number) => (r.count[j] > 0 ? r.objective[j * r.keepBest] : undefined);
+  for (let j = 0; j < results.jobCount; j++) {
+    const a = bestOf(results, j);
+    const b = bestOf(baseline, j);
+    if (a === undefined || b === undefined) { if (a === b) agree++; continue; }
+    const h = batch.jobs[j].h;
+    if (Math.abs(a - b) <= TOLERANCE_K * F32_EPS * (b + 2 * Math.sqrt(h * b) * yScales[j % yScales.length])) agree++;
+  }
+  return { jobs: results.jobCount, agree };
+}
+
+function positiveInteger(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new TrimfitError('invalid-option', field, 'an integer ≥ 1', value);
+  return value;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+const sci = (v: number): number => Number(v.toPrecision(4));
+
+export async function profileKernelVariants(options: KernelProfileOptions = {}): Promise<KernelProfileReport> {
+  const poolSizes = options.poolSizes ?? [16, 64, 256];
+  for (const n of poolSizes) positiveInteger(n, 0, 'poolSizes');
+  const variants = options.variants ?? (Object.keys(LTS_KERNEL_VARIANTS) as LtsKernelVariantName[]);
+  for (const name of variants) checkKernelVariant(name, 'variants');
+  const totalCandidates = positiveInteger(options.candidates, 1 << 22, 'candidates');
+  const warmRuns = positiveInteger(options.warmRuns, 3, 'warmRuns');
+  const checkJobs = positiveInteger(options.checkJobs, 8, 'checkJobs');
+  const budgetMs = options.budgetMs ?? Infinity;
+  if (!(budgetMs > 0)) throw new TrimfitError('invalid-option', 'budgetMs', 'a number > 0', budgetMs);
+  const log = options.log ?? (() => undefined);
+  const t0 = performance.now();
+  const report: KernelProfileReport = {
+    startedAt: new Date().toISOString(),
+    config: { poolSizes, variants, totalCandidates, warmRuns, checkJobs, budgetS: budgetMs / 1000, ...SHAPE },
+    rows: [],
+  };
+  const done = (row: KernelProfileRow): void => {
+    report.totalS = Number(((performance.now() - t0) / 1000).toFixed(1));
+    options.onRow?.(row, report);
+  };
+
+  let gpu = await acquireGpuDevice({ device: options.device });
+  report.device = gpu.description;
+  report.defaultVariant = defaultVariantFor(gpu.description);
+  log(`device: ${gpu.description}`);
+  try {
+    for (const n of poolSizes) {
+      const curves = Array.from({ length: N_CURVES }, (_, i) => makeCurve(n, i));
+      const yScales = curves.map((c) => c.yScale);
+      const jobCount = Math.max(1, Math.round(totalCandidates / SHAPE.nCandidates));
+      const jobs: LtsJob[] = Array.from({ length: jobCount }, (_, j) => ({ ...curves[j % N_CURVES].job, seed: (j * 2654435761) >>> 0 }));
+      const batch: LtsBatch = { model: 'sigmoid', jobs, ...SHAPE };
+      const candidates = jobCount * SHAPE.nCandidates;
+      let baseline: BatchResult | undefined;
+      for (const variant of variants) {
+        const row: KernelProfileRow = { n, variant };
+        report.rows.push(row);
+        if (performance.now() - t0 > budgetMs) {
+          row.skipped = `time budget of ${budgetMs / 1000} s spent`;
+          log(`n=${n} ${variant}: skipped (budget)`);
+          done(row);
+          continue;
+        }
+        // A lost device (e.g. a watchdog) costs this row only: the next row gets a new one.
+        if (gpu.lostDetail()) {
+          gpu.release();
+          gpu = await acquireGpuDevice({ device: options.device });
+          log(`device lost; new device ${gpu.description}`);
+        }
+        const device = gpu.device;
+        let backend: Awaited<ReturnType<typeof createWebGpuBackend>> | undefined;
+        try {
+          backend = await createWebGpuBackend({ device, variant });
+          let start = performance.now();
+          let results = await backend.evaluate(batch);
+          const coldMs = performance.now() - start;
+          const warmMs: number[] = [];
+          for (let r = 0; r < warmRuns; r++) {
+            start = performance.now();
+            results = await backend.evaluate(batch);
+            warmMs.push(performance.now() - start);
+          }
+          const best = Math.min(...warmMs);
+          const serial = await createWebGpuBackend({ device, variant, chunksInFlight: 1 });
+          try {
+            await serial.evaluate(batch);
+            const t = serial.timings;
+            row.serialMs = { hostPack: round(t.hostPackMs), gpu: round(t.gpuMs), decode: round(t.decodeMs), chunks: t.chunks };
+            row.gpuCandidatesPerS = sci((candidates / t.gpuMs) * 1000);
+          } finally {
+            await serial.dispose();
+          }
+          const spec = LTS_KERNEL_VARIANTS[variant];
+          const ops = ltsOpCount({ m: n, h: Math.floor(0.75 * n), nParams: 3, ...SHAPE, fusedGn: spec.unrolledGn, denseGn: spec.denseGn, bisectionPasses: 33 });
+          Object.assign(row, {
+            candidates, coldMs: round(coldMs), warmMs: warmMs.map(round), candidatesPerS: sci((candidates / best) * 1000), coldCandidatesPerS: sci((candidates / coldMs) * 1000),
+            flopsPerCandidate: ops.flops, sfuOpsPerCandidate: ops.sfuOps,
+          });
+          // Distance to the hardware limit, on the GPU's own throughput.
+          const gpuPerS = row.gpuCandidatesPerS!;
+          row.estimatedTflops = sci((ops.flops * gpuPerS) / 1e12);
+          row.fractionOfH100Fp32Peak = sci((ops.flops * gpuPerS) / H100_SXM_FP32_PEAK_FLOPS);
+          row.fractionOfH100SfuPeak = sci((ops.sfuOps * gpuPerS) / H100_SXM_SFU_PEAK_OPS);
+          log(`n=${n} ${variant}: cold ${round(coldMs)} ms, warm ${row.warmMs!.join('/')} ms → ${row.candidatesPerS} candidates/s end to end; serial split ${JSON.stringify(row.serialMs)} → GPU ${gpuPerS} candidates/s (${candidates} candidates)`);
+          if (variant === 'baseline') baseline = results;
+          if (baseline) row.vsBaseline = compareWithBaseline(batch, results, baseline, yScales);
+          const checkStart = performance.now();
+          row.checkF64 = checkAgainstF64(batch, results, yScales, checkJobs);
+          log(`n=${n} ${variant}: f64 check ${row.checkF64.agree}/${row.checkF64.jobs} agree (${round(performance.now() - checkStart)} ms)${row.vsBaseline ? `, vs baseline ${row.vsBaseline.agree}/${row.vsBaseline.jobs}` : ''}`);
+        } catch (e) {
+          row.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          log(`n=${n} ${variant}: ERROR ${row.error}`);
+        } finally {
+          await backend?.dispose();
+        }
+        done(row);
+      }
+    }
+  } finally {
+    gpu.release();
+  }
+  report.totalS = Number(((performance.now() - t0) / 1000).toFixed(1));
+  return report;
+}
+
+/**
+ * The variant with the highest GPU-only candidate rate at pool size n among the rows that ran
+ * without error and agreed with the f64 reference on every checked job; undefined when none did.
+ * Works on a parsed gpu-perf.json as well (rows of variants no longer registered are passed over).
+ */
+export function fastestVariant(report: Pick<KernelProfileReport, 'rows'>, n: number): LtsKernelVariantName | undefined {
+  let best: KernelProfileRow | undefined;
+  for (const row of report.rows) {
+    const checked = row.checkF64 !== undefined && row.checkF64.jobs > 0 && row.checkF64.agree === row.checkF64.jobs;
+    if (row.n !== n || row.error !== undefined || !Number.isFinite(row.gpuCandidatesPerS) || !checked || !isLtsKernelVariantName(row.variant)) continue;
+    if (best === undefined || row.gpuCandidatesPerS! > best.gpuCandidatesPerS!) best = row;
+  }
+  return best?.variant;
+}
