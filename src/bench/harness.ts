@@ -14,7 +14,7 @@
  */
 import {
   createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
-  checkKernelVariant, TrimfitError,
+  checkKernelVariant, fastestVariant, TrimfitError, type KernelProfileOptions, type KernelProfileReport,
   type CandidateBackend, type Fitter, type LtsKernelVariantName, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
 } from '../index.js';
 import {
@@ -172,9 +172,44 @@ const median = (v: number[]): number => {
 /** A file-name slug of the adapter, e.g. google-swiftshader; cpu-only without one. */
 export function adapterSlug(adapter: AdapterInfo | null): string {
   if (!adapter) return 'cpu-only';
-  const parts = [adapter.vendor, adapter.architecture || adapter.device || adapter.description].filter((p) => p);
-  const slug = parts.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return slug || 'unknown-adapter';
+  return slug([adapter.vendor, adapter.architecture || adapter.device || adapter.description].filter((p) => p).join('-'));
+}
+
+/** Lower-case letters and digits joined by single hyphens, for file names; 'unknown-adapter' when nothing is left. */
+export function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown-adapter';
+}
+
+/**
+ * The sizes of a kernel profile run from the page or the CLI. quick: n = 64 only, 2,048 candidates
+ * per row, one warm call (minutes on a software adapter); else n = 16, 64 and 256 with 2^20
+ * candidates and three warm calls.
+ */
+export function kernelProfileSizes(quick: boolean): Pick<KernelProfileOptions, 'poolSizes' | 'candidates' | 'warmRuns' | 'checkJobs'> {
+  return quick
+    ? { poolSizes: [64], candidates: 2048, warmRuns: 1, checkJobs: 2 }
+    : { poolSizes: [16, 64, 256], candidates: 1 << 20, warmRuns: 3, checkJobs: 8 };
+}
+
+/** A kernel profile (profileKernelVariants) as a markdown table, the fastest layout per n named below it. */
+export function formatKernelProfileTable(report: KernelProfileReport): string {
+  const f = (v: number | undefined) => (v === undefined ? '—' : v >= 1e4 ? v.toExponential(2) : v.toPrecision(3));
+  const lines = [
+    `device: ${report.device ?? '?'}; default layout: ${report.defaultVariant ?? '?'}`,
+    '',
+    '| n | variant | GPU only cand./s | end to end cand./s | host pack / GPU / decode ms | f64 check | vs baseline |',
+    '|---:|---|---:|---:|---|---|---|',
+    ...report.rows.map((r) => {
+      if (r.skipped || r.error) return `| ${r.n} | ${r.variant} | ${r.skipped ? `skipped: ${r.skipped}` : `error: ${r.error}`} | | | | |`;
+      const split = r.serialMs ? `${r.serialMs.hostPack} / ${r.serialMs.gpu} / ${r.serialMs.decode}` : '—';
+      const check = r.checkF64 ? `${r.checkF64.agree}/${r.checkF64.jobs}` : '—';
+      const base = r.vsBaseline ? `${r.vsBaseline.agree}/${r.vsBaseline.jobs}` : '—';
+      return `| ${r.n} | ${r.variant} | ${f(r.gpuCandidatesPerS)} | ${f(r.candidatesPerS)} | ${split} | ${check} | ${base} |`;
+    }),
+    '',
+  ];
+  for (const n of new Set(report.rows.map((r) => r.n))) lines.push(`fastest at n = ${n}: ${fastestVariant(report, n) ?? 'none (no row ran cleanly and agreed with f64)'}`);
+  return lines.join('\n');
 }
 
 async function adapterInfo(gpu: GPU | null): Promise<AdapterInfo | null> {

@@ -8,7 +8,10 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRetuDir, TrimfitError } from '../node.js';
-import { adapterSlug, formatBenchTable, runBench, type BenchEnv, type BenchOptions, type BenchReport, type ExternalTiming } from './harness.js';
+import { profileKernelVariants, type KernelProfileReport } from '../index.js';
+import {
+  adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileSizes, runBench, slug, type BenchEnv, type BenchOptions, type BenchReport, type ExternalTiming,
+} from './harness.js';
 
 /** Dawn's GPU object, kept for the life of the process (Dawn crashes if it is collected while a device lives). */
 let dawn: GPU | null = null;
@@ -124,16 +127,32 @@ export interface NodeBenchOptions extends BenchOptions, NodeBenchEnvOptions {
   outDirs?: string[];
 }
 
+/** Writes `json` as `fileName` into every folder; returns the paths written. */
+async function writeJsonTo(dirs: readonly string[], fileName: string, json: unknown): Promise<string[]> {
+  const written: string[] = [];
+  for (const dir of dirs) {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, fileName);
+    await writeFile(path, JSON.stringify(json, null, 2) + '\n');
+    written.push(path);
+  }
+  return written;
+}
+
 /** Runs the benchmark in Node and writes the report to every outDir; returns it with the paths written. */
 export async function runNodeBench(options: NodeBenchOptions = {}): Promise<{ report: BenchReport; table: string; written: string[] }> {
   const env = await nodeBenchEnv(options);
   const report = await runBench(env, options);
-  const written: string[] = [];
-  for (const dir of options.outDirs ?? []) {
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${adapterSlug(report.adapter)}.json`);
-    await writeFile(path, JSON.stringify(report, null, 2) + '\n');
-    written.push(path);
-  }
+  const written = await writeJsonTo(options.outDirs ?? [], `${adapterSlug(report.adapter)}.json`, report);
   return { report, table: formatBenchTable(report), written };
+}
+
+/**
+ * Profiles the kernel layouts on this machine's GPU (Dawn) at kernelProfileSizes(quick) and writes
+ * the report to every outDir as kernel-profile-<device-slug>.json.
+ */
+export async function runNodeKernelProfile(options: { quick?: boolean; outDirs?: string[]; log?: (line: string) => void } = {}): Promise<{ report: KernelProfileReport; table: string; written: string[] }> {
+  const report = await profileKernelVariants({ ...kernelProfileSizes(options.quick ?? false), log: options.log });
+  const written = await writeJsonTo(options.outDirs ?? [], `kernel-profile-${slug(report.device ?? '')}.json`, report);
+  return { report, table: formatKernelProfileTable(report), written };
 }

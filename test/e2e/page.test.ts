@@ -332,4 +332,36 @@ describe('benchmark page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('profiles the kernel layouts on this GPU, selects the fastest and downloads the profile', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/bench.html`);
+    expect(await page.inputValue('#kernel-variant')).toBe('');
+    const t0 = Date.now();
+    await page.click('#profile');
+    await page.waitForFunction(() => /^(profile done|failed)/.test(document.querySelector('[data-testid=status]')!.textContent!), null, { timeout: 240_000 });
+    const status = (await page.textContent('[data-testid=status]'))!;
+    console.log(`bench page, kernel profile (quick): ${status} in ${Date.now() - t0} ms`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toMatch(/^kernel-profile-.*swiftshader.*\.json$/);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    writeFileSync(join(OUT_DIR, 'kernel-profile-page.json'), JSON.stringify(report, null, 2));
+    const variants = (await page.$$eval('#kernel-variant option', (options) => options.map((o) => (o as HTMLOptionElement).value))).filter(Boolean);
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(variants);
+    for (const row of report.rows) {
+      expect(row.n).toBe(64);
+      expect(row.error).toBeUndefined();
+      expect(row.gpuCandidatesPerS).toBeGreaterThan(0);
+      expect(row.checkF64.agree).toBe(row.checkF64.jobs);
+    }
+    // The fastest GPU-only row is the one selected for the benchmark, and the status names it.
+    const fastest = report.rows.reduce((a: { gpuCandidatesPerS: number }, b: { gpuCandidatesPerS: number }) => (b.gpuCandidatesPerS > a.gpuCandidatesPerS ? b : a));
+    expect(await page.inputValue('#kernel-variant')).toBe(fastest.variant);
+    expect(status).toContain(`fastest at n = 64: ${fastest.variant}`);
+    expect(await page.textContent('[data-testid=table]')).toMatch(/^\| n \| variant \| GPU only/m);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
