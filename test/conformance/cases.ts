@@ -4,6 +4,7 @@ import { keepLowest, ltsCandidate, smallestH, squaredResiduals, type CandidateOu
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import type { Model } from '../../src/core/models/model.js';
 import { rngUniform } from '../../src/core/rng.js';
+import { syntheticSigmoid } from '../../src/core/synthetic.js';
 
 export const N_CURVES = 1000;
 // The pipeline's defaults (src/api/options.ts): 64 starts, 2 C-steps, 8 Gauss–Newton steps, best 10 kept.
@@ -21,23 +22,7 @@ export function makeCase(i: number): Case {
   const u01 = (): number => rngUniform(20240601, i, counter++);
   const n = 15 + Math.floor(u01() * 66);
   const freeEpsilon = i % 3 === 2;
-  const contaminated = i % 2 === 1;
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const logSpan = 2 + 6 * u01();
-  const logStart = -3 + 4 * u01();
-  for (let k = 1; k < n; k++) x[k] = Math.exp(logStart + (logSpan * (k - 1 + 0.8 * u01())) / (n - 1));
-  const b = 0.5 + 4.5 * u01();
-  const m = logStart + logSpan * (0.2 + 0.6 * u01());
-  const u = 5 + 45 * u01();
-  const c0 = freeEpsilon ? 0.2 * u * u01() : 0;
-  const sigma = 0.02 * u * (0.2 + u01());
-  for (let k = 0; k < n; k++) {
-    const s = x[k] === 0 ? 0 : 1 / (1 + Math.exp(b * (m - Math.log(x[k]))));
-    const noise = sigma * (u01() + u01() + u01() - 1.5) * 2;
-    const outlier = contaminated && u01() < 0.2 ? (u01() < 0.5 ? -1 : 1) * (8 + 10 * u01()) * sigma : 0;
-    y[k] = c0 + (u - c0) * s + noise + outlier;
-  }
+  const { x, y, b, m, u, c0 } = syntheticSigmoid(u01, n, { freeEpsilon, contaminated: i % 2 === 1 });
   const settings = { ...DEFAULT_MODEL_SETTINGS, freeEpsilon };
   const range = { xMin: 0, xMax: x[n - 1], xMinPositive: x[1] };
   const model = createModel('sigmoid', settings, range);

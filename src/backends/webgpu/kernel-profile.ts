@@ -15,6 +15,7 @@ import { jobResult, type BatchResult, type LtsBatch, type LtsJob } from '../back
 import { keepLowest, ltsCandidate, smallestH, squaredResiduals } from '../../core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
 import { rngUniform } from '../../core/rng.js';
+import { syntheticSigmoid } from '../../core/synthetic.js';
 import { TrimfitError } from '../../api/errors.js';
 import { acquireGpuDevice } from './device.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
@@ -95,20 +96,7 @@ const F32_EPS = 2 ** -23;
 function makeCurve(n: number, i: number): { job: Omit<LtsJob, 'seed'>; yScale: number } {
   let counter = 0;
   const u01 = (): number => rngUniform(777 + n, i, counter++);
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const logSpan = 2 + 6 * u01();
-  const logStart = -3 + 4 * u01();
-  for (let k = 1; k < n; k++) x[k] = Math.exp(logStart + (logSpan * (k - 1 + 0.8 * u01())) / (n - 1));
-  const b = 0.5 + 4.5 * u01();
-  const m = logStart + logSpan * (0.2 + 0.6 * u01());
-  const u = 5 + 45 * u01();
-  const sigma = 0.02 * u * (0.2 + u01());
-  for (let k = 0; k < n; k++) {
-    const s = x[k] === 0 ? 0 : 1 / (1 + Math.exp(b * (m - Math.log(x[k]))));
-    const outlier = u01() < 0.2 ? (u01() < 0.5 ? -1 : 1) * (8 + 10 * u01()) * sigma : 0;
-    y[k] = u * s + sigma * (u01() + u01() + u01() - 1.5) * 2 + outlier;
-  }
+  const { x, y, b, m, u } = syntheticSigmoid(u01, n, { freeEpsilon: false, contaminated: true });
   const settings = { ...DEFAULT_MODEL_SETTINGS };
   const range = { xMin: 0, xMax: x[n - 1], xMinPositive: x[1] };
   const model = createModel('sigmoid', settings, range);
