@@ -194,7 +194,7 @@ fn normal_equations_vec(theta: ptr<function, Theta>, dense: bool) -> NormalEquat
   if (dense) {
     for (var w = 0u; w < MASK_WORDS; w += 1u) {
       let bits = mask[w];
-      for (var j = 0u; j < 32u; j += 1u) {
+      for (var j = 0u; j < MASK_WORD_BITS; j += 1u) {
         let i = w * 32u + j;
         if (i >= job_m) { break; }
         let terms = point_terms(i, theta);
