@@ -38,6 +38,8 @@ describe('profileKernelVariants', () => {
     expect(fastestVariant(report, 16)).toBeUndefined();
     await expect(profileKernelVariants({ device: gpu.device, variants: ['fastest' as 'baseline'] })).rejects.toMatchObject({ code: 'invalid-option', field: 'variants' });
     await expect(profileKernelVariants({ device: gpu.device, candidates: 0 })).rejects.toBeInstanceOf(TrimfitError);
+    await expect(profileKernelVariants({ device: gpu.device, poolSizes: [64, 5] })).rejects.toMatchObject({ code: 'invalid-option', field: 'poolSizes', received: '5' });
+    await expect(profileKernelVariants({ device: gpu.device, poolSizes: [2000] })).rejects.toMatchObject({ field: 'poolSizes', expected: 'integers in [6, 1024]' });
     gpu.release();
   });
 });

@@ -19,7 +19,7 @@ import { syntheticSigmoid } from '../../core/synthetic.js';
 import { TrimfitError } from '../../api/errors.js';
 import { acquireGpuDevice } from './device.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
-import { LTS_KERNEL_VARIANTS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
+import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
 import { createWebGpuBackend } from './webgpu-backend.js';
 
 export interface KernelProfileOptions {
@@ -162,7 +162,11 @@ const sci = (v: number): number => Number(v.toPrecision(4));
 
 export async function profileKernelVariants(options: KernelProfileOptions = {}): Promise<KernelProfileReport> {
   const poolSizes = options.poolSizes ?? [16, 64, 256];
-  for (const n of poolSizes) positiveInteger(n, 0, 'poolSizes');
+  // h = ⌊0.75 n⌋ must exceed the sigmoid's 3 parameters, and the largest pool tier bounds n.
+  const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
+  for (const n of poolSizes) {
+    if (!Number.isInteger(n) || n < 6 || n > maxPool) throw new TrimfitError('invalid-option', 'poolSizes', `integers in [6, ${maxPool}]`, n);
+  }
   const variants = options.variants ?? (Object.keys(LTS_KERNEL_VARIANTS) as LtsKernelVariantName[]);
   for (const name of variants) checkKernelVariant(name, 'variants');
   const totalCandidates = positiveInteger(options.candidates, 1 << 22, 'candidates');
