@@ -63,19 +63,16 @@ export interface PreparedBatch {
 }
 
 /**
- * Equal model settings by value (Object.is, so NaN — "derive from the data" — equals NaN). A sweep
- * gives every setting of a curve its own settings object, with values shared by many of them.
+ * Equal model settings by value: every key of either object has Object.is-equal values (NaN,
+ * "derive from the data", equals NaN; a missing key reads as undefined). A sweep gives every
+ * setting of a curve its own settings object, with values shared by many of them.
  */
 function sameSettings(a: LtsJob['settings'], b: LtsJob['settings']): boolean {
   if (a === b) return true;
   const ra = a as unknown as Record<string, unknown>;
   const rb = b as unknown as Record<string, unknown>;
-  let keys = 0;
-  for (const key in ra) {
-    if (!Object.is(ra[key], rb[key])) return false;
-    keys++;
-  }
-  for (const key in rb) if (--keys < 0 || !(key in ra)) return false;
+  for (const key in ra) if (!Object.is(ra[key], rb[key])) return false;
+  for (const key in rb) if (!Object.is(ra[key], rb[key])) return false;
   return true;
 }
 
