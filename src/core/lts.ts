@@ -165,7 +165,8 @@ export function polishCandidate(
   return { candidate, theta: fit.theta, objective: final.sum, subset: final.subset, fit, cStepsTaken: steps, converged };
 }
 
-function sameSubset(a: Int32Array, b: Int32Array): boolean {
+/** Equal subsets (or any two Int32Arrays): the same length and entries. */
+export function sameSubset(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;

@@ -15,7 +15,7 @@ import { createModel } from './models/index.js';
 import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
-import { evaluateJobF64, polishCandidate, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
+import { evaluateJobF64, polishCandidate, sameSubset, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
 import { firstFitKey, stage1Key } from './search.js';
@@ -178,12 +178,6 @@ export function evaluateCandidatesF64(prepared: Prepared, options: Pick<Pipeline
   return evaluateJobF64(spec, options.ltsStarts, options.keepBest).best;
 }
 
-function sameInts(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
 export function finishRobustFit(
   prepared: Prepared,
   candidates: ReadonlyArray<{ candidate: number; theta: ArrayLike<number> }>,
@@ -209,7 +203,7 @@ export function finishRobustFit(
     const [polishModel, polishX] = log ? [log.model, log.t] : [model, x];
     for (const c of candidates) {
       const { subset } = smallestH(squaredResiduals(polishModel, polishX, y, job.pool, c.theta, r2), job.h);
-      if (seen.some((s) => sameInts(s, subset))) continue;
+      if (seen.some((s) => sameSubset(s, subset))) continue;
       seen.push(subset);
       const polished = polishCandidate(polishModel, polishX, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
       if (best === null || polished.objective < best.objective) best = polished;

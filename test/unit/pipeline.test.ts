@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
-import { candidateScratch, candidateSpec, ltsCandidate, smallestH } from '../../src/core/lts.js';
+import { candidateScratch, candidateSpec, evaluateJobF64, keepLowest, ltsCandidate, smallestH } from '../../src/core/lts.js';
 import { createStage1Cache, prepareRobustFit, robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
@@ -79,6 +79,23 @@ describe('LTS', () => {
       { numRuns: 2000, seed: 7 },
     );
     expect(() => kthSmallest(Float64Array.of(1, 2), 2)).toThrow(/k must be in \[0, 1\], received 2/);
+  });
+  test('evaluateJobF64 keeps the keepBest lowest of all candidates, as keepLowest over ltsCandidate', () => {
+    const c = sigmoidCurve(30, { 5: 4, 22: -5 });
+    const model = createModel('sigmoid', { ...settings, freeEpsilon: true }, dataRange(c.x));
+    const spec = { model, x: c.x, y: c.y, pool: Int32Array.from({ length: 28 }, (_, i) => i), h: 21, theta0: model.fromNatural({ b: 1.2, cMid: 18, u: 9, c0: 0.3 }), seed: 5, cSteps: 2, gnIterations: 8 };
+    const all = Array.from({ length: 40 }, (_, k) => ltsCandidate(spec, k));
+    for (const keep of [1, 10, 40, 50]) {
+      const { best, nonFinite } = evaluateJobF64(spec, 40, keep);
+      expect(nonFinite).toBe(all.filter((o) => !Number.isFinite(o.objective)).length);
+      const expected = keepLowest(all, keep);
+      expect(best.map((o) => o.candidate)).toEqual(expected.map((o) => o.candidate));
+      best.forEach((o, i) => {
+        expect(o.objective).toBe(expected[i].objective);
+        expect(Array.from(o.theta)).toEqual(Array.from(expected[i].theta));
+        expect(Array.from(o.subset)).toEqual(Array.from(expected[i].subset));
+      });
+    }
   });
   test('elemental subsets are distinct, in range, and a pure function of (seed, stream)', () => {
     for (let k = 0; k < 200; k++) {
