@@ -5,9 +5,6 @@
 import { acquireGpuDevice, type GpuDeviceHandle } from '../../src/backends/webgpu/device.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from '../../src/backends/webgpu/buffer-pool.js';
 
-/** Machine epsilon of f32 (2^-23): tolerances of f32 kernels are multiples of it. */
-export const F32_EPS = 2 ** -23;
-
 export async function requireGpu(): Promise<GpuDeviceHandle> {
   // acquireGpuDevice throws TrimfitError('backend-unavailable') without an adapter: the test fails.
   return acquireGpuDevice();

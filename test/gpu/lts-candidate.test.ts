@@ -7,10 +7,10 @@ import { ltsCandidate, smallestH, squaredResiduals } from '../../src/core/lts.js
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
 import { TrimfitError } from '../../src/api/errors.js';
-import { F32_EPS, requireGpu } from './gpu-harness.js';
+import { F32_EPS, F32_TOLERANCE_FACTOR as K, f32ObjectiveTolerance } from '../../src/backends/webgpu/f32-tolerance.js';
+import { requireGpu } from './gpu-harness.js';
 
-/** f32-derived: K·eps relative to the quantity plus its natural scale (see the conformance test). */
-const K = 2 ** 8;
+// θ: K·eps relative to the value plus its natural scale; the objective: f32ObjectiveTolerance.
 
 /** A contaminated sigmoid curve with x = 0 first; c0 = 3 when freeEpsilon. */
 function curve(n: number, freeEpsilon: boolean, seed: number): LtsJob {
@@ -41,7 +41,7 @@ function matchesReference(job: LtsJob, cSteps: number, gnIterations: number, got
   const yScale = yScaleOf(job);
   const thetaScale = [1, 1, yScale, yScale];
   const thetaOk = Array.from(ref.theta).every((v, q) => Math.abs(got.theta[q] - v) <= K * F32_EPS * (Math.abs(v) + thetaScale[q]));
-  const objectiveOk = Math.abs(got.objective - ref.objective) <= K * F32_EPS * (ref.objective + 2 * Math.sqrt(job.h * ref.objective) * yScale);
+  const objectiveOk = Math.abs(got.objective - ref.objective) <= f32ObjectiveTolerance(ref.objective, job.h, yScale);
   const subset = smallestH(squaredResiduals(model, job.x, job.y, job.pool, got.theta), job.h).subset;
   return (thetaOk || !checkTheta) && objectiveOk && subset.join(',') === ref.subset.join(',');
 }

@@ -12,10 +12,7 @@ import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index
 import { rngUniform } from '../../src/core/rng.js';
 import { createFitter, type SweepItem } from '../../src/index.js';
 import { HOST_WORKER_SWEEP } from '../faults/curves.js';
-import { F32_EPS } from './gpu-harness.js';
-
-/** The conformance spec's f32 factor. */
-const K = 2 ** 8;
+import { f32ObjectiveTolerance } from '../../src/backends/webgpu/f32-tolerance.js';
 const BATCH = { model: 'sigmoid' as const, nCandidates: 24, cSteps: 2, gnIterations: 8, keepBest: 24 };
 
 /** A contaminated sigmoid curve; `repeat` > 1 duplicates every point (exactly tied residuals); `freeEpsilon` fits c0 too (4 parameters). */
@@ -64,7 +61,7 @@ function matchCount(results: JobResult[]): { matching: number; total: number; be
     const yScale = yScaleOf(job);
     result.best.forEach((got, rank) => {
       const ref = ltsCandidate(spec, got.candidate);
-      const allowed = K * F32_EPS * (ref.objective + 2 * Math.sqrt(job.h * ref.objective) * yScale);
+      const allowed = f32ObjectiveTolerance(ref.objective, job.h, yScale);
       const subset = smallestH(squaredResiduals(model, job.x, job.y, job.pool, got.theta), job.h).subset;
       const ok = Math.abs(got.objective - ref.objective) <= allowed && subset.join(',') === ref.subset.join(',');
       total++;
@@ -84,7 +81,7 @@ function agreeWithBaseline(results: JobResult[], baseline: JobResult[]): number 
     const byCandidate = new Map(baseline[j].best.map((c) => [c.candidate, c.objective]));
     for (const c of result.best) {
       const ref = byCandidate.get(c.candidate);
-      if (ref !== undefined && Math.abs(c.objective - ref) <= K * F32_EPS * (ref + 2 * Math.sqrt(job.h * ref) * yScale)) agree++;
+      if (ref !== undefined && Math.abs(c.objective - ref) <= f32ObjectiveTolerance(ref, job.h, yScale)) agree++;
     }
   });
   return agree;

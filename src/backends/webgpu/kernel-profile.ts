@@ -12,12 +12,13 @@
  * loss) records `error` and the profile goes on; after a device loss the next row gets a new device.
  */
 import { jobResult, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
-import { keepLowest, ltsCandidate, smallestH, squaredResiduals } from '../../core/lts.js';
+import { keepLowest, ltsCandidate, sameSubset, smallestH, squaredResiduals } from '../../core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
 import { rngUniform } from '../../core/rng.js';
 import { syntheticSigmoid } from '../../core/synthetic.js';
 import { TrimfitError } from '../../api/errors.js';
 import { acquireGpuDevice } from './device.js';
+import { f32ObjectiveTolerance } from './f32-tolerance.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
 import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
 import { createWebGpuBackend } from './webgpu-backend.js';
@@ -88,9 +89,6 @@ export interface KernelProfileReport {
 const SHAPE = { nCandidates: 64, cSteps: 2, gnIterations: 8, keepBest: 10 };
 /** Distinct curves per n; jobs cycle over them with their own seeds, as a sweep does. */
 const N_CURVES = 256;
-/** The conformance spec's f32 factor (test/conformance/lts-candidates.webgpu.test.ts). */
-const TOLERANCE_K = 2 ** 8;
-const F32_EPS = 2 ** -23;
 
 /** A contaminated sigmoid curve with n points, x = 0 first, c0 fixed at 0; fully determined by (n, i). */
 function makeCurve(n: number, i: number): { job: Omit<LtsJob, 'seed'>; yScale: number } {
@@ -127,12 +125,11 @@ function checkAgainstF64(batch: LtsBatch, results: BatchResult, yScales: number[
       continue;
     }
     const subset = smallestH(squaredResiduals(model, job.x, job.y, job.pool, mine.theta), job.h).subset;
-    const sameSubset = subset.join(',') === ref.subset.join(',');
-    const yScale = yScales[j % yScales.length];
-    const allowed = TOLERANCE_K * F32_EPS * (ref.objective + 2 * Math.sqrt(job.h * ref.objective) * yScale);
-    if (sameSubset) check.sameSubset++;
-    if (sameSubset && Math.abs(mine.objective - ref.objective) <= allowed) check.agree++;
-    else check.detail.push(`job ${j}: ${sameSubset ? 'same' : 'different'} subset, objective ${mine.objective} vs ${ref.objective} (±${allowed.toPrecision(3)})`);
+    const same = sameSubset(subset, ref.subset);
+    const allowed = f32ObjectiveTolerance(ref.objective, job.h, yScales[j % yScales.length]);
+    if (same) check.sameSubset++;
+    if (same && Math.abs(mine.objective - ref.objective) <= allowed) check.agree++;
+    else check.detail.push(`job ${j}: ${same ? 'same' : 'different'} subset, objective ${mine.objective} vs ${ref.objective} (±${allowed.toPrecision(3)})`);
   }
   return check;
 }
@@ -146,7 +143,7 @@ function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: Ba
     const b = bestOf(baseline, j);
     if (a === undefined || b === undefined) { if (a === b) agree++; continue; }
     const h = batch.jobs[j].h;
-    if (Math.abs(a - b) <= TOLERANCE_K * F32_EPS * (b + 2 * Math.sqrt(h * b) * yScales[j % yScales.length])) agree++;
+    if (Math.abs(a - b) <= f32ObjectiveTolerance(b, h, yScales[j % yScales.length])) agree++;
   }
   return { jobs: results.jobCount, agree };
 }

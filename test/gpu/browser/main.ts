@@ -4,10 +4,9 @@
  */
 import { createWebGpuBackend } from '../../../src/backends/webgpu/webgpu-backend.js';
 import { jobResults } from '../../../src/backends/backend.js';
+import { f32ObjectiveTolerance } from '../../../src/backends/webgpu/f32-tolerance.js';
 import { BATCH_BASE, bestSubsetOf, makeCase, referenceCandidates } from '../../conformance/cases.js';
 
-const F32_EPS = 2 ** -23;
-const K = 2 ** 8;
 
 interface Outcome {
   ok: boolean;
@@ -31,7 +30,7 @@ async function run(curves: number): Promise<Outcome> {
     cases.forEach((c, i) => {
       const ref = referenceCandidates(c).best[0];
       const mine = results[i].best[0];
-      const allowed = K * F32_EPS * (ref.objective + 2 * Math.sqrt(c.job.h * ref.objective) * c.yScale);
+      const allowed = f32ObjectiveTolerance(ref.objective, c.job.h, c.yScale);
       if (bestSubsetOf(c, mine.theta) === Array.from(ref.subset).join(',') && Math.abs(mine.objective - ref.objective) <= allowed) agree++;
     });
     return { ok: true, adapter: adapterName, isFallbackAdapter: (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? null, curves, agree };
