@@ -191,9 +191,13 @@ export function kernelProfileSizes(quick: boolean): Pick<KernelProfileOptions, '
     : { poolSizes: [16, 64, 256], candidates: 1 << 20, warmRuns: 3, checkJobs: 8 };
 }
 
+/** A table cell: '—' for no value, 3 significant digits below 10^4, else 3 in exponent form. */
+function cell(v: number | null | undefined, digits = 3): string {
+  return v === null || v === undefined ? '—' : v >= 1e4 ? v.toExponential(2) : v.toPrecision(digits);
+}
+
 /** A kernel profile (profileKernelVariants) as a markdown table, the fastest layout per n named below it. */
 export function formatKernelProfileTable(report: KernelProfileReport): string {
-  const f = (v: number | undefined) => (v === undefined ? '—' : v >= 1e4 ? v.toExponential(2) : v.toPrecision(3));
   const lines = [
     `device: ${report.device ?? '?'}; default layout: ${report.defaultVariant ?? '?'}`,
     '',
@@ -204,7 +208,7 @@ export function formatKernelProfileTable(report: KernelProfileReport): string {
       const split = r.serialMs ? `${r.serialMs.hostPack} / ${r.serialMs.gpu} / ${r.serialMs.decode}` : '—';
       const check = r.checkF64 ? `${r.checkF64.agree}/${r.checkF64.jobs}` : '—';
       const base = r.vsBaseline ? `${r.vsBaseline.agree}/${r.vsBaseline.jobs}` : '—';
-      return `| ${r.n} | ${r.variant} | ${f(r.gpuCandidatesPerS)} | ${f(r.candidatesPerS)} | ${split} | ${check} | ${base} |`;
+      return `| ${r.n} | ${r.variant} | ${cell(r.gpuCandidatesPerS)} | ${cell(r.candidatesPerS)} | ${split} | ${check} | ${base} |`;
     }),
     '',
   ];
@@ -502,15 +506,14 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
 
 /** The report as a markdown table (one line per row) followed by the skipped work. */
 export function formatBenchTable(report: BenchReport): string {
-  const f = (v: number | null, digits = 3) => (v === null ? '—' : v >= 1e4 ? v.toExponential(2) : v.toPrecision(digits));
   const lines = [
     `machine: ${report.machine.cpuModel ?? '?'} × ${report.machine.cpus}, ${report.machine.platform}; adapter: ${report.adapter ? [report.adapter.vendor, report.adapter.architecture, report.adapter.device].filter(Boolean).join(' ') : 'none'}`,
     '',
     '| case | backend | n | candidates | curves | cold ms | warm ms | cand. fits/s | curves/s | workers/single | webgpu/workers | webgpu/single |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.cases.map((r) => `| ${r.name} | ${r.backend} | ${r.n} | ${r.candidates ?? '—'} | ${r.curves} | ${f(r.coldMs)} | ${f(r.warmMs)} | ${f(r.candidateFitsPerSec)} | ${f(r.curvesPerSec)} | ${f(r.ratios['workers/single-thread'])} | ${f(r.ratios['webgpu/workers'])} | ${f(r.ratios['webgpu/single-thread'])} |`),
+    ...report.cases.map((r) => `| ${r.name} | ${r.backend} | ${r.n} | ${r.candidates ?? '—'} | ${r.curves} | ${cell(r.coldMs)} | ${cell(r.warmMs)} | ${cell(r.candidateFitsPerSec)} | ${cell(r.curvesPerSec)} | ${cell(r.ratios['workers/single-thread'])} | ${cell(r.ratios['webgpu/workers'])} | ${cell(r.ratios['webgpu/single-thread'])} |`),
   ];
-  const extra = report.cases.flatMap((r) => Object.entries(r.ratios).filter(([k, v]) => k.startsWith('single-thread/') && v !== null).map(([k, v]) => `${r.name}: ${k} = ${f(v)}`));
+  const extra = report.cases.flatMap((r) => Object.entries(r.ratios).filter(([k, v]) => k.startsWith('single-thread/') && v !== null).map(([k, v]) => `${r.name}: ${k} = ${cell(v)}`));
   if (extra.length) lines.push('', ...new Set(extra));
   if (report.skipped.length) lines.push('', 'not run:', ...report.skipped.map((s) => `- ${s.what} [${s.backend}]: ${s.reason}`));
   if (report.note) lines.push('', `note: ${report.note}`);

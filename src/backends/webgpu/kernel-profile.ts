@@ -21,7 +21,7 @@ import { acquireGpuDevice } from './device.js';
 import { f32ObjectiveTolerance } from './f32-tolerance.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
 import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
-import { createWebGpuBackend } from './webgpu-backend.js';
+import { checkCount, createWebGpuBackend } from './webgpu-backend.js';
 
 export interface KernelProfileOptions {
   /** The GPUDevice to profile on (never destroyed by trimfit). @default undefined — trimfit requests its own */
@@ -148,11 +148,8 @@ function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: Ba
   return { jobs: results.jobCount, agree };
 }
 
-function positiveInteger(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new TrimfitError('invalid-option', field, 'an integer ≥ 1', value);
-  return value;
-}
+/** An optional count option: its value (an integer ≥ 1) or the default. */
+const countOption = (value: number | undefined, fallback: number, field: string): number => (value === undefined ? fallback : checkCount(value, 1, field));
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 const sci = (v: number): number => Number(v.toPrecision(4));
@@ -166,9 +163,9 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
   }
   const variants = options.variants ?? (Object.keys(LTS_KERNEL_VARIANTS) as LtsKernelVariantName[]);
   for (const name of variants) checkKernelVariant(name, 'variants');
-  const totalCandidates = positiveInteger(options.candidates, 1 << 22, 'candidates');
-  const warmRuns = positiveInteger(options.warmRuns, 3, 'warmRuns');
-  const checkJobs = positiveInteger(options.checkJobs, 8, 'checkJobs');
+  const totalCandidates = countOption(options.candidates, 1 << 22, 'candidates');
+  const warmRuns = countOption(options.warmRuns, 3, 'warmRuns');
+  const checkJobs = countOption(options.checkJobs, 8, 'checkJobs');
   const budgetMs = options.budgetMs ?? Infinity;
   if (!(budgetMs > 0)) throw new TrimfitError('invalid-option', 'budgetMs', 'a number > 0', budgetMs);
   const log = options.log ?? (() => undefined);

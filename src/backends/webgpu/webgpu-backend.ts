@@ -50,6 +50,12 @@ function isCount(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
+/** `value` when it is an integer ≥ min, else an invalid-option error naming `field`. */
+export function checkCount(value: unknown, min: number, field: string): number {
+  if (!isCount(value, min)) throw new TrimfitError('invalid-option', field, `an integer ≥ ${min}`, value);
+  return value;
+}
+
 /**
  * A checked batch as flat tables: distinct curves and models, each job's indices into them, and
  * the jobs grouped by compile-time facts (nParams, pool tier) as lists of batch indices.
@@ -92,9 +98,9 @@ function modelKey(settings: LtsJob['settings'], xMin: number, xMax: number, xMin
 export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
   if (!isCount(batch.nCandidates, 1) || batch.nCandidates > 0xffffffff) throw new TrimfitError('invalid-option', 'nCandidates', 'an integer ≥ 1', batch.nCandidates);
-  if (!isCount(batch.cSteps, 0)) throw new TrimfitError('invalid-option', 'cSteps', 'an integer ≥ 0', batch.cSteps);
-  if (!isCount(batch.gnIterations, 0)) throw new TrimfitError('invalid-option', 'gnIterations', 'an integer ≥ 0', batch.gnIterations);
-  if (!isCount(batch.keepBest, 1)) throw new TrimfitError('invalid-option', 'keepBest', 'an integer ≥ 1', batch.keepBest);
+  checkCount(batch.cSteps, 0, 'cSteps');
+  checkCount(batch.gnIterations, 0, 'gnIterations');
+  checkCount(batch.keepBest, 1, 'keepBest');
   const jobs = batch.jobs;
   const curves: LtsCurve[] = [];
   const curveByY = new Map<Float64Array, number>();
@@ -362,12 +368,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
  * TrimfitError('device-lost') when the device is lost (the caller then falls back to the CPU).
  */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuCandidateBackend> {
-  if (options.maxCandidatesPerChunk !== undefined && !isCount(options.maxCandidatesPerChunk, 1)) {
-    throw new TrimfitError('invalid-option', 'maxCandidatesPerChunk', 'an integer ≥ 1', options.maxCandidatesPerChunk);
-  }
-  if (options.chunksInFlight !== undefined && !isCount(options.chunksInFlight, 1)) {
-    throw new TrimfitError('invalid-option', 'chunksInFlight', 'an integer ≥ 1', options.chunksInFlight);
-  }
+  if (options.maxCandidatesPerChunk !== undefined) checkCount(options.maxCandidatesPerChunk, 1, 'maxCandidatesPerChunk');
+  if (options.chunksInFlight !== undefined) checkCount(options.chunksInFlight, 1, 'chunksInFlight');
   checkKernelVariant(options.variant, 'variant');
   const gpu = await acquireGpuDevice({ device: options.device });
   return new WebGpuBackend(gpu, options);
