@@ -40,6 +40,22 @@ describe('profileKernelVariants', () => {
     await expect(profileKernelVariants({ device: gpu.device, candidates: 0 })).rejects.toBeInstanceOf(TrimfitError);
     await expect(profileKernelVariants({ device: gpu.device, poolSizes: [64, 5] })).rejects.toMatchObject({ code: 'invalid-option', field: 'poolSizes', received: '5' });
     await expect(profileKernelVariants({ device: gpu.device, poolSizes: [2000] })).rejects.toMatchObject({ field: 'poolSizes', expected: 'integers in [6, 1024]' });
+    await expect(profileKernelVariants({ device: gpu.device, cSteps: -1 })).rejects.toMatchObject({ code: 'invalid-option', field: 'cSteps', expected: 'an integer ≥ 0' });
+    await expect(profileKernelVariants({ device: gpu.device, gnIterations: 1.5 })).rejects.toMatchObject({ code: 'invalid-option', field: 'gnIterations' });
+    gpu.release();
+  });
+
+  it('profiles with work left out (C-steps, Gauss–Newton iterations) and checks those candidates against f64', async () => {
+    const gpu = await requireGpu();
+    const common = { device: gpu.device, poolSizes: [16], variants: ['unrolled-early'] as const, candidates: 128, warmRuns: 1, checkJobs: 2 };
+    const full = await profileKernelVariants(common);
+    const reduced = await profileKernelVariants({ ...common, cSteps: 0, gnIterations: 0 });
+    expect(reduced.config).toMatchObject({ cSteps: 0, gnIterations: 0 });
+    const [fullRow, reducedRow] = [full.rows[0], reduced.rows[0]];
+    expect(reducedRow.error).toBeUndefined();
+    // The f64 twin ran with the same shape: every checked job agrees.
+    expect(reducedRow.checkF64).toMatchObject({ jobs: 2, agree: 2 });
+    expect(reducedRow.flopsPerCandidate!).toBeLessThan(fullRow.flopsPerCandidate! / 5);
     gpu.release();
   });
 });

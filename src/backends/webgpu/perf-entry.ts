@@ -13,6 +13,8 @@
  *   TRIMFIT_PERF_WARM_RUNS=N       warm repetitions (default 3; small: 1)
  *   TRIMFIT_PERF_CHECK_JOBS=N      jobs checked against f64 per row (default 8; small: 4)
  *   TRIMFIT_PERF_BUDGET_S=S        stop starting new rows after S seconds (default 200)
+ *   TRIMFIT_PERF_C_STEPS=N         C-steps per candidate (default 2; 0 and other values place time in the kernel)
+ *   TRIMFIT_PERF_GN_ITERATIONS=N   Gauss–Newton iterations per fit (default 8; 0 leaves the fits out)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +23,11 @@ import { LTS_KERNEL_VARIANTS, isLtsKernelVariantName, type LtsKernelVariantName 
 
 const env = process.env;
 const small = env.TRIMFIT_PERF_SMALL === '1';
-const intEnv = (name: string, fallback: number): number => {
+const intEnv = (name: string, fallback: number, min = 1): number => {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${v}`);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${v}`);
   return n;
 };
 const ALL_VARIANTS = Object.keys(LTS_KERNEL_VARIANTS) as LtsKernelVariantName[];
@@ -60,6 +62,8 @@ profileKernelVariants({
   candidates: intEnv('TRIMFIT_PERF_CANDIDATES', small ? 2048 : 1 << 22),
   warmRuns: intEnv('TRIMFIT_PERF_WARM_RUNS', small ? 1 : 3),
   checkJobs: intEnv('TRIMFIT_PERF_CHECK_JOBS', small ? 4 : 8),
+  cSteps: intEnv('TRIMFIT_PERF_C_STEPS', 2, 0),
+  gnIterations: intEnv('TRIMFIT_PERF_GN_ITERATIONS', 8, 0),
   budgetMs: 1000 * intEnv('TRIMFIT_PERF_BUDGET_S', 200),
   onRow: (_row, report) => save(report),
   log,
