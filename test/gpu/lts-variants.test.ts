@@ -42,6 +42,8 @@ const JOBS: LtsJob[] = [
   curve(64, 8, 1, (m) => m),
   curve(30, 9, 1, (m) => Math.floor(0.75 * m), true),
   curve(60, 10, 2, (m) => Math.floor(0.75 * m), true),
+  // Tier 128 (4 mask words) with the last word past m: the loops' ends per word, constant or m.
+  curve(70, 11, 1, (m) => Math.floor(0.75 * m)),
 ];
 
 function yScaleOf(job: LtsJob): number {
