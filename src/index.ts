@@ -30,7 +30,7 @@ export { createWebGpuBackend } from './backends/webgpu/webgpu-backend.js';
 export type { WebGpuBackendOptions } from './backends/webgpu/webgpu-backend.js';
 export { LTS_KERNEL_VARIANTS, checkKernelVariant, isLtsKernelVariantName } from './backends/webgpu/tuning.js';
 export type { LtsKernelVariant, LtsKernelVariantName } from './backends/webgpu/tuning.js';
-export { fastestVariant, profileKernelVariants } from './backends/webgpu/kernel-profile.js';
+export { fastestVariant, profileKernelVariants, profileRowGpuRate } from './backends/webgpu/kernel-profile.js';
 export type { KernelProfileCheck, KernelProfileOptions, KernelProfileReport, KernelProfileRow } from './backends/webgpu/kernel-profile.js';
 export type { CandidateBackend, LtsBatch, LtsJob, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
 export { jobResult, jobResults } from './backends/backend.js';

@@ -201,14 +201,14 @@ export function formatKernelProfileTable(report: KernelProfileReport): string {
   const lines = [
     `device: ${report.device ?? '?'}; default layout: ${report.defaultVariant ?? '?'}`,
     '',
-    '| n | variant | GPU only cand./s | end to end cand./s | host pack / GPU / decode ms | f64 check | vs baseline |',
-    '|---:|---|---:|---:|---|---|---|',
+    '| n | variant | passes cand./s (GPU clock) | GPU only cand./s | end to end cand./s | host pack / GPU / decode ms | f64 check | vs baseline |',
+    '|---:|---|---:|---:|---:|---|---|---|',
     ...report.rows.map((r) => {
-      if (r.skipped || r.error) return `| ${r.n} | ${r.variant} | ${r.skipped ? `skipped: ${r.skipped}` : `error: ${r.error}`} | | | | |`;
+      if (r.skipped || r.error) return `| ${r.n} | ${r.variant} | ${r.skipped ? `skipped: ${r.skipped}` : `error: ${r.error}`} | | | | | |`;
       const split = r.serialMs ? `${r.serialMs.hostPack} / ${r.serialMs.gpu} / ${r.serialMs.decode}` : '—';
       const check = r.checkF64 ? `${r.checkF64.agree}/${r.checkF64.jobs}` : '—';
       const base = r.vsBaseline ? `${r.vsBaseline.agree}/${r.vsBaseline.jobs}` : '—';
-      return `| ${r.n} | ${r.variant} | ${cell(r.gpuCandidatesPerS)} | ${cell(r.candidatesPerS)} | ${split} | ${check} | ${base} |`;
+      return `| ${r.n} | ${r.variant} | ${cell(r.passesCandidatesPerS)} | ${cell(r.gpuCandidatesPerS)} | ${cell(r.candidatesPerS)} | ${split} | ${check} | ${base} |`;
     }),
     '',
   ];

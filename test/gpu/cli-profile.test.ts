@@ -34,7 +34,7 @@ describe('trimfit bench --profile-kernels', () => {
   it('prints a table that names the fastest layout', async () => {
     const r = await run(['bench', '--profile-kernels', '--quick']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\| n \| variant \| GPU only cand\.\/s/m);
+    expect(r.stdout).toMatch(/^\| n \| variant \| passes cand\.\/s \(GPU clock\) \| GPU only cand\.\/s/m);
     const rows = r.stdout.split('\n').filter((line) => /^\| 64 \| /.test(line));
     expect(rows).toHaveLength(Object.keys(LTS_KERNEL_VARIANTS).length);
     const named = /fastest at n = 64: (\S+)/.exec(r.stdout)?.[1];

@@ -20,6 +20,11 @@ describe('profileKernelVariants', () => {
       expect(row.candidatesPerS).toBeGreaterThan(0);
       expect(row.gpuCandidatesPerS).toBeGreaterThan(0);
       expect(row.serialMs!.chunks).toBe(1);
+      // Passes on the GPU clock wherever the device has timestamp queries (SwiftShader does).
+      if (gpu.device.features.has('timestamp-query')) {
+        expect(row.passMs!.candidates).toBeGreaterThan(0);
+        expect(row.passesCandidatesPerS).toBeLessThanOrEqual(row.kernelCandidatesPerS!);
+      }
       // The two jobs checked against f64 agree, and every job's best matches the baseline's.
       expect(row.checkF64).toMatchObject({ jobs: 2, agree: 2 });
       expect(row.vsBaseline).toEqual({ jobs: 4, agree: 4 });

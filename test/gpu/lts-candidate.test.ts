@@ -96,6 +96,27 @@ describe('WebGPU LTS candidates', () => {
     });
   });
 
+  it('times its passes on the GPU clock when asked, without changing results', async () => {
+    const jobs = [curve(30, false, 1), curve(100, true, 2), curve(64, false, 3)];
+    const batch = { model: 'sigmoid' as const, jobs, nCandidates: 24, cSteps: 2, gnIterations: 8, keepBest: 5 };
+    const plain = await backend.evaluate(batch);
+    const gpu = await requireGpu();
+    const hasTimestamps = gpu.device.features.has('timestamp-query');
+    gpu.release();
+    const timed = await createWebGpuBackend({ passTimings: true, maxCandidatesPerChunk: 50 });
+    try {
+      const results = await timed.evaluate(batch);
+      expect(results).toEqual(plain);
+      const passMs = timed.timings.passMs;
+      console.log(`pass timings on the test adapter over ${timed.timings.chunks} chunks: ${JSON.stringify(passMs)}`);
+      // The device trimfit creates asks for timestamp queries wherever the adapter has them.
+      expect(passMs !== undefined).toBe(hasTimestamps);
+      if (passMs) for (const ms of Object.values(passMs)) expect(ms).toBeGreaterThanOrEqual(0);
+    } finally {
+      await timed.dispose();
+    }
+  });
+
   it('rejects inputs the kernel cannot take with typed errors naming the field', async () => {
     const big = curve(1100, false, 1);
     await expect(backend.evaluate({ model: 'sigmoid', jobs: [big], nCandidates: 4, cSteps: 1, gnIterations: 2, keepBest: 1 }))

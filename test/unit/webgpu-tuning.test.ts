@@ -1,7 +1,7 @@
 // The kernel-variant registry and the operation count used to relate speed to hardware limits.
 import { describe, expect, it } from 'vitest';
 import { ltsOpCount } from '../../src/backends/webgpu/flops.js';
-import { fastestVariant, type KernelProfileRow } from '../../src/backends/webgpu/kernel-profile.js';
+import { fastestVariant, profileRowGpuRate, type KernelProfileRow } from '../../src/backends/webgpu/kernel-profile.js';
 import {
   LTS_DEFAULT_VARIANT, LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, LTS_SOFTWARE_DEFAULT_VARIANT, defaultVariantFor, isLtsKernelVariantName,
 } from '../../src/backends/webgpu/tuning.js';
@@ -69,5 +69,16 @@ describe('fastestVariant', () => {
     expect(fastestVariant({ rows }, 16)).toBe('unrolled-early-flat');
     expect(fastestVariant({ rows }, 256)).toBeUndefined();
     expect(fastestVariant({ rows: [row(64, 'baseline', 1e7, { checkF64: { ...ok, jobs: 0, agree: 0 } })] }, 64)).toBeUndefined();
+  });
+
+  it('ranks by the passes timed on the GPU clock where a row has them', () => {
+    // 'baseline' waited less in its serial call, but its passes took longer on the GPU clock.
+    const rows = [
+      row(64, 'baseline', 9e7, { passesCandidatesPerS: 1.1e8 }),
+      row(64, 'unrolled-early', 7e7, { passesCandidatesPerS: 1.9e8 }),
+    ];
+    expect(fastestVariant({ rows }, 64)).toBe('unrolled-early');
+    expect(profileRowGpuRate(rows[0])).toBe(1.1e8);
+    expect(profileRowGpuRate(row(64, 'baseline', 9e7))).toBe(9e7);
   });
 });

@@ -6,7 +6,7 @@
 const MIN_BUFFER_BYTES = 256;
 
 /** GPUBufferUsage / GPUMapMode values from the WebGPU spec (Node has no such globals). */
-export const BUFFER_USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+export const BUFFER_USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80, QUERY_RESOLVE: 0x200 } as const;
 export const MAP_MODE_READ = 0x1;
 
 function roundUpBytes(sizeBytes: number): number {

@@ -104,8 +104,11 @@ export async function acquireGpuDevice(options: AcquireDeviceOptions = {}): Prom
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) throw new TrimfitError('backend-unavailable', 'adapter', 'a WebGPU adapter', null, 'adapter: requestAdapter() returned null (no usable GPU or software adapter)');
   // Ask for the adapter's storage limits: the default 128 MiB binding cap would force tiny chunks.
+  // Timestamp queries, where the adapter has them, let a backend time its passes on the GPU clock
+  // (WebGpuBackendOptions.passTimings); nothing uses them otherwise.
   const device = await adapter.requestDevice({
     label: 'trimfit.device',
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,

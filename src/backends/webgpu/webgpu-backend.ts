@@ -41,6 +41,13 @@ export interface WebGpuBackendOptions {
   variant?: LtsKernelVariantName;
   /** Chunks under way at once (1: no overlap of host packing/decoding with GPU work). @default 2 */
   chunksInFlight?: number;
+  /**
+   * Time each pass on the GPU's clock with timestamp queries (timings.passMs): one query set
+   * and a 48-byte readback per chunk. Needs the device's 'timestamp-query' feature (a device
+   * trimfit creates asks for it where the adapter has it); without it timings.passMs stays undefined.
+   * @default false
+   */
+  passTimings?: boolean;
 }
 
 const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
@@ -179,7 +186,22 @@ export interface WebGpuEvaluationTimings {
   /** Host: decoding the records and mapping them out of the conditioned frame. */
   decodeMs: number;
   chunks: number;
+  /**
+   * GPU clock, begin to end of each pass, summed over the chunks (passTimings on a device with
+   * timestamp queries): no upload, readback or host synchronisation, which gpuMs includes.
+   */
+  passMs?: WebGpuPassTimings;
 }
+
+export interface WebGpuPassTimings {
+  gatherPool: number;
+  candidates: number;
+  selectBest: number;
+}
+
+/** Passes timed with timestamp queries, in dispatch order (two queries each). */
+const TIMED_PASSES = ['gatherPool', 'candidates', 'selectBest'] as const;
+const TIMESTAMP_BYTES = 8 * 2 * TIMED_PASSES.length;
 
 export interface WebGpuCandidateBackend extends CandidateBackend {
   readonly timings: Readonly<WebGpuEvaluationTimings>;
@@ -193,6 +215,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   private readonly maxCandidatesPerChunk: number;
   private readonly chunksInFlight: number;
   private readonly variant: LtsKernelVariant;
+  private readonly passTimings: boolean;
 
   constructor(private readonly gpu: GpuDeviceHandle, options: WebGpuBackendOptions) {
     const variantName = options.variant ?? defaultVariantFor(gpu.description);
@@ -201,6 +224,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     this.maxCandidatesPerChunk = options.maxCandidatesPerChunk ?? DEFAULT_MAX_CANDIDATES_PER_CHUNK;
     this.chunksInFlight = options.chunksInFlight ?? DEFAULT_CHUNKS_IN_FLIGHT;
     this.variant = LTS_KERNEL_VARIANTS[variantName];
+    this.passTimings = options.passTimings === true && gpu.device.features.has('timestamp-query');
   }
 
   /** Awaits p unless the device is lost first. */
@@ -290,6 +314,13 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);
     const { STORAGE, UNIFORM, COPY_DST, COPY_SRC, MAP_READ } = BUFFER_USAGE;
 
+    const querySet = this.passTimings
+      ? device.createQuerySet({ label: 'trimfit.lts_candidates.timestamps', type: 'timestamp', count: 2 * TIMED_PASSES.length })
+      : undefined;
+    const timestampBuffers = querySet ? [
+      this.pool.acquire('trimfit.lts_candidates.timestamps.resolve', TIMESTAMP_BYTES, BUFFER_USAGE.QUERY_RESOLVE | BUFFER_USAGE.COPY_SRC),
+      this.pool.acquire('trimfit.lts_candidates.timestamps.readback', TIMESTAMP_BYTES, BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST),
+    ] : [];
     const buffers = [
       this.pool.acquire('trimfit.lts_candidates.params', LTS_PARAMS_BYTES, UNIFORM | COPY_DST),
       this.pool.acquire('trimfit.lts_candidates.jobs', packed.jobs.byteLength, STORAGE | COPY_DST),
@@ -303,6 +334,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       this.pool.acquire('trimfit.gather_pool.curve_points', packed.curvePoints.byteLength, STORAGE | COPY_DST),
     ];
     const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints] = buffers;
+    buffers.push(...timestampBuffers);
     try {
       device.pushErrorScope('validation');
       device.queue.writeBuffer(params, 0, ltsParamsData(jobCount, batch.nCandidates, batch.cSteps, batch.gnIterations));
@@ -321,19 +353,27 @@ class WebGpuBackend implements WebGpuCandidateBackend {
         ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)],
         ['trimfit.select_best', selectPipeline, [selectParams, objectives, thetas, best], jobCount],
       ];
-      for (const [label, pipeline, entries, workgroups] of passes) {
-        const pass = encoder.beginComputePass({ label: `${label}.pass` });
+      passes.forEach(([label, pipeline, entries, workgroups], i) => {
+        const timestampWrites = querySet ? { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } : undefined;
+        const pass = encoder.beginComputePass({ label: `${label}.pass`, timestampWrites });
         pass.setPipeline(pipeline);
         pass.setBindGroup(0, bindGroup(label, pipeline, entries));
         pass.dispatchWorkgroups(workgroups);
         pass.end();
-      }
+      });
       encoder.copyBufferToBuffer(best, 0, readback, 0, bestBytes);
+      if (querySet) {
+        encoder.resolveQuerySet(querySet, 0, 2 * TIMED_PASSES.length, timestampBuffers[0], 0);
+        encoder.copyBufferToBuffer(timestampBuffers[0], 0, timestampBuffers[1], 0, TIMESTAMP_BYTES);
+      }
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
       this.timings.hostPackMs += submitted - packStart;
       const validation = device.popErrorScope();
-      const mapped = readback.mapAsync(MAP_MODE_READ, 0, bestBytes);
+      const mapped = Promise.all([
+        readback.mapAsync(MAP_MODE_READ, 0, bestBytes),
+        ...(querySet ? [timestampBuffers[1].mapAsync(MAP_MODE_READ, 0, TIMESTAMP_BYTES)] : []),
+      ]);
       // Observed below unless validation fails first; never left unhandled.
       mapped.catch(() => undefined);
       const error = await this.guard(validation);
@@ -341,6 +381,10 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       await this.guard(mapped);
       const decodeStart = performance.now();
       this.timings.gpuMs += decodeStart - submitted;
+      if (querySet) {
+        this.addPassTimes(new BigUint64Array(timestampBuffers[1].getMappedRange(0, TIMESTAMP_BYTES)));
+        timestampBuffers[1].unmap();
+      }
       const frames = packed.frames;
       const objectiveScale = Float64Array.from(frames, (f) => f.yScale * f.yScale);
       // Decoded straight from the mapped range: the records are read once, so no copy is made.
@@ -353,7 +397,19 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       this.timings.decodeMs += performance.now() - decodeStart;
     } finally {
       for (const buffer of buffers) this.pool.release(buffer);
+      querySet?.destroy();
     }
+  }
+
+  /** Adds one chunk's pass durations (ns timestamps, begin/end per pass) to timings.passMs. */
+  private addPassTimes(stamps: BigUint64Array): void {
+    const passMs = this.timings.passMs ?? { gatherPool: 0, candidates: 0, selectBest: 0 };
+    TIMED_PASSES.forEach((name, i) => {
+      // An implementation may reorder or clamp timestamps: a negative span counts as 0.
+      const ns = stamps[2 * i + 1] > stamps[2 * i] ? Number(stamps[2 * i + 1] - stamps[2 * i]) : 0;
+      passMs[name] += ns / 1e6;
+    });
+    this.timings.passMs = passMs;
   }
 
   async dispose(): Promise<void> {
