@@ -185,10 +185,10 @@ export function slug(text: string): string {
  * per row, one warm call (minutes on a software adapter); else n = 16, 64 and 256 with 2^20
  * candidates and three warm calls.
  */
-export function kernelProfileSizes(quick: boolean): Pick<KernelProfileOptions, 'poolSizes' | 'candidates' | 'warmRuns' | 'checkJobs'> {
+export function kernelProfileSizes(quick: boolean): Pick<KernelProfileOptions, 'poolSizes' | 'candidates' | 'warmRuns' | 'checkJobs' | 'kernelRepeats'> {
   return quick
-    ? { poolSizes: [64], candidates: 2048, warmRuns: 1, checkJobs: 2 }
-    : { poolSizes: [16, 64, 256], candidates: 1 << 20, warmRuns: 3, checkJobs: 8 };
+    ? { poolSizes: [64], candidates: 2048, warmRuns: 1, checkJobs: 2, kernelRepeats: 2 }
+    : { poolSizes: [16, 64, 256], candidates: 1 << 20, warmRuns: 3, checkJobs: 8, kernelRepeats: 16 };
 }
 
 /** A table cell: '—' for no value, 3 significant digits below 10^4, else 3 in exponent form. */

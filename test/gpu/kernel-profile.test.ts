@@ -47,6 +47,7 @@ describe('profileKernelVariants', () => {
     await expect(profileKernelVariants({ device: gpu.device, poolSizes: [2000] })).rejects.toMatchObject({ field: 'poolSizes', expected: 'integers in [6, 1024]' });
     await expect(profileKernelVariants({ device: gpu.device, cSteps: -1 })).rejects.toMatchObject({ code: 'invalid-option', field: 'cSteps', expected: 'an integer ≥ 0' });
     await expect(profileKernelVariants({ device: gpu.device, gnIterations: 1.5 })).rejects.toMatchObject({ code: 'invalid-option', field: 'gnIterations' });
+    await expect(profileKernelVariants({ device: gpu.device, kernelRepeats: 0 })).rejects.toMatchObject({ code: 'invalid-option', field: 'kernelRepeats' });
     gpu.release();
   });
 

@@ -103,7 +103,8 @@ describe('WebGPU LTS candidates', () => {
     const gpu = await requireGpu();
     const hasTimestamps = gpu.device.features.has('timestamp-query');
     gpu.release();
-    const timed = await createWebGpuBackend({ passTimings: true, maxCandidatesPerChunk: 50 });
+    // Three runs of the candidate pass per chunk rewrite the same results.
+    const timed = await createWebGpuBackend({ passTimings: true, candidatePassRepeats: 3, maxCandidatesPerChunk: 50 });
     try {
       const results = await timed.evaluate(batch);
       expect(results).toEqual(plain);
@@ -115,6 +116,7 @@ describe('WebGPU LTS candidates', () => {
     } finally {
       await timed.dispose();
     }
+    await expect(createWebGpuBackend({ candidatePassRepeats: 0 })).rejects.toMatchObject({ code: 'invalid-option', field: 'candidatePassRepeats', expected: 'an integer ≥ 1' });
   });
 
   it('rejects inputs the kernel cannot take with typed errors naming the field', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
 import { ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
-import { prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
+import { chunkPassMs, prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
 import { TrimfitError } from '../../src/api/errors.js';
@@ -163,5 +163,19 @@ describe('WebGPU host packing', () => {
     expect(packed.curvePoints.length).toBe(2 * 256 * 64);
     expect(results.count.every((c) => c === 10)).toBe(true);
     console.log(`host per 2^20 candidates (wall ms, shared machine): prepare ${(t1 - t0).toFixed(1)}, pack ${(t2 - t1).toFixed(1)}, decode ${(t3 - t2).toFixed(1)}`);
+  });
+});
+
+describe('chunkPassMs', () => {
+  it('reads gather_pool, the fastest candidate run and select_best from the timestamps', () => {
+    // ns: gather 1,000,000..1,500,000; candidate runs of 4, 3 and 5 ms; select_best 0.25 ms.
+    const stamps = BigUint64Array.of(1_000_000n, 1_500_000n, 2_000_000n, 6_000_000n, 6_000_000n, 9_000_000n, 9_000_000n, 14_000_000n, 14_000_000n, 14_250_000n);
+    expect(chunkPassMs(stamps, 3)).toEqual({ gatherPool: 0.5, candidates: 3, selectBest: 0.25 });
+    // One run: the same layout with a single candidate pair.
+    expect(chunkPassMs(BigUint64Array.of(0n, 1_000n, 1_000n, 2_001_000n, 2_001_000n, 2_002_000n), 1)).toEqual({ gatherPool: 0.001, candidates: 2, selectBest: 0.001 });
+  });
+
+  it('counts a span whose end precedes its begin as 0', () => {
+    expect(chunkPassMs(BigUint64Array.of(5n, 3n, 10n, 2_000_010n, 7n, 7n), 1)).toEqual({ gatherPool: 0, candidates: 2, selectBest: 0 });
   });
 });

@@ -15,6 +15,7 @@
  *   TRIMFIT_PERF_BUDGET_S=S        stop starting new rows after S seconds (default 200)
  *   TRIMFIT_PERF_C_STEPS=N         C-steps per candidate (default 2; 0 and other values place time in the kernel)
  *   TRIMFIT_PERF_GN_ITERATIONS=N   Gauss–Newton iterations per fit (default 8; 0 leaves the fits out)
+ *   TRIMFIT_PERF_KERNEL_REPEATS=N  candidate pass runs per chunk in the call timed on the GPU clock (default 16; small: 2)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,7 @@ profileKernelVariants({
   checkJobs: intEnv('TRIMFIT_PERF_CHECK_JOBS', small ? 4 : 8),
   cSteps: intEnv('TRIMFIT_PERF_C_STEPS', 2, 0),
   gnIterations: intEnv('TRIMFIT_PERF_GN_ITERATIONS', 8, 0),
+  kernelRepeats: intEnv('TRIMFIT_PERF_KERNEL_REPEATS', small ? 2 : 16),
   budgetMs: 1000 * intEnv('TRIMFIT_PERF_BUDGET_S', 200),
   onRow: (_row, report) => save(report),
   log,

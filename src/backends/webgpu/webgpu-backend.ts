@@ -48,6 +48,15 @@ export interface WebGpuBackendOptions {
    * @default false
    */
   passTimings?: boolean;
+  /**
+   * Runs of the candidate pass per chunk (it rewrites the same results each time), for timing:
+   * a GPU whose clock follows its load (an H100 idles at 345 MHz and boosts to 1980) needs a few
+   * hundred milliseconds of sustained work to reach its top clock, which one pass of a few
+   * milliseconds between host packing does not give. With passTimings, timings.passMs.candidates
+   * counts the fastest run of each chunk; gpuMs then includes every run.
+   * @default 1
+   */
+  candidatePassRepeats?: number;
 }
 
 const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
@@ -199,9 +208,22 @@ export interface WebGpuPassTimings {
   selectBest: number;
 }
 
-/** Passes timed with timestamp queries, in dispatch order (two queries each). */
-const TIMED_PASSES = ['gatherPool', 'candidates', 'selectBest'] as const;
-const TIMESTAMP_BYTES = 8 * 2 * TIMED_PASSES.length;
+/** Timestamp queries per chunk: begin and end of gather_pool, of each candidate pass run, and of select_best. */
+const timestampCount = (candidateRuns: number): number => 2 * (candidateRuns + 2);
+
+/**
+ * One chunk's pass durations in ms from its timestamps (ns; begin/end of gather_pool, of each of
+ * the candidateRuns candidate pass runs, of select_best): the fastest candidate run counts. An
+ * implementation may reorder or clamp timestamps, so a negative span counts as 0.
+ */
+export function chunkPassMs(stamps: BigUint64Array, candidateRuns: number): WebGpuPassTimings {
+  const spanMs = (pair: number): number => (stamps[2 * pair + 1] > stamps[2 * pair] ? Number(stamps[2 * pair + 1] - stamps[2 * pair]) / 1e6 : 0);
+  return {
+    gatherPool: spanMs(0),
+    candidates: Math.min(...Array.from({ length: candidateRuns }, (_, r) => spanMs(1 + r))),
+    selectBest: spanMs(candidateRuns + 1),
+  };
+}
 
 export interface WebGpuCandidateBackend extends CandidateBackend {
   readonly timings: Readonly<WebGpuEvaluationTimings>;
@@ -216,6 +238,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   private readonly chunksInFlight: number;
   private readonly variant: LtsKernelVariant;
   private readonly passTimings: boolean;
+  private readonly candidatePassRepeats: number;
 
   constructor(private readonly gpu: GpuDeviceHandle, options: WebGpuBackendOptions) {
     const variantName = options.variant ?? defaultVariantFor(gpu.description);
@@ -225,6 +248,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     this.chunksInFlight = options.chunksInFlight ?? DEFAULT_CHUNKS_IN_FLIGHT;
     this.variant = LTS_KERNEL_VARIANTS[variantName];
     this.passTimings = options.passTimings === true && gpu.device.features.has('timestamp-query');
+    this.candidatePassRepeats = options.candidatePassRepeats ?? 1;
   }
 
   /** Awaits p unless the device is lost first. */
@@ -314,12 +338,14 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);
     const { STORAGE, UNIFORM, COPY_DST, COPY_SRC, MAP_READ } = BUFFER_USAGE;
 
+    const stampCount = timestampCount(this.candidatePassRepeats);
+    const stampBytes = 8 * stampCount;
     const querySet = this.passTimings
-      ? device.createQuerySet({ label: 'trimfit.lts_candidates.timestamps', type: 'timestamp', count: 2 * TIMED_PASSES.length })
+      ? device.createQuerySet({ label: 'trimfit.lts_candidates.timestamps', type: 'timestamp', count: stampCount })
       : undefined;
     const timestampBuffers = querySet ? [
-      this.pool.acquire('trimfit.lts_candidates.timestamps.resolve', TIMESTAMP_BYTES, BUFFER_USAGE.QUERY_RESOLVE | BUFFER_USAGE.COPY_SRC),
-      this.pool.acquire('trimfit.lts_candidates.timestamps.readback', TIMESTAMP_BYTES, BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST),
+      this.pool.acquire('trimfit.lts_candidates.timestamps.resolve', stampBytes, BUFFER_USAGE.QUERY_RESOLVE | BUFFER_USAGE.COPY_SRC),
+      this.pool.acquire('trimfit.lts_candidates.timestamps.readback', stampBytes, BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST),
     ] : [];
     const buffers = [
       this.pool.acquire('trimfit.lts_candidates.params', LTS_PARAMS_BYTES, UNIFORM | COPY_DST),
@@ -348,9 +374,10 @@ class WebGpuBackend implements WebGpuCandidateBackend {
         entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const encoder = device.createCommandEncoder({ label: 'trimfit.lts_candidates.encoder' });
+      const candidatePass: [string, GPUComputePipeline, GPUBuffer[], number] = ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)];
       const passes: Array<[string, GPUComputePipeline, GPUBuffer[], number]> = [
         ['trimfit.gather_pool', gatherPipeline, [jobs, poolIndex, curvePoints, points], jobCount],
-        ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)],
+        ...Array.from({ length: this.candidatePassRepeats }, () => candidatePass),
         ['trimfit.select_best', selectPipeline, [selectParams, objectives, thetas, best], jobCount],
       ];
       passes.forEach(([label, pipeline, entries, workgroups], i) => {
@@ -363,8 +390,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       });
       encoder.copyBufferToBuffer(best, 0, readback, 0, bestBytes);
       if (querySet) {
-        encoder.resolveQuerySet(querySet, 0, 2 * TIMED_PASSES.length, timestampBuffers[0], 0);
-        encoder.copyBufferToBuffer(timestampBuffers[0], 0, timestampBuffers[1], 0, TIMESTAMP_BYTES);
+        encoder.resolveQuerySet(querySet, 0, stampCount, timestampBuffers[0], 0);
+        encoder.copyBufferToBuffer(timestampBuffers[0], 0, timestampBuffers[1], 0, stampBytes);
       }
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
@@ -372,7 +399,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       const validation = device.popErrorScope();
       const mapped = Promise.all([
         readback.mapAsync(MAP_MODE_READ, 0, bestBytes),
-        ...(querySet ? [timestampBuffers[1].mapAsync(MAP_MODE_READ, 0, TIMESTAMP_BYTES)] : []),
+        ...(querySet ? [timestampBuffers[1].mapAsync(MAP_MODE_READ, 0, stampBytes)] : []),
       ]);
       // Observed below unless validation fails first; never left unhandled.
       mapped.catch(() => undefined);
@@ -382,7 +409,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       const decodeStart = performance.now();
       this.timings.gpuMs += decodeStart - submitted;
       if (querySet) {
-        this.addPassTimes(new BigUint64Array(timestampBuffers[1].getMappedRange(0, TIMESTAMP_BYTES)));
+        this.addPassTimes(new BigUint64Array(timestampBuffers[1].getMappedRange(0, stampBytes)));
         timestampBuffers[1].unmap();
       }
       const frames = packed.frames;
@@ -401,14 +428,13 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     }
   }
 
-  /** Adds one chunk's pass durations (ns timestamps, begin/end per pass) to timings.passMs. */
+  /** Adds one chunk's pass durations (chunkPassMs) to timings.passMs. */
   private addPassTimes(stamps: BigUint64Array): void {
+    const chunk = chunkPassMs(stamps, this.candidatePassRepeats);
     const passMs = this.timings.passMs ?? { gatherPool: 0, candidates: 0, selectBest: 0 };
-    TIMED_PASSES.forEach((name, i) => {
-      // An implementation may reorder or clamp timestamps: a negative span counts as 0.
-      const ns = stamps[2 * i + 1] > stamps[2 * i] ? Number(stamps[2 * i + 1] - stamps[2 * i]) : 0;
-      passMs[name] += ns / 1e6;
-    });
+    passMs.gatherPool += chunk.gatherPool;
+    passMs.candidates += chunk.candidates;
+    passMs.selectBest += chunk.selectBest;
     this.timings.passMs = passMs;
   }
 
@@ -426,6 +452,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuCandidateBackend> {
   if (options.maxCandidatesPerChunk !== undefined) checkCount(options.maxCandidatesPerChunk, 1, 'maxCandidatesPerChunk');
   if (options.chunksInFlight !== undefined) checkCount(options.chunksInFlight, 1, 'chunksInFlight');
+  if (options.candidatePassRepeats !== undefined) checkCount(options.candidatePassRepeats, 1, 'candidatePassRepeats');
   checkKernelVariant(options.variant, 'variant');
   const gpu = await acquireGpuDevice({ device: options.device });
   return new WebGpuBackend(gpu, options);
