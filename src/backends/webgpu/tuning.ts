@@ -69,12 +69,12 @@ export const LTS_KERNEL_VARIANTS = {
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
 
 /**
- * The variant a backend uses on a hardware adapter unless told otherwise. Measured on an H100
- * (second run, bench/results/gpu-perf-nvidia-h100-80gb-hbm3-run2.json, 4M candidates, GPU time
- * only): 'unrolled-early' was the fastest row at every n — 7.2×10^7 candidates/s at n = 64
- * (baseline 6.6×10^7, 'unrolled-early-flat' 4.1×10^7, 'fused-early' 4.9×10^7) and the highest
- * TFLOP/s at n = 16 and 256. Its Gauss–Newton state lives in named registers (no loop-indexed
- * arrays); the flat mask walk, fastest on SwiftShader, lost on the H100.
+ * The variant a backend uses on a hardware adapter unless told otherwise: on an H100 its candidate
+ * pass ran at 2.44×10^8 candidates/s at n = 64 at the GPU's top clock (timestamp queries,
+ * bench/results/h100-2026-11-26, runs 5 and 6), the only layout measured at a known clock so
+ * far. Its Gauss–Newton state lives in named registers (no loop-indexed arrays). Earlier
+ * comparisons between layouts were taken at a load-following clock (345–1980 MHz) and are not
+ * conclusive (docs/performance.md).
  */
 export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
 
