@@ -398,7 +398,7 @@ export function packBatch(batch: LtsBatch): PackedBatch {
     const packed = packLtsChunk([job], [model]);
     frames.push(packed.frames[0]);
     points.set(packed.points, 2 * offset);
-    const f32 = new Float32Array(packed.jobs);
+    const f32 = new Float32Array(packed.jobs.buffer, packed.jobs.byteOffset, packed.jobs.length);
     const row = JOB_FLOATS * j;
     jobs[row] = offset;
     jobs[row + 1] = job.pool.length;

@@ -4,7 +4,7 @@
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
 import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
-import { ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_JOB_BYTES, LtsPackScratch, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs, prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
@@ -141,6 +141,30 @@ describe('WebGPU host packing', () => {
     expect(out.theta.subarray(4, 16).every((v) => v === -7)).toBe(true);
     expect(() => jobResult(out, 3)).toThrowError(expect.objectContaining({ code: 'invalid-option', field: 'job', message: 'job: expected an integer in [0, 2], received 3' }) as Error);
     expect(() => jobResult(out, 1.5)).toThrowError(expect.objectContaining({ field: 'job' }) as Error);
+  });
+
+  it('packs into reused scratch memory exactly as into new arrays', () => {
+    const pack = (jobs: LtsJob[], scratch?: LtsPackScratch) => {
+      const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 4 });
+      return packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, scratch);
+    };
+    const plain = (packed: ReturnType<typeof pack>) => ({
+      jobs: Array.from(packed.jobs), poolIndex: Array.from(packed.poolIndex), curvePoints: Array.from(packed.curvePoints), frames: packed.frames,
+    });
+    // A larger chunk with c0 free (4 parameters: every parameter slot of a Job struct written),
+    // then a smaller one with 3: the second must not see the first's words.
+    const four = jobsOn([curve(50, 7), curve(40, 8)], 9, 30).map((j) => ({ ...j, theta0: Float64Array.of(1.5, 1, 30, 0.5), settings: { ...settings, freeEpsilon: true } }));
+    const three = jobsOn([curve(30, 9)], 4, 20);
+    const scratch = new LtsPackScratch();
+    const first = pack(four, scratch);
+    expect(plain(first)).toEqual(plain(pack(four)));
+    const second = pack(three, scratch);
+    expect(plain(second)).toEqual(plain(pack(three)));
+    // Views of the first chunk's memory, of the second chunk's lengths.
+    expect(second.jobs.buffer).toBe(first.jobs.buffer);
+    expect(second.poolIndex.buffer).toBe(first.poolIndex.buffer);
+    expect(second.jobs.length).toBe((4 * LTS_JOB_BYTES) / 4);
+    expect(second.poolIndex.length).toBe(4 * 20);
   });
 
   it('reports the host time per 2^20 candidates (16,384 jobs on 256 curves, n = 64)', () => {

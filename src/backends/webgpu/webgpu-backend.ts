@@ -18,7 +18,7 @@ import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES,
-  ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFromFrameInto, type LtsCurve,
+  LtsPackScratch, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFromFrameInto, type LtsCurve,
 } from './kernels/lts_candidates.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
@@ -234,6 +234,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   timings: WebGpuEvaluationTimings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
   readonly description: string;
   private readonly pool: BufferPool;
+  /** Host memory for packing, reused by every chunk: a chunk is packed and uploaded with no await in between. */
+  private readonly packScratch = new LtsPackScratch();
   private readonly maxCandidatesPerChunk: number;
   private readonly chunksInFlight: number;
   private readonly variant: LtsKernelVariant;
@@ -332,7 +334,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       getPipeline(device, selectBestPipelineSpec(nParams)),
     ]));
     const packStart = performance.now();
-    const packed = packLtsJobs(batch.jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
+    // From here to the uploads below nothing awaits, so no other chunk can reuse packScratch meanwhile.
+    const packed = packLtsJobs(batch.jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, this.packScratch);
     const jobCount = chunk.length;
     const nTotal = jobCount * batch.nCandidates;
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);

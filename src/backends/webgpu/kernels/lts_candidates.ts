@@ -130,8 +130,8 @@ export function sigmoidFromFrameInto(thetaFrame: ArrayLike<number>, at: number, 
  * i < m_j; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool order.
  */
 export interface PackedLtsChunk {
-  /** Job structs, LTS_JOB_BYTES each (layout in shaders/lts_candidates.wgsl). */
-  jobs: ArrayBuffer;
+  /** Job structs, LTS_JOB_BYTES each (layout in shaders/lts_candidates.wgsl), as u32 words. */
+  jobs: Uint32Array<ArrayBuffer>;
   /** Pool indices of all jobs, concatenated (pool order). */
   poolIndex: Uint32Array<ArrayBuffer>;
   /** Points of the chunk's distinct curves, concatenated, interleaved (t, y) in each curve's frame. */
@@ -160,15 +160,38 @@ function writeFrameParams(theta: ArrayLike<number>, frame: ConditionedFrame, p: 
 }
 
 /**
+ * Host memory that packLtsJobs reuses from chunk to chunk, grown as needed. Freshly allocated
+ * memory costs a page fault per 4 KiB at its first write, which for 2^20-candidate chunks can cost
+ * more than the packing itself (about 17 µs a page on a sandboxed Linux host). A chunk packed into a
+ * scratch holds views of it, valid until the next packLtsJobs call with the same scratch: the
+ * WebGPU backend uploads them before that (queue.writeBuffer copies the data during the call).
+ */
+export class LtsPackScratch {
+  private readonly buffers = new Map<string, ArrayBuffer>();
+
+  /** An ArrayBuffer of at least `bytes` bytes for `role`; its contents are whatever was last written. */
+  take(role: 'jobs' | 'poolIndex' | 'curvePoints', bytes: number): ArrayBuffer {
+    const held = this.buffers.get(role);
+    if (held && held.byteLength >= bytes) return held;
+    // Room to grow by half, so that chunks of slowly growing size do not reallocate every time.
+    const buffer = new ArrayBuffer(Math.max(bytes, Math.ceil(1.5 * (held?.byteLength ?? 0))));
+    this.buffers.set(role, buffer);
+    return buffer;
+  }
+}
+
+/**
  * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
  * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is the Job
  * struct and a copy of its pool indices; each distinct curve's points are copied once.
- * The caller has checked the pools against their curves (`usable`).
+ * The caller has checked the pools against their curves (`usable`). With `scratch`, the packed
+ * arrays are views of its memory (see LtsPackScratch); without, they are new arrays.
  */
 export function packLtsJobs(
   jobs: readonly LtsJob[], order: ArrayLike<number>,
   curves: readonly LtsCurve[], curveOf: Int32Array,
   models: readonly Model[], modelOf: Int32Array,
+  scratch?: LtsPackScratch,
 ): PackedLtsChunk {
   const jobCount = order.length;
   // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
@@ -186,12 +209,16 @@ export function packLtsJobs(
       curvePointCount += curves[c].points.length / 2;
     }
   }
-  const curvePoints = new Float32Array(2 * curvePointCount);
+  // Every element of curvePoints and poolIndex is written below; the job structs are zeroed
+  // first, since not every word of a struct is (unused parameter slots, padding).
+  const curvePoints = scratch ? new Float32Array(scratch.take('curvePoints', 8 * curvePointCount), 0, 2 * curvePointCount) : new Float32Array(2 * curvePointCount);
   for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
-  const buffer = new ArrayBuffer(jobCount * LTS_JOB_BYTES);
-  const u32 = new Uint32Array(buffer);
-  const f32 = new Float32Array(buffer);
-  const poolIndex = new Uint32Array(totalPoints);
+  const jobWords = (jobCount * LTS_JOB_BYTES) / 4;
+  const buffer = scratch ? scratch.take('jobs', 4 * jobWords) : new ArrayBuffer(4 * jobWords);
+  const u32 = new Uint32Array(buffer, 0, jobWords);
+  if (scratch) u32.fill(0);
+  const f32 = new Float32Array(buffer, 0, jobWords);
+  const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
   const frames: ConditionedFrame[] = new Array(jobCount);
   let offset = 0;
   for (let j = 0; j < jobCount; j++) {
@@ -218,12 +245,12 @@ export function packLtsJobs(
     for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
     offset += pool.length;
   }
-  return { jobs: buffer, poolIndex, curvePoints, frames };
+  return { jobs: u32, poolIndex, curvePoints, frames };
 }
 
 /** What gather_pool.wgsl computes, on the host: each job's pool points in pool order. */
 export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuffer> {
-  const u32 = new Uint32Array(packed.jobs);
+  const u32 = packed.jobs;
   const points = new Float32Array(2 * packed.poolIndex.length);
   for (let word = 0; word < u32.length; word += LTS_JOB_BYTES / 4) {
     const pointOffset = u32[word + LTS_JOB_WORD.pointOffset];
