@@ -73,13 +73,13 @@ export interface KernelProfileRow {
   /** End to end: host preparation, upload, passes, readback and decoding. */
   candidatesPerS?: number;
   coldCandidatesPerS?: number;
-  /** The best (least GPU time) of SERIAL_RUNS calls with chunksInFlight = 1, split by WebGpuEvaluationTimings. */
+  /** The best (least GPU time) of two calls with chunksInFlight = 1, split by WebGpuEvaluationTimings. */
   serialMs?: { hostPack: number; gpu: number; decode: number; chunks: number };
   /** Candidates per second of the GPU part of that call (upload, passes, readback, and the host's wait for them). */
   gpuCandidatesPerS?: number;
   /**
    * GPU clock per pass (timestamp queries, on devices that have them), summed over the chunks of
-   * the faster of SERIAL_RUNS serial calls whose chunks run the candidate pass kernelRepeats times
+   * the faster of two serial calls whose chunks run the candidate pass kernelRepeats times
    * (the fastest run of each chunk counts): no upload, readback or synchronisation.
    */
   passMs?: WebGpuPassTimings;

@@ -43,7 +43,7 @@ export interface WebGpuBackendOptions {
   chunksInFlight?: number;
   /**
    * Time each pass on the GPU's clock with timestamp queries (timings.passMs): one query set
-   * and a 48-byte readback per chunk. Needs the device's 'timestamp-query' feature (a device
+   * per chunk and 16 bytes of readback per pass. Needs the device's 'timestamp-query' feature (a device
    * trimfit creates asks for it where the adapter has it); without it timings.passMs stays undefined.
    * @default false
    */
