@@ -129,6 +129,12 @@ export interface BenchRow {
   curvesPerSec: number;
   ratios: Ratios;
   detail: string;
+  /**
+   * WebGPU candidate rows: the host's share of the last warm call (summed over its chunks):
+   * checks and packing, and decoding the records into the results. With chunks in flight the GPU
+   * works meanwhile, so a warm time near their sum means the host, not the GPU, set the pace.
+   */
+  hostMs?: { pack: number; decode: number };
 }
 
 export interface BenchSkip {
@@ -249,6 +255,13 @@ async function timeRuns<T>(run: () => Promise<T>, setupMs: number, repeats: numb
   return { coldMs, warmMs: median(warm), warmRuns: warm.length, last };
 }
 
+/** The host's share of a WebGPU backend's last call (its `timings`); undefined for other backends. */
+function hostShare(backend: CandidateBackend): BenchRow['hostMs'] {
+  const timings = (backend as { timings?: { hostPackMs: number; decodeMs: number } }).timings;
+  if (timings === undefined) return undefined;
+  return { pack: Math.round(timings.hostPackMs * 10) / 10, decode: Math.round(timings.decodeMs * 10) / 10 };
+}
+
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t = performance.now();
   const value = await f();
@@ -349,11 +362,13 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
             const t = await timeRuns(() => be.evaluate(batch), setupMs, repeats, budgetMs);
             setupMs = 0;
             perCandidateMs = t.warmMs / candidates;
+            const host = hostShare(be);
             push({
               name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: batch.jobs.length,
               coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns,
               candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: batch.jobs.length / (t.warmMs / 1000),
-              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back`,
+              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back${host ? `; host in the last call: ${host.pack} ms checks and packing, ${host.decode} ms decoding` : ''}`,
+              ...(host ? { hostMs: host } : {}),
             });
           }
         } finally {

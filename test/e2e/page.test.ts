@@ -319,6 +319,12 @@ describe('benchmark page', () => {
     const webgpuRows = report.cases.filter((r: { backend: string }) => r.backend === 'webgpu');
     expect(webgpuRows.length).toBeGreaterThan(0);
     for (const row of webgpuRows) expect(row.engine).toContain('(unrolled-early-dense)');
+    // Candidate rows on WebGPU say how much of the last call the host spent.
+    for (const row of webgpuRows.filter((r: { case: string }) => r.case === 'lts-candidates')) {
+      expect(row.hostMs.pack).toBeGreaterThan(0);
+      expect(row.hostMs.decode).toBeGreaterThanOrEqual(0);
+      expect(row.hostMs.pack + row.hostMs.decode).toBeLessThanOrEqual(row.coldMs + row.warmMs * row.warmRuns);
+    }
     const backends = new Set(report.cases.map((r: { backend: string }) => r.backend));
     for (const b of ['single-thread', 'workers', 'webgpu']) expect(backends.has(b)).toBe(true);
     for (const row of report.cases) {

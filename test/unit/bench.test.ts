@@ -57,6 +57,8 @@ describe('runBench (tiny, CPU only)', () => {
     expect(typeof json.machine.node).toBe('string');
     expect(json.adapter).toBeNull();
     expect(json.backend).toBe('single-thread, workers');
+    // The host's share is reported for WebGPU rows only.
+    expect(json.cases.every((r) => r.hostMs === undefined)).toBe(true);
     expect(Number.isNaN(Date.parse(json.startedAt))).toBe(false);
     expect(json.note).toMatch(/load average/);
     expect(json.kernelVariant).toBeNull();
