@@ -167,6 +167,7 @@ const DEFINITIONS = {
   warmMs: 'median of the warm runs on the same backend, readback included',
   ratios: '"A/B" = throughput of A / throughput of B (> 1: A faster); candidate fits per second where both rows count them, else curves per second',
   scaling: 'work is scaled down per backend so cold + warm runs of a row fit the budget; skipped lists what was not run',
+  hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (pack: checks, packing, upload and dispatch encoding; decode: records into the results); the GPU works meanwhile, so warmMs near pack + decode means the host set the pace',
 };
 
 const median = (v: number[]): number => {
