@@ -19,6 +19,7 @@ import { syntheticSigmoid } from '../../core/synthetic.js';
 import { TrimfitError } from '../../api/errors.js';
 import { acquireGpuDevice } from './device.js';
 import { f32ObjectiveTolerance } from './f32-tolerance.js';
+import { ltsCurve } from './kernels/lts_candidates.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
 import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
 import { checkCount, createWebGpuBackend, type WebGpuPassTimings } from './webgpu-backend.js';
@@ -129,11 +130,9 @@ function makeCurve(n: number, i: number): { job: Omit<LtsJob, 'seed'>; yScale: n
   const start = [b * (0.8 + 0.4 * u01()), m + 0.6 * (u01() - 0.5), u * (0.9 + 0.2 * u01())];
   const theta0 = Float64Array.from({ length: 3 }, (_, q) => Math.min(Math.max(start[q], model.lower[q]), model.upper[q]));
   const pool = Int32Array.from({ length: n }, (_, k) => k);
-  let mean = 0;
-  for (let k = 0; k < n; k++) mean += y[k] / n;
-  let dev2 = 0;
-  for (let k = 0; k < n; k++) dev2 += (y[k] - mean) ** 2 / n;
-  return { job: { x, y, pool, h: Math.floor(0.75 * n), theta0, ...range, settings }, yScale: Math.sqrt(dev2) };
+  // The scale of the frame the kernel works in (every point is usable and in the pool).
+  const yScale = ltsCurve(x, y).frame.yScale;
+  return { job: { x, y, pool, h: Math.floor(0.75 * n), theta0, ...range, settings }, yScale };
 }
 
 /** The conformance spec's agreement test on `count` jobs spread over the batch. */
