@@ -5,7 +5,7 @@
  * (profileKernelVariants) and selects the fastest that agrees with f64 for the next benchmark run.
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
-import { adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileSizes, runBench, slug, type BenchEnv } from '../src/bench/harness.js';
+import { adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileFileName, kernelProfileSizes, runBench, type BenchEnv } from '../src/bench/harness.js';
 import { checkKernelVariant, fastestVariant, LTS_KERNEL_VARIANTS, profileKernelVariants } from '../src/index.js';
 import { embeddedCurves } from './data.js';
 
@@ -71,7 +71,7 @@ $('profile').addEventListener('click', () => runExclusive(async () => {
   const fastest = fastestVariant(report, 64);
   if (fastest) kernelVariant.value = fastest;
   const choice = fastest ? `fastest at n = 64: ${fastest} (selected for the benchmark)` : 'no layout ran cleanly at n = 64';
-  return { table: formatKernelProfileTable(report), status: `profile done: ${report.rows.length} rows; ${choice}`, fileName: `kernel-profile-${slug(report.device ?? '')}.json`, json: report };
+  return { table: formatKernelProfileTable(report), status: `profile done: ${report.rows.length} rows; ${choice}`, fileName: kernelProfileFileName(report), json: report };
 }));
 
 download.addEventListener('click', () => {

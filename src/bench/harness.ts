@@ -182,6 +182,11 @@ export function adapterSlug(adapter: AdapterInfo | null): string {
   return slug([adapter.vendor, adapter.architecture || adapter.device || adapter.description].filter((p) => p).join('-'));
 }
 
+/** The file a kernel profile is saved as (the CLI's --out folders, the page's Download). */
+export function kernelProfileFileName(report: Pick<KernelProfileReport, 'device'>): string {
+  return `kernel-profile-${slug(report.device ?? '')}.json`;
+}
+
 /** Lower-case letters and digits joined by single hyphens, for file names; 'unknown-adapter' when nothing is left. */
 export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown-adapter';

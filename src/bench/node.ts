@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readRetuDir, TrimfitError } from '../node.js';
 import { profileKernelVariants, type KernelProfileReport } from '../index.js';
 import {
-  adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileSizes, runBench, slug, type BenchEnv, type BenchOptions, type BenchReport, type ExternalTiming,
+  adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileFileName, kernelProfileSizes, runBench, type BenchEnv, type BenchOptions, type BenchReport, type ExternalTiming,
 } from './harness.js';
 
 /** Dawn's GPU object, kept for the life of the process (Dawn crashes if it is collected while a device lives). */
@@ -153,6 +153,6 @@ export async function runNodeBench(options: NodeBenchOptions = {}): Promise<{ re
  */
 export async function runNodeKernelProfile(options: { quick?: boolean; outDirs?: string[]; log?: (line: string) => void } = {}): Promise<{ report: KernelProfileReport; table: string; written: string[] }> {
   const report = await profileKernelVariants({ ...kernelProfileSizes(options.quick ?? false), log: options.log });
-  const written = await writeJsonTo(options.outDirs ?? [], `kernel-profile-${slug(report.device ?? '')}.json`, report);
+  const written = await writeJsonTo(options.outDirs ?? [], kernelProfileFileName(report), report);
   return { report, table: formatKernelProfileTable(report), written };
 }
