@@ -96,6 +96,27 @@ describe('WebGPU LTS candidates', () => {
     });
   });
 
+  it('gives jobs that share a pool array the results of jobs with their own copies', async () => {
+    // Two curves of one length and two pool arrays, each used on both curves, in and out of
+    // order and across chunk boundaries (maxCandidatesPerChunk: 3 jobs). The distinct pools'
+    // first jobs (0, 2, 3, 7) are not the first jobs of the batch.
+    const a = curve(48, false, 11);
+    const b = curve(48, false, 12);
+    const all = a.pool;
+    const some = Int32Array.from({ length: 36 }, (_, k) => (k * 4 + Math.floor(k / 12)) % 48);
+    const uses: Array<[LtsJob, Int32Array]> = [[a, all], [a, all], [b, all], [a, some], [a, all], [b, all], [a, some], [b, some]];
+    const jobs = uses.map(([on, pool], j) => ({ ...on, pool, h: Math.floor(0.75 * pool.length), seed: 100 + j }));
+    const batch = { model: 'sigmoid' as const, jobs, nCandidates: 16, cSteps: 2, gnIterations: 8, keepBest: 4 };
+    const own = { ...batch, jobs: jobs.map((job) => ({ ...job, pool: Int32Array.from(job.pool) })) };
+    const chunked = await createWebGpuBackend({ maxCandidatesPerChunk: 48 });
+    try {
+      for (const be of [backend, chunked]) expect(await be.evaluate(batch)).toEqual(await be.evaluate(own));
+    } finally {
+      await chunked.dispose();
+    }
+    jobResults(await backend.evaluate(batch)).forEach((result, j) => expect(matchesReference(jobs[j], 2, 8, result.best[0])).toBe(true));
+  });
+
   it('times its passes on the GPU clock when asked, without changing results', async () => {
     const jobs = [curve(30, false, 1), curve(100, true, 2), curve(64, false, 3)];
     const batch = { model: 'sigmoid' as const, jobs, nCandidates: 24, cSteps: 2, gnIterations: 8, keepBest: 5 };

@@ -54,6 +54,37 @@ describe('WebGPU host packing', () => {
     expect(at).toBe(7 * 20);
   });
 
+  it('uploads a pool once per curve it is used on, however many jobs share it', () => {
+    const curves = [curve(40, 11), curve(40, 12)];
+    const [a, b] = jobsOn(curves, 2, 20);
+    const other = Int32Array.from(a.pool).reverse();
+    // Curve 0: pool P, P, Q, P (back to P after Q); curve 1: pool P (the same array on another
+    // curve is a pool of its own), and a copy of P (equal values, another array).
+    const P = a.pool;
+    const jobs: LtsJob[] = [
+      { ...a, pool: P, seed: 1 }, { ...b, pool: P, seed: 2 }, { ...a, pool: P, seed: 3 }, { ...a, pool: other, seed: 4 },
+      { ...a, pool: P, seed: 5 }, { ...b, pool: Int32Array.from(P), seed: 6 }, { ...b, pool: P, seed: 7 },
+    ];
+    const model = createModel('sigmoid', settings, a);
+    const packed = packLtsChunk(jobs, jobs.map(() => model));
+    // Distinct (curve, pool array) pairs: (0, P), (1, P), (0, Q), (1, copy of P).
+    expect(Array.from(packed.gatherJobs)).toEqual([0, 1, 3, 5]);
+    expect(packed.poolIndex.length).toBe(4 * 20);
+    const words = LTS_JOB_BYTES / 4;
+    const pointOffset = jobs.map((_, j) => packed.jobs[j * words]);
+    expect(pointOffset).toEqual([0, 20, 0, 40, 0, 60, 20]);
+    // Every job still reads its own pool's points in its curve's frame at its offset.
+    jobs.forEach((job, j) => {
+      const frame = ltsCurve(job.x, job.y).frame;
+      for (let k = 0; k < job.pool.length; k++) {
+        const i = job.pool[k];
+        const at = pointOffset[j] + k;
+        expect(packed.points[2 * at]).toBe(Math.fround(job.x[i] === 0 ? -3e38 : Math.fround(Math.log(job.x[i]) - frame.tShift)));
+        expect(packed.points[2 * at + 1]).toBe(Math.fround((job.y[i] - frame.yShift) / frame.yScale));
+      }
+    });
+  });
+
   it('prepares shared curves and models once and groups jobs by pool tier', () => {
     const curves = [curve(64, 4), curve(64, 5)];
     const jobs = [...jobsOn(curves, 6, 60), ...jobsOn(curves, 4, 12)];

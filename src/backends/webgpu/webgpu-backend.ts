@@ -1,11 +1,10 @@
 /**
  * The WebGPU (f32) CandidateBackend. A batch is split into groups of jobs sharing the compile-time
  * facts (nParams, pool tier), each group into chunks that respect the adapter's limits; per chunk:
- * upload (each distinct curve once, per job its Job struct and pool indices), the gather_pool pass
- * (pool points in pool order, one workgroup per job), the candidate pass (one invocation per
- * candidate), the select_best pass (one workgroup per job), and a readback of only the keepBest
- * records per job. Results are mapped back from the
- * conditioned frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs
+ * upload (each distinct curve and each distinct pool once, per job its Job struct), the gather_pool
+ * pass (pool points in pool order, one workgroup per distinct pool), the candidate pass (one
+ * invocation per candidate), the select_best pass (one workgroup per job), and a readback of only
+ * the keepBest records per job. Results are mapped back from the conditioned frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs
  * the next chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
@@ -126,7 +125,15 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   // Per curve, the model its last job used with that job's settings and range.
   const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
   const modelOf = new Int32Array(jobs.length);
-  const groupByKey = new Map<number, number[]>();
+  // Per curve, the pool array last checked against it.
+  const checkedPool: Array<LtsJob['pool'] | undefined> = [];
+  // Group of each job (first-seen order of the group keys) and each group's size; the index
+  // lists are filled after the loop (typed arrays, no per-job array growth).
+  const groupOf = new Int32Array(jobs.length);
+  const groupByKey = new Map<number, number>();
+  const groupSize: number[] = [];
+  let lastGroupKey = -1;
+  let lastGroup = -1;
   const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
   let prev: LtsJob | undefined;
   for (let index = 0; index < jobs.length; index++) {
@@ -167,20 +174,39 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
     if (m < p + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${p + 1}, ${maxPool}]`, m);
     if (!isCount(job.h, p + 1) || job.h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${p + 1}, ${m}]`, job.h);
     if (job.theta0.length !== p) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `length ${p}`, job.theta0);
-    const usable = curves[curveOf[index]].usable;
-    for (let k = 0; k < m; k++) {
-      const i = pool[k];
-      if (usable[i] === 1) continue;
-      if (!(i >= 0 && i < job.x.length && i < job.y.length)) throw new TrimfitError('invalid-input', `jobs[${index}].pool[${k}]`, `an index in [0, ${Math.min(job.x.length, job.y.length)})`, i);
-      if (!(job.x[i] >= 0 && Number.isFinite(job.x[i]))) throw new TrimfitError('invalid-input', `jobs[${index}].x[${i}]`, 'a finite x ≥ 0 (sigmoid)', job.x[i]);
-      throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
+    // A pool array already checked against this curve is not walked again (a sweep sends many
+    // jobs per Stage-1 pool; the check is the costliest part of preparing a job).
+    if (checkedPool[c] !== pool) {
+      const usable = curves[c].usable;
+      for (let k = 0; k < m; k++) {
+        const i = pool[k];
+        if (usable[i] === 1) continue;
+        if (!(i >= 0 && i < job.x.length && i < job.y.length)) throw new TrimfitError('invalid-input', `jobs[${index}].pool[${k}]`, `an index in [0, ${Math.min(job.x.length, job.y.length)})`, i);
+        if (!(job.x[i] >= 0 && Number.isFinite(job.x[i]))) throw new TrimfitError('invalid-input', `jobs[${index}].x[${i}]`, 'a finite x ≥ 0 (sigmoid)', job.x[i]);
+        throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
+      }
+      checkedPool[c] = pool;
     }
     const groupKey = p * 65536 + ltsPoolTier(m)!;
-    const group = groupByKey.get(groupKey);
-    if (group) group.push(index);
-    else groupByKey.set(groupKey, [index]);
+    if (groupKey !== lastGroupKey) {
+      let g = groupByKey.get(groupKey);
+      if (g === undefined) {
+        g = groupSize.push(0) - 1;
+        groupByKey.set(groupKey, g);
+      }
+      lastGroupKey = groupKey;
+      lastGroup = g;
+    }
+    groupOf[index] = lastGroup;
+    groupSize[lastGroup]++;
   }
-  return { curves, curveOf, models, modelOf, groups: [...groupByKey.values()].map((g) => Int32Array.from(g)) };
+  const groups = groupSize.map((size) => new Int32Array(size));
+  const filled = new Int32Array(groups.length);
+  for (let index = 0; index < jobs.length; index++) {
+    const g = groupOf[index];
+    groups[g][filled[g]++] = index;
+  }
+  return { curves, curveOf, models, modelOf, groups };
 }
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
@@ -361,8 +387,9 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       this.pool.acquire('trimfit.select_best.readback', bestBytes, MAP_READ | COPY_DST),
       this.pool.acquire('trimfit.gather_pool.pool_index', packed.poolIndex.byteLength, STORAGE | COPY_DST),
       this.pool.acquire('trimfit.gather_pool.curve_points', packed.curvePoints.byteLength, STORAGE | COPY_DST),
+      this.pool.acquire('trimfit.gather_pool.gather_jobs', packed.gatherJobs.byteLength, STORAGE | COPY_DST),
     ];
-    const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints] = buffers;
+    const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints, gatherJobs] = buffers;
     buffers.push(...timestampBuffers);
     try {
       device.pushErrorScope('validation');
@@ -370,6 +397,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       device.queue.writeBuffer(jobs, 0, packed.jobs);
       device.queue.writeBuffer(poolIndex, 0, packed.poolIndex);
       device.queue.writeBuffer(curvePoints, 0, packed.curvePoints);
+      device.queue.writeBuffer(gatherJobs, 0, packed.gatherJobs);
       device.queue.writeBuffer(selectParams, 0, selectBestParamsData(jobCount, batch.nCandidates, batch.keepBest));
       const bindGroup = (label: string, pipeline: GPUComputePipeline, entries: GPUBuffer[]): GPUBindGroup => device.createBindGroup({
         label: `${label}.bindgroup`,
@@ -379,7 +407,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       const encoder = device.createCommandEncoder({ label: 'trimfit.lts_candidates.encoder' });
       const candidatePass: [string, GPUComputePipeline, GPUBuffer[], number] = ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)];
       const passes: Array<[string, GPUComputePipeline, GPUBuffer[], number]> = [
-        ['trimfit.gather_pool', gatherPipeline, [jobs, poolIndex, curvePoints, points], jobCount],
+        ['trimfit.gather_pool', gatherPipeline, [jobs, poolIndex, curvePoints, points, gatherJobs], packed.gatherJobs.length],
         ...Array.from({ length: this.candidatePassRepeats }, () => candidatePass),
         ['trimfit.select_best', selectPipeline, [selectParams, objectives, thetas, best], jobCount],
       ];

@@ -1,12 +1,13 @@
 /**
- * Host side of shaders/gather_pool.wgsl: lays each job's pool points out in pool order on the GPU
- * from the chunk's curves and pool indices (packLtsJobs), the same as gatherPoolPoints on the host.
+ * Host side of shaders/gather_pool.wgsl: lays each distinct pool's points out in pool order on the
+ * GPU from the chunk's curves and pool indices (packLtsJobs), the same as gatherPoolPoints on the
+ * host. Dispatch one workgroup per entry of the chunk's gatherJobs.
  */
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 import { LTS_JOB_BYTES, LTS_JOB_WORD } from './lts_candidates.js';
 
-/** Invocations per job; most pools hold 16–256 points. */
+/** Invocations per pool; most pools hold 16–256 points. */
 const GATHER_WORKGROUP_SIZE = 64;
 
 export function gatherPoolPipelineSpec(): PipelineSpec {

@@ -127,13 +127,20 @@ export function sigmoidFromFrameInto(thetaFrame: ArrayLike<number>, at: number, 
 
 /**
  * A packed chunk. The pool points of job j are curvePoints[curveOffset_j + poolIndex[pointOffset_j + i]],
- * i < m_j; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool order.
+ * i < m_j; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool
+ * order, once per distinct pool.
  */
 export interface PackedLtsChunk {
   /** Job structs, LTS_JOB_BYTES each (layout in shaders/lts_candidates.wgsl), as u32 words. */
   jobs: Uint32Array<ArrayBuffer>;
-  /** Pool indices of all jobs, concatenated (pool order). */
+  /**
+   * Pool indices of the chunk's distinct pools, concatenated (pool order). Jobs on the same curve
+   * with the same pool array share one copy (and its gathered points): a sweep runs many
+   * settings on one Stage-1 pool.
+   */
   poolIndex: Uint32Array<ArrayBuffer>;
+  /** Per distinct pool, the chunk index of a job that uses it: what gather_pool dispatches over. */
+  gatherJobs: Uint32Array<ArrayBuffer>;
   /** Points of the chunk's distinct curves, concatenated, interleaved (t, y) in each curve's frame. */
   curvePoints: Float32Array<ArrayBuffer>;
   /** Frame of each job of the chunk (its curve's). */
@@ -170,7 +177,7 @@ export class LtsPackScratch {
   private readonly buffers = new Map<string, ArrayBuffer>();
 
   /** An ArrayBuffer of at least `bytes` bytes for `role`; its contents are whatever was last written. */
-  take(role: 'jobs' | 'poolIndex' | 'curvePoints', bytes: number): ArrayBuffer {
+  take(role: 'jobs' | 'poolIndex' | 'curvePoints' | 'gatherJobs', bytes: number): ArrayBuffer {
     const held = this.buffers.get(role);
     if (held && held.byteLength >= bytes) return held;
     // Room to grow by half, so that chunks of slowly growing size do not reallocate every time.
@@ -197,20 +204,45 @@ export function packLtsJobs(
   // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
   const curveOffset = new Int32Array(curves.length).fill(-1);
   const chunkCurves: number[] = [];
+  // Point offset of each job's pool: a job on the same curve with the same pool array as an
+  // earlier job shares its offset. Each curve remembers its last pool (a sweep's jobs come per
+  // curve, or cycle over curves with one pool each), a map holds the rest.
+  const pointOffset = new Int32Array(jobCount);
+  const lastPool: Array<ArrayLike<number> | undefined> = new Array(curves.length);
+  const lastPoolOffset = new Int32Array(curves.length);
+  let poolOffsets: Map<ArrayLike<number>, Map<number, number>> | undefined;
+  const firstUse: number[] = [];
   let totalPoints = 0;
   let curvePointCount = 0;
   for (let j = 0; j < jobCount; j++) {
     const b = order[j];
-    totalPoints += jobs[b].pool.length;
+    const pool = jobs[b].pool;
     const c = curveOf[b];
     if (curveOffset[c] < 0) {
       curveOffset[c] = curvePointCount;
       chunkCurves.push(c);
       curvePointCount += curves[c].points.length / 2;
     }
+    let offset = lastPool[c] === pool ? lastPoolOffset[c] : -1;
+    if (offset < 0 && lastPool[c] !== undefined) {
+      // The curve's second distinct pool in this chunk or later: from here on the map keeps them all.
+      poolOffsets ??= new Map();
+      const known = poolOffsets.get(lastPool[c]!) ?? new Map<number, number>();
+      known.set(c, lastPoolOffset[c]);
+      poolOffsets.set(lastPool[c]!, known);
+      offset = poolOffsets.get(pool)?.get(c) ?? -1;
+    }
+    if (offset < 0) {
+      offset = totalPoints;
+      totalPoints += pool.length;
+      firstUse.push(j);
+    }
+    lastPool[c] = pool;
+    lastPoolOffset[c] = offset;
+    pointOffset[j] = offset;
   }
-  // Every element of curvePoints and poolIndex is written below; the job structs are zeroed
-  // first, since not every word of a struct is (unused parameter slots, padding).
+  // Every element of curvePoints, poolIndex and gatherJobs is written below; the job structs are
+  // zeroed first, since not every word of a struct is (unused parameter slots, padding).
   const curvePoints = scratch ? new Float32Array(scratch.take('curvePoints', 8 * curvePointCount), 0, 2 * curvePointCount) : new Float32Array(2 * curvePointCount);
   for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
   const jobWords = (jobCount * LTS_JOB_BYTES) / 4;
@@ -219,8 +251,16 @@ export function packLtsJobs(
   if (scratch) u32.fill(0);
   const f32 = new Float32Array(buffer, 0, jobWords);
   const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
+  const gatherJobs = scratch ? new Uint32Array(scratch.take('gatherJobs', 4 * firstUse.length), 0, firstUse.length) : new Uint32Array(firstUse.length);
+  for (let g = 0; g < firstUse.length; g++) {
+    const j = firstUse[g];
+    gatherJobs[g] = j;
+    // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
+    const pool = jobs[order[j]].pool;
+    const offset = pointOffset[j];
+    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
+  }
   const frames: ConditionedFrame[] = new Array(jobCount);
-  let offset = 0;
   for (let j = 0; j < jobCount; j++) {
     const b = order[j];
     const job = jobs[b];
@@ -230,7 +270,7 @@ export function packLtsJobs(
     const frame = curves[c].frame;
     frames[j] = frame;
     const word = (j * LTS_JOB_BYTES) / 4;
-    u32[word] = offset;
+    u32[word] = pointOffset[j];
     u32[word + 1] = job.pool.length;
     u32[word + 2] = job.h;
     u32[word + 3] = job.seed >>> 0;
@@ -240,19 +280,16 @@ export function packLtsJobs(
     // c0 = 0 in the frame, used when c0 is not fitted.
     f32[word + 16] = -frame.yShift / frame.yScale;
     u32[word + LTS_JOB_WORD.curveOffset] = curveOffset[c];
-    // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
-    const pool = job.pool;
-    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
-    offset += pool.length;
   }
-  return { jobs: u32, poolIndex, curvePoints, frames };
+  return { jobs: u32, poolIndex, gatherJobs, curvePoints, frames };
 }
 
-/** What gather_pool.wgsl computes, on the host: each job's pool points in pool order. */
+/** What gather_pool.wgsl computes, on the host: each distinct pool's points in pool order (where its jobs read them). */
 export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuffer> {
   const u32 = packed.jobs;
   const points = new Float32Array(2 * packed.poolIndex.length);
-  for (let word = 0; word < u32.length; word += LTS_JOB_BYTES / 4) {
+  for (const j of packed.gatherJobs) {
+    const word = (j * LTS_JOB_BYTES) / 4;
     const pointOffset = u32[word + LTS_JOB_WORD.pointOffset];
     const curveOffset = u32[word + LTS_JOB_WORD.curveOffset];
     for (let i = 0; i < u32[word + LTS_JOB_WORD.m]; i++) {
