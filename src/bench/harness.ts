@@ -131,10 +131,11 @@ export interface BenchRow {
   detail: string;
   /**
    * WebGPU candidate rows: the host's share of the last warm call (summed over its chunks):
-   * checks and packing, and decoding the records into the results. With chunks in flight the GPU
+   * checking the jobs and allocating the results (prepare), packing, queue writes and command
+   * encoding (upload), and decoding the records into the results. With chunks in flight the GPU
    * works meanwhile, so a warm time near their sum means the host, not the GPU, set the pace.
    */
-  hostMs?: { pack: number; decode: number };
+  hostMs?: { prepare: number; pack: number; upload: number; decode: number };
 }
 
 export interface BenchSkip {
@@ -167,7 +168,7 @@ const DEFINITIONS = {
   warmMs: 'median of the warm runs on the same backend, readback included',
   ratios: '"A/B" = throughput of A / throughput of B (> 1: A faster); candidate fits per second where both rows count them, else curves per second',
   scaling: 'work is scaled down per backend so cold + warm runs of a row fit the budget; skipped lists what was not run',
-  hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (pack: checks, packing, upload and dispatch encoding; decode: records into the results); the GPU works meanwhile, so warmMs near pack + decode means the host set the pace',
+  hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (prepare: job checks, curve and model tables, result allocation; pack: job structs, distinct pools and curves; upload: queue writes, bind groups, encoding and submit; decode: records into the results); the GPU works meanwhile, so warmMs near their sum means the host set the pace',
 };
 
 const median = (v: number[]): number => {
@@ -263,9 +264,10 @@ async function timeRuns<T>(run: () => Promise<T>, setupMs: number, repeats: numb
 
 /** The host's share of a WebGPU backend's last call (its `timings`); undefined for other backends. */
 function hostShare(backend: CandidateBackend): BenchRow['hostMs'] {
-  const timings = (backend as { timings?: { hostPackMs: number; decodeMs: number } }).timings;
+  const timings = (backend as { timings?: { prepareMs: number; packMs: number; uploadMs: number; decodeMs: number } }).timings;
   if (timings === undefined) return undefined;
-  return { pack: Math.round(timings.hostPackMs * 10) / 10, decode: Math.round(timings.decodeMs * 10) / 10 };
+  const ms = (v: number) => Math.round(v * 10) / 10;
+  return { prepare: ms(timings.prepareMs), pack: ms(timings.packMs), upload: ms(timings.uploadMs), decode: ms(timings.decodeMs) };
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -373,7 +375,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
               name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: batch.jobs.length,
               coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns,
               candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: batch.jobs.length / (t.warmMs / 1000),
-              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back${host ? `; host in the last call: ${host.pack} ms checks and packing, ${host.decode} ms decoding` : ''}`,
+              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back${host ? `; host in the last call: ${host.prepare} ms checks, ${host.pack} ms packing, ${host.upload} ms upload, ${host.decode} ms decoding` : ''}`,
               ...(host ? { hostMs: host } : {}),
             });
           }

@@ -321,9 +321,11 @@ describe('benchmark page', () => {
     for (const row of webgpuRows) expect(row.engine).toContain('(unrolled-early-dense)');
     // Candidate rows on WebGPU say how much of the last call the host spent.
     for (const row of webgpuRows.filter((r: { case: string }) => r.case === 'lts-candidates')) {
-      expect(row.hostMs.pack).toBeGreaterThan(0);
-      expect(row.hostMs.decode).toBeGreaterThanOrEqual(0);
-      expect(row.hostMs.pack + row.hostMs.decode).toBeLessThanOrEqual(row.coldMs + row.warmMs * row.warmRuns);
+      expect(Object.keys(row.hostMs).sort()).toEqual(['decode', 'pack', 'prepare', 'upload']);
+      for (const ms of Object.values(row.hostMs) as number[]) expect(ms).toBeGreaterThanOrEqual(0);
+      const hostMs = row.hostMs.prepare + row.hostMs.pack + row.hostMs.upload + row.hostMs.decode;
+      expect(hostMs).toBeGreaterThan(0);
+      expect(hostMs).toBeLessThanOrEqual(row.coldMs + row.warmMs * row.warmRuns);
     }
     const backends = new Set(report.cases.map((r: { backend: string }) => r.backend));
     for (const b of ['single-thread', 'workers', 'webgpu']) expect(backends.has(b)).toBe(true);

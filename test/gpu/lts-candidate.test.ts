@@ -134,6 +134,10 @@ describe('WebGPU LTS candidates', () => {
       // The device trimfit creates asks for timestamp queries wherever the adapter has them.
       expect(passMs !== undefined).toBe(hasTimestamps);
       if (passMs) for (const ms of Object.values(passMs)) expect(ms).toBeGreaterThanOrEqual(0);
+      // The host's share splits into its parts.
+      const t = timed.timings;
+      for (const ms of [t.prepareMs, t.packMs, t.uploadMs, t.decodeMs]) expect(ms).toBeGreaterThan(0);
+      expect(t.prepareMs + t.packMs + t.uploadMs).toBeCloseTo(t.hostPackMs, 9);
     } finally {
       await timed.dispose();
     }

@@ -74,8 +74,8 @@ export interface KernelProfileRow {
   /** End to end: host preparation, upload, passes, readback and decoding. */
   candidatesPerS?: number;
   coldCandidatesPerS?: number;
-  /** The best (least GPU time) of two calls with chunksInFlight = 1, split by WebGpuEvaluationTimings. */
-  serialMs?: { hostPack: number; gpu: number; decode: number; chunks: number };
+  /** The best (least GPU time) of two calls with chunksInFlight = 1, split by WebGpuEvaluationTimings (hostPack = prepare + pack + upload). */
+  serialMs?: { hostPack: number; gpu: number; decode: number; chunks: number; prepare: number; pack: number; upload: number };
   /** Candidates per second of the GPU part of that call (upload, passes, readback, and the host's wait for them). */
   gpuCandidatesPerS?: number;
   /**
@@ -262,7 +262,7 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
               await serial.evaluate(batch);
               const t = serial.timings;
               if (row.serialMs !== undefined && row.serialMs.gpu <= t.gpuMs) continue;
-              row.serialMs = { hostPack: round(t.hostPackMs), gpu: round(t.gpuMs), decode: round(t.decodeMs), chunks: t.chunks };
+              row.serialMs = { hostPack: round(t.hostPackMs), gpu: round(t.gpuMs), decode: round(t.decodeMs), chunks: t.chunks, prepare: round(t.prepareMs), pack: round(t.packMs), upload: round(t.uploadMs) };
               row.gpuCandidatesPerS = sci((candidates / t.gpuMs) * 1000);
             }
           } finally {

@@ -211,8 +211,14 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
 export interface WebGpuEvaluationTimings {
-  /** Host: job checks, models, packing, upload and dispatch encoding. */
+  /** Host: job checks, models, packing, upload and dispatch encoding (prepareMs + packMs + uploadMs). */
   hostPackMs: number;
+  /** Part of hostPackMs, once per call: checking the jobs, the curve and model tables, and allocating the results. */
+  prepareMs: number;
+  /** Part of hostPackMs: packing each chunk's Job structs, distinct pools and curves. */
+  packMs: number;
+  /** Part of hostPackMs: buffers, queue writes, bind groups, command encoding and submit. */
+  uploadMs: number;
   /**
    * Submit → records mapped: upload transfer, both passes, readback. With chunksInFlight > 1
    * chunks overlap each other and host work, so only chunksInFlight = 1 gives the GPU's own time.
@@ -227,6 +233,8 @@ export interface WebGpuEvaluationTimings {
    */
   passMs?: WebGpuPassTimings;
 }
+
+const emptyTimings = (): WebGpuEvaluationTimings => ({ hostPackMs: 0, prepareMs: 0, packMs: 0, uploadMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 });
 
 export interface WebGpuPassTimings {
   gatherPool: number;
@@ -257,7 +265,7 @@ export interface WebGpuCandidateBackend extends CandidateBackend {
 
 class WebGpuBackend implements WebGpuCandidateBackend {
   readonly name = 'webgpu' as const;
-  timings: WebGpuEvaluationTimings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
+  timings: WebGpuEvaluationTimings = emptyTimings();
   readonly description: string;
   private readonly pool: BufferPool;
   /** Host memory for packing, reused by every chunk: a chunk is packed and uploaded with no await in between. */
@@ -288,10 +296,11 @@ class WebGpuBackend implements WebGpuCandidateBackend {
 
   async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
     const prepareStart = performance.now();
-    this.timings = { hostPackMs: 0, gpuMs: 0, decodeMs: 0, chunks: 0 };
+    this.timings = emptyTimings();
     const prepared = prepareLtsBatch(batch);
     const results = createBatchResult(batch.jobs.length, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
-    this.timings.hostPackMs += performance.now() - prepareStart;
+    this.timings.prepareMs = performance.now() - prepareStart;
+    this.timings.hostPackMs += this.timings.prepareMs;
     // Oldest first; a chunk's promise settles after its results are written and its buffers released.
     const running: Promise<void>[] = [];
     try {
@@ -362,6 +371,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const packStart = performance.now();
     // From here to the uploads below nothing awaits, so no other chunk can reuse packScratch meanwhile.
     const packed = packLtsJobs(batch.jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, this.packScratch);
+    const uploadStart = performance.now();
+    this.timings.packMs += uploadStart - packStart;
     const jobCount = chunk.length;
     const nTotal = jobCount * batch.nCandidates;
     const bestBytes = 4 * jobCount * selectBestWordsPerJob(batch.keepBest, nParams);
@@ -427,6 +438,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
       this.timings.hostPackMs += submitted - packStart;
+      this.timings.uploadMs += submitted - uploadStart;
       const validation = device.popErrorScope();
       const mapped = Promise.all([
         readback.mapAsync(MAP_MODE_READ, 0, bestBytes),
