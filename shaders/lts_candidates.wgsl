@@ -12,18 +12,24 @@ struct Params {
   gnIterations: u32,
 }
 
-// 80 bytes. Bounds are finite (the host maps ±Infinity to ±F32_HUGE).
+// 32 bytes: what differs from job to job. What jobs of one model on one curve share is in Bounds.
 struct Job {
   pointOffset: u32,
-  m: u32,
-  h: u32,
+  // The pool size m in the low 16 bits, h in the high 16 (both ≤ 1024, the largest pool tier).
+  mh: u32,
   seed: u32,
+  // The job's entry in `bounds`.
+  bounds: u32,
   theta0: vec4<f32>,
+}
+
+// 48 bytes per distinct (model, curve) of a chunk, in the curve's frame. Bounds are finite (the
+// host maps ±Infinity to ±F32_HUGE).
+struct Bounds {
   lower: vec4<f32>,
   upper: vec4<f32>,
   c0Fixed: f32,
-  // Where the job's curve starts in gather_pool's curvePoints (read by that pass only).
-  curveOffset: u32,
+  _pad0: f32,
   _pad1: f32,
   _pad2: f32,
 }
@@ -37,6 +43,7 @@ struct Job {
 // thetas[q·(jobCount·nCandidates) + c].
 @group(0) @binding(3) var<storage, read_write> objectives: array<u32>;
 @group(0) @binding(4) var<storage, read_write> thetas: array<f32>;
+@group(0) @binding(5) var<storage, read> bounds: array<Bounds>;
 
 const MASK_WORDS: u32 = (MAX_POOL + 31u) / 32u;
 // Positions per mask word that a pool of this tier can reach (16 for the 16-point tier).
@@ -456,17 +463,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (c >= nTotal) { return; }
   let job = jobs[c / params.nCandidates];
   let k = c % params.nCandidates;
+  let m = job.mh & 0xffffu;
+  let h = job.mh >> 16u;
+  let jobBounds = bounds[job.bounds];
   job_offset = job.pointOffset;
-  job_m = job.m;
-  job_c0_fixed = job.c0Fixed;
-  job_lower = job.lower;
-  job_upper = job.upper;
+  job_m = m;
+  job_c0_fixed = jobBounds.c0Fixed;
+  job_lower = jobBounds.lower;
+  job_upper = jobBounds.upper;
 
   var theta: Theta;
   for (var q = 0u; q < 4u; q += 1u) { theta[q] = job.theta0[q]; }
   if (k > 0u) {
     var start: array<u32, RNG_MAX_SUBSET>;
-    elemental_subset(job.seed, k, job.m, N_PARAMS, &start);
+    elemental_subset(job.seed, k, m, N_PARAMS, &start);
     for (var w = 0u; w < MASK_WORDS; w += 1u) {
       var word = 0u;
       for (var q = 0u; q < N_PARAMS; q += 1u) {
@@ -478,9 +488,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     damped_gn(&theta, params.gnIterations, false);
   }
   for (var step = 0u; step < params.cSteps; step += 1u) {
-    _ = select_h(&theta, job.h);
+    _ = select_h(&theta, h);
     damped_gn(&theta, params.gnIterations, true);
   }
-  objectives[c] = select_h(&theta, job.h);
+  objectives[c] = select_h(&theta, h);
   for (var q = 0u; q < N_PARAMS; q += 1u) { thetas[q * nTotal + c] = theta[q]; }
 }

@@ -20,7 +20,7 @@
  *   (4 floats again, 3 of them unused).
  */
 import type { LtsBatch } from '../../src/backends/backend.js';
-import { packLtsChunk, sigmoidFromFrame, type ConditionedFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_WORD, LTS_JOB_WORD, packLtsChunk, sigmoidFromFrame, type ConditionedFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { createModel } from '../../src/core/models/index.js';
 import type { Model } from '../../src/core/models/model.js';
 import { elementalSubset } from '../../src/core/rng.js';
@@ -398,16 +398,22 @@ export function packBatch(batch: LtsBatch): PackedBatch {
     const packed = packLtsChunk([job], [model]);
     frames.push(packed.frames[0]);
     points.set(packed.points, 2 * offset);
+    // The packed Job struct (theta0) and its Bounds struct (lower, upper, c0Fixed), in the frame.
     const f32 = new Float32Array(packed.jobs.buffer, packed.jobs.byteOffset, packed.jobs.length);
+    const bounds = packed.bounds;
     const row = JOB_FLOATS * j;
     jobs[row] = offset;
     jobs[row + 1] = job.pool.length;
     jobs[row + 2] = job.h;
     jobs[row + 3] = p === 4 ? 1 : 0;
-    for (let q = 0; q < 12; q++) jobs[row + 4 + q] = f32[4 + q];
+    for (let q = 0; q < 4; q++) {
+      jobs[row + 4 + q] = f32[LTS_JOB_WORD.theta0 + q];
+      jobs[row + 8 + q] = bounds[LTS_BOUNDS_WORD.lower + q];
+      jobs[row + 12 + q] = bounds[LTS_BOUNDS_WORD.upper + q];
+    }
     if (p === 3) {
-      // c0 fixed at its frame value (Job.c0Fixed): pinned by equal bounds, zero gradient.
-      jobs[row + 7] = jobs[row + 11] = jobs[row + 15] = f32[16];
+      // c0 fixed at its frame value (Bounds.c0Fixed): pinned by equal bounds, zero gradient.
+      jobs[row + 7] = jobs[row + 11] = jobs[row + 15] = bounds[LTS_BOUNDS_WORD.c0Fixed];
     }
     const subset = new Int32Array(p);
     for (let k = 1; k < batch.nCandidates; k++) {

@@ -4,7 +4,7 @@
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
 import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
-import { LTS_JOB_BYTES, LtsPackScratch, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, LtsPackScratch, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs, prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
@@ -54,33 +54,49 @@ describe('WebGPU host packing', () => {
     expect(at).toBe(7 * 20);
   });
 
-  it('uploads a pool once per curve it is used on, however many jobs share it', () => {
+  it('uploads a pool once per curve it is used on and bounds once per model and curve, however many jobs share them', () => {
     const curves = [curve(40, 11), curve(40, 12)];
     const [a, b] = jobsOn(curves, 2, 20);
     const other = Int32Array.from(a.pool).reverse();
+    const capped = { ...settings, uMax: 50 };
     // Curve 0: pool P, P, Q, P (back to P after Q); curve 1: pool P (the same array on another
-    // curve is a pool of its own), and a copy of P (equal values, another array).
+    // curve is a pool of its own), and a copy of P (equal values, another array). Settings: the
+    // defaults except jobs 2 and 6 (uMax 50), so three jobs of curve 0 share one model.
     const P = a.pool;
     const jobs: LtsJob[] = [
-      { ...a, pool: P, seed: 1 }, { ...b, pool: P, seed: 2 }, { ...a, pool: P, seed: 3 }, { ...a, pool: other, seed: 4 },
-      { ...a, pool: P, seed: 5 }, { ...b, pool: Int32Array.from(P), seed: 6 }, { ...b, pool: P, seed: 7 },
+      { ...a, pool: P, seed: 1 }, { ...b, pool: P, seed: 2 }, { ...a, pool: P, seed: 3, settings: capped }, { ...a, pool: other, seed: 4 },
+      { ...a, pool: P, seed: 5 }, { ...b, pool: Int32Array.from(P), seed: 6 }, { ...b, pool: P, seed: 7, settings: capped },
     ];
-    const model = createModel('sigmoid', settings, a);
-    const packed = packLtsChunk(jobs, jobs.map(() => model));
-    // Distinct (curve, pool array) pairs: (0, P), (1, P), (0, Q), (1, copy of P).
-    expect(Array.from(packed.gatherJobs)).toEqual([0, 1, 3, 5]);
+    const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 });
+    const packed = packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
+    const points = gatherPoolPoints(packed);
+    // Distinct (curve, pool array) pairs: (0, P), (1, P), (0, Q), (1, copy of P); curve 1 starts at point 40.
+    expect(Array.from(packed.gathers)).toEqual([0, 20, 0, 0, 20, 20, 40, 0, 40, 20, 0, 0, 60, 20, 40, 0]);
     expect(packed.poolIndex.length).toBe(4 * 20);
     const words = LTS_JOB_BYTES / 4;
-    const pointOffset = jobs.map((_, j) => packed.jobs[j * words]);
+    const word = (j: number, w: number) => packed.jobs[j * words + w];
+    const pointOffset = jobs.map((_, j) => word(j, LTS_JOB_WORD.pointOffset));
     expect(pointOffset).toEqual([0, 20, 0, 40, 0, 60, 20]);
-    // Every job still reads its own pool's points in its curve's frame at its offset.
+    // Distinct (model, curve) pairs: (defaults, 0), (defaults, 1), (capped, 0), (capped, 1).
+    expect(jobs.map((_, j) => word(j, LTS_JOB_WORD.bounds))).toEqual([0, 1, 2, 0, 0, 1, 3]);
+    expect(packed.bounds.length).toBe((4 * LTS_BOUNDS_BYTES) / 4);
     jobs.forEach((job, j) => {
+      expect(word(j, LTS_JOB_WORD.mh)).toBe(job.pool.length | (job.h << 16));
+      expect(word(j, LTS_JOB_WORD.seed)).toBe(job.seed);
       const frame = ltsCurve(job.x, job.y).frame;
+      // Its bounds entry holds its own model's bounds and c0 in its curve's frame.
+      const model = createModel('sigmoid', job.settings, job);
+      const at = (word(j, LTS_JOB_WORD.bounds) * LTS_BOUNDS_BYTES) / 4;
+      const inFrame = (theta: ArrayLike<number>) => [theta[0], theta[1] - frame.tShift, (theta[2] - frame.yShift) / frame.yScale].map((v) => Math.fround(Math.max(-3e38, Math.min(3e38, v))));
+      expect(Array.from(packed.bounds.subarray(at + LTS_BOUNDS_WORD.lower, at + LTS_BOUNDS_WORD.lower + 3))).toEqual(inFrame(model.lower));
+      expect(Array.from(packed.bounds.subarray(at + LTS_BOUNDS_WORD.upper, at + LTS_BOUNDS_WORD.upper + 3))).toEqual(inFrame(model.upper));
+      expect(packed.bounds[at + LTS_BOUNDS_WORD.c0Fixed]).toBe(Math.fround(-frame.yShift / frame.yScale));
+      // Every job still reads its own pool's points in its curve's frame at its offset.
       for (let k = 0; k < job.pool.length; k++) {
         const i = job.pool[k];
-        const at = pointOffset[j] + k;
-        expect(packed.points[2 * at]).toBe(Math.fround(job.x[i] === 0 ? -3e38 : Math.fround(Math.log(job.x[i]) - frame.tShift)));
-        expect(packed.points[2 * at + 1]).toBe(Math.fround((job.y[i] - frame.yShift) / frame.yScale));
+        const p = pointOffset[j] + k;
+        expect(points[2 * p]).toBe(Math.fround(job.x[i] === 0 ? -3e38 : Math.fround(Math.log(job.x[i]) - frame.tShift)));
+        expect(points[2 * p + 1]).toBe(Math.fround((job.y[i] - frame.yShift) / frame.yScale));
       }
     });
   });
@@ -180,10 +196,10 @@ describe('WebGPU host packing', () => {
       return packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, scratch);
     };
     const plain = (packed: ReturnType<typeof pack>) => ({
-      jobs: Array.from(packed.jobs), poolIndex: Array.from(packed.poolIndex), curvePoints: Array.from(packed.curvePoints), frames: packed.frames,
+      jobs: Array.from(packed.jobs), bounds: Array.from(packed.bounds), poolIndex: Array.from(packed.poolIndex), gathers: Array.from(packed.gathers), curvePoints: Array.from(packed.curvePoints), frames: packed.frames,
     });
-    // A larger chunk with c0 free (4 parameters: every parameter slot of a Job struct written),
-    // then a smaller one with 3: the second must not see the first's words.
+    // A larger chunk with c0 free (4 parameters: every parameter slot of the Job and Bounds structs
+    // written), then a smaller one with 3: the second must not see the first's words.
     const four = jobsOn([curve(50, 7), curve(40, 8)], 9, 30).map((j) => ({ ...j, theta0: Float64Array.of(1.5, 1, 30, 0.5), settings: { ...settings, freeEpsilon: true } }));
     const three = jobsOn([curve(30, 9)], 4, 20);
     const scratch = new LtsPackScratch();
@@ -193,6 +209,7 @@ describe('WebGPU host packing', () => {
     expect(plain(second)).toEqual(plain(pack(three)));
     // Views of the first chunk's memory, of the second chunk's lengths.
     expect(second.jobs.buffer).toBe(first.jobs.buffer);
+    expect(second.bounds.buffer).toBe(first.bounds.buffer);
     expect(second.poolIndex.buffer).toBe(first.poolIndex.buffer);
     expect(second.jobs.length).toBe((4 * LTS_JOB_BYTES) / 4);
     expect(second.poolIndex.length).toBe(4 * 20);

@@ -1,11 +1,12 @@
 /**
  * The WebGPU (f32) CandidateBackend. A batch is split into groups of jobs sharing the compile-time
  * facts (nParams, pool tier), each group into chunks that respect the adapter's limits; per chunk:
- * upload (each distinct curve and each distinct pool once, per job its Job struct), the gather_pool
- * pass (pool points in pool order, one workgroup per distinct pool), the candidate pass (one
- * invocation per candidate), the select_best pass (one workgroup per job), and a readback of only
- * the keepBest records per job. Results are mapped back from the conditioned frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs
- * the next chunk and decodes the previous one while the GPU computes.
+ * upload (each distinct curve, pool and (model, curve) bounds once, per job a 32-byte Job struct),
+ * the gather_pool pass (pool points in pool order, one workgroup per distinct pool), the candidate
+ * pass (one invocation per candidate), the select_best pass (one workgroup per job), and a
+ * readback of only the keepBest records per job. Results are mapped back from the conditioned
+ * frame in f64. Up to `chunksInFlight` chunks are under way at once, so the host packs the next
+ * chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
 import { createModel } from '../../core/models/index.js';
@@ -16,7 +17,7 @@ import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
-  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES,
+  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
   LtsPackScratch, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFromFrameInto, type LtsCurve,
 } from './kernels/lts_candidates.js';
 import {
@@ -330,7 +331,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const maxBinding = limits.maxStorageBufferBindingSize;
     const maxCandidates = Math.min(maxInvocations, this.maxCandidatesPerChunk, Math.floor(maxBinding / (4 * LTS_MAX_PARAMS)));
     if (nCandidates > maxCandidates) throw new TrimfitError('invalid-option', 'nCandidates', `at most ${maxCandidates} on this adapter`, nCandidates);
-    const maxJobs = Math.min(Math.floor(maxCandidates / nCandidates), limits.maxComputeWorkgroupsPerDimension, Math.floor(maxBinding / LTS_JOB_BYTES));
+    const maxJobs = Math.min(Math.floor(maxCandidates / nCandidates), limits.maxComputeWorkgroupsPerDimension, Math.floor(maxBinding / Math.max(LTS_JOB_BYTES, LTS_BOUNDS_BYTES)));
     // Chunk number + 1 in which a curve was last counted (its points are uploaded once per chunk).
     const curveSeen = new Int32Array(prepared.curves.length);
     let chunkNumber = 0;
@@ -398,9 +399,10 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       this.pool.acquire('trimfit.select_best.readback', bestBytes, MAP_READ | COPY_DST),
       this.pool.acquire('trimfit.gather_pool.pool_index', packed.poolIndex.byteLength, STORAGE | COPY_DST),
       this.pool.acquire('trimfit.gather_pool.curve_points', packed.curvePoints.byteLength, STORAGE | COPY_DST),
-      this.pool.acquire('trimfit.gather_pool.gather_jobs', packed.gatherJobs.byteLength, STORAGE | COPY_DST),
+      this.pool.acquire('trimfit.gather_pool.gathers', packed.gathers.byteLength, STORAGE | COPY_DST),
+      this.pool.acquire('trimfit.lts_candidates.bounds', packed.bounds.byteLength, STORAGE | COPY_DST),
     ];
-    const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints, gatherJobs] = buffers;
+    const [params, jobs, points, objectives, thetas, selectParams, best, readback, poolIndex, curvePoints, gathers, bounds] = buffers;
     buffers.push(...timestampBuffers);
     try {
       device.pushErrorScope('validation');
@@ -408,7 +410,8 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       device.queue.writeBuffer(jobs, 0, packed.jobs);
       device.queue.writeBuffer(poolIndex, 0, packed.poolIndex);
       device.queue.writeBuffer(curvePoints, 0, packed.curvePoints);
-      device.queue.writeBuffer(gatherJobs, 0, packed.gatherJobs);
+      device.queue.writeBuffer(gathers, 0, packed.gathers);
+      device.queue.writeBuffer(bounds, 0, packed.bounds);
       device.queue.writeBuffer(selectParams, 0, selectBestParamsData(jobCount, batch.nCandidates, batch.keepBest));
       const bindGroup = (label: string, pipeline: GPUComputePipeline, entries: GPUBuffer[]): GPUBindGroup => device.createBindGroup({
         label: `${label}.bindgroup`,
@@ -416,9 +419,9 @@ class WebGpuBackend implements WebGpuCandidateBackend {
         entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
       const encoder = device.createCommandEncoder({ label: 'trimfit.lts_candidates.encoder' });
-      const candidatePass: [string, GPUComputePipeline, GPUBuffer[], number] = ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas], Math.ceil(nTotal / variant.workgroupSize)];
+      const candidatePass: [string, GPUComputePipeline, GPUBuffer[], number] = ['trimfit.lts_candidates', candidatesPipeline, [params, jobs, points, objectives, thetas, bounds], Math.ceil(nTotal / variant.workgroupSize)];
       const passes: Array<[string, GPUComputePipeline, GPUBuffer[], number]> = [
-        ['trimfit.gather_pool', gatherPipeline, [jobs, poolIndex, curvePoints, points, gatherJobs], packed.gatherJobs.length],
+        ['trimfit.gather_pool', gatherPipeline, [gathers, poolIndex, curvePoints, points], packed.gathers.length / 4],
         ...Array.from({ length: this.candidatePassRepeats }, () => candidatePass),
         ['trimfit.select_best', selectPipeline, [selectParams, objectives, thetas, best], jobCount],
       ];

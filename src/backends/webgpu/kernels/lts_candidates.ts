@@ -20,7 +20,12 @@ import { LTS_POOL_TIERS, type LtsKernelVariant } from '../tuning.js';
 export { LTS_POOL_TIERS };
 /** Parameter slots of the Job struct (vec4): the sigmoid with free c0 uses all four. */
 export const LTS_MAX_PARAMS = 4;
-export const LTS_JOB_BYTES = 80;
+/** The Job struct: what differs from job to job. */
+export const LTS_JOB_BYTES = 32;
+/** The Bounds struct: per distinct (model, curve) of a chunk. */
+export const LTS_BOUNDS_BYTES = 48;
+/** A gather_pool record per distinct pool: (pointOffset, m, curveOffset, 0) as u32. */
+export const LTS_GATHER_BYTES = 16;
 export const LTS_PARAMS_BYTES = 16;
 /** Stands in for ±Infinity bounds (WGSL may assume finite arithmetic). */
 const F32_HUGE = 3e38;
@@ -126,35 +131,42 @@ export function sigmoidFromFrameInto(thetaFrame: ArrayLike<number>, at: number, 
 }
 
 /**
- * A packed chunk. The pool points of job j are curvePoints[curveOffset_j + poolIndex[pointOffset_j + i]],
- * i < m_j; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool
- * order, once per distinct pool.
+ * A packed chunk. The pool points of a distinct pool g are curvePoints[curveOffset_g + poolIndex[pointOffset_g + i]],
+ * i < m_g; the gather_pool pass (or gatherPoolPoints on the host) lays them out as `points` in pool
+ * order, where the candidate pass reads them at its jobs' pointOffset.
  */
 export interface PackedLtsChunk {
   /** Job structs, LTS_JOB_BYTES each (layout in shaders/lts_candidates.wgsl), as u32 words. */
   jobs: Uint32Array<ArrayBuffer>;
+  /**
+   * Bounds structs, LTS_BOUNDS_BYTES each, as f32 words: one per distinct (model, curve) of the
+   * chunk (jobs of one model on one curve share their bounds and c0).
+   */
+  bounds: Float32Array<ArrayBuffer>;
   /**
    * Pool indices of the chunk's distinct pools, concatenated (pool order). Jobs on the same curve
    * with the same pool array share one copy (and its gathered points): a sweep runs many
    * settings on one Stage-1 pool.
    */
   poolIndex: Uint32Array<ArrayBuffer>;
-  /** Per distinct pool, the chunk index of a job that uses it: what gather_pool dispatches over. */
-  gatherJobs: Uint32Array<ArrayBuffer>;
+  /** Per distinct pool, (pointOffset, m, curveOffset, 0): what gather_pool dispatches over. */
+  gathers: Uint32Array<ArrayBuffer>;
   /** Points of the chunk's distinct curves, concatenated, interleaved (t, y) in each curve's frame. */
   curvePoints: Float32Array<ArrayBuffer>;
   /** Frame of each job of the chunk (its curve's). */
   frames: ConditionedFrame[];
 }
 
-/** Word offsets in the Job struct (u32 words) that gather_pool.wgsl reads. */
-export const LTS_JOB_WORD = { pointOffset: 0, m: 1, curveOffset: 17 } as const;
+/** Word offsets in the Job struct (u32 words); m and h share word `mh` (m | h << 16). */
+export const LTS_JOB_WORD = { pointOffset: 0, mh: 1, seed: 2, bounds: 3, theta0: 4 } as const;
+/** Word offsets in the Bounds struct (f32 words). */
+export const LTS_BOUNDS_WORD = { lower: 0, upper: 4, c0Fixed: 8 } as const;
 
 const finiteF32 = (v: number): number => (v > F32_HUGE ? F32_HUGE : v < -F32_HUGE ? -F32_HUGE : v);
 
 /**
- * Internal sigmoid parameters → the conditioned frame, written straight into the Job struct at
- * out[at..at+p) (no temporary arrays: this runs per job). Bounds (`bound`) map ±Infinity to ±F32_HUGE.
+ * Internal sigmoid parameters → the conditioned frame, written straight into a Job or Bounds
+ * struct at out[at..at+p) (no temporary arrays: this runs per job). Bounds (`bound`) map ±Infinity to ±F32_HUGE.
  */
 function writeFrameParams(theta: ArrayLike<number>, frame: ConditionedFrame, p: number, out: Float32Array, at: number, bound: boolean): void {
   out[at] = bound ? finiteF32(theta[0]) : theta[0];
@@ -177,7 +189,7 @@ export class LtsPackScratch {
   private readonly buffers = new Map<string, ArrayBuffer>();
 
   /** An ArrayBuffer of at least `bytes` bytes for `role`; its contents are whatever was last written. */
-  take(role: 'jobs' | 'poolIndex' | 'curvePoints' | 'gatherJobs', bytes: number): ArrayBuffer {
+  take(role: 'jobs' | 'bounds' | 'poolIndex' | 'curvePoints' | 'gathers', bytes: number): ArrayBuffer {
     const held = this.buffers.get(role);
     if (held && held.byteLength >= bytes) return held;
     // Room to grow by half, so that chunks of slowly growing size do not reallocate every time.
@@ -189,8 +201,9 @@ export class LtsPackScratch {
 
 /**
  * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
- * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is the Job
- * struct and a copy of its pool indices; each distinct curve's points are copied once.
+ * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is its 32-byte
+ * Job struct; each distinct curve's points, each distinct (curve, pool array)'s indices and each
+ * distinct (model, curve)'s bounds are written once.
  * The caller has checked the pools against their curves (`usable`). With `scratch`, the packed
  * arrays are views of its memory (see LtsPackScratch); without, they are new arrays.
  */
@@ -204,14 +217,20 @@ export function packLtsJobs(
   // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
   const curveOffset = new Int32Array(curves.length).fill(-1);
   const chunkCurves: number[] = [];
-  // Point offset of each job's pool: a job on the same curve with the same pool array as an
-  // earlier job shares its offset. Each curve remembers its last pool (a sweep's jobs come per
-  // curve, or cycle over curves with one pool each), a map holds the rest.
+  // Each job's pool offset and bounds entry. A job on the same curve as an earlier one with the
+  // same pool array (or model) shares its pool (bounds). Each curve remembers its last pool and
+  // model (a sweep's jobs come per curve, or cycle over curves with one pool each); maps hold
+  // the rest once a curve has seen a second.
   const pointOffset = new Int32Array(jobCount);
+  const boundsOf = new Int32Array(jobCount);
   const lastPool: Array<ArrayLike<number> | undefined> = new Array(curves.length);
   const lastPoolOffset = new Int32Array(curves.length);
+  const lastModel = new Int32Array(curves.length).fill(-1);
+  const lastBounds = new Int32Array(curves.length);
   let poolOffsets: Map<ArrayLike<number>, Map<number, number>> | undefined;
-  const firstUse: number[] = [];
+  let boundsIndex: Map<number, number> | undefined;
+  const poolFirstJob: number[] = [];
+  const boundsFirstJob: number[] = [];
   let totalPoints = 0;
   let curvePointCount = 0;
   for (let j = 0; j < jobCount; j++) {
@@ -225,7 +244,6 @@ export function packLtsJobs(
     }
     let offset = lastPool[c] === pool ? lastPoolOffset[c] : -1;
     if (offset < 0 && lastPool[c] !== undefined) {
-      // The curve's second distinct pool in this chunk or later: from here on the map keeps them all.
       poolOffsets ??= new Map();
       const known = poolOffsets.get(lastPool[c]!) ?? new Map<number, number>();
       known.set(c, lastPoolOffset[c]);
@@ -235,64 +253,84 @@ export function packLtsJobs(
     if (offset < 0) {
       offset = totalPoints;
       totalPoints += pool.length;
-      firstUse.push(j);
+      poolFirstJob.push(j);
     }
     lastPool[c] = pool;
     lastPoolOffset[c] = offset;
     pointOffset[j] = offset;
+    const model = modelOf[b];
+    let entry = lastModel[c] === model ? lastBounds[c] : -1;
+    if (entry < 0) {
+      const key = model * curves.length + c;
+      if (lastModel[c] >= 0) (boundsIndex ??= new Map()).set(lastModel[c] * curves.length + c, lastBounds[c]);
+      entry = boundsIndex?.get(key) ?? -1;
+      if (entry < 0) entry = boundsFirstJob.push(j) - 1;
+    }
+    lastModel[c] = model;
+    lastBounds[c] = entry;
+    boundsOf[j] = entry;
   }
-  // Every element of curvePoints, poolIndex and gatherJobs is written below; the job structs are
-  // zeroed first, since not every word of a struct is (unused parameter slots, padding).
+  // Every element of curvePoints, poolIndex and gathers is written below; the job and bounds
+  // structs are zeroed first, since not every word of a struct is (unused parameter slots, padding).
   const curvePoints = scratch ? new Float32Array(scratch.take('curvePoints', 8 * curvePointCount), 0, 2 * curvePointCount) : new Float32Array(2 * curvePointCount);
   for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
+  const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
+  const gatherWords = (poolFirstJob.length * LTS_GATHER_BYTES) / 4;
+  const gathers = scratch ? new Uint32Array(scratch.take('gathers', 4 * gatherWords), 0, gatherWords) : new Uint32Array(gatherWords);
+  for (let g = 0; g < poolFirstJob.length; g++) {
+    const j = poolFirstJob[g];
+    const pool = jobs[order[j]].pool;
+    const offset = pointOffset[j];
+    gathers[4 * g] = offset;
+    gathers[4 * g + 1] = pool.length;
+    gathers[4 * g + 2] = curveOffset[curveOf[order[j]]];
+    gathers[4 * g + 3] = 0;
+    // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
+    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
+  }
+  const boundsWords = (boundsFirstJob.length * LTS_BOUNDS_BYTES) / 4;
+  const bounds = scratch ? new Float32Array(scratch.take('bounds', 4 * boundsWords), 0, boundsWords) : new Float32Array(boundsWords);
+  if (scratch) bounds.fill(0);
+  for (let e = 0; e < boundsFirstJob.length; e++) {
+    const b = order[boundsFirstJob[e]];
+    const model = models[modelOf[b]];
+    const frame = curves[curveOf[b]].frame;
+    const word = (e * LTS_BOUNDS_BYTES) / 4;
+    writeFrameParams(model.lower, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.lower, true);
+    writeFrameParams(model.upper, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.upper, true);
+    // c0 = 0 in the frame, used when c0 is not fitted.
+    bounds[word + LTS_BOUNDS_WORD.c0Fixed] = -frame.yShift / frame.yScale;
+  }
   const jobWords = (jobCount * LTS_JOB_BYTES) / 4;
   const buffer = scratch ? scratch.take('jobs', 4 * jobWords) : new ArrayBuffer(4 * jobWords);
   const u32 = new Uint32Array(buffer, 0, jobWords);
   if (scratch) u32.fill(0);
   const f32 = new Float32Array(buffer, 0, jobWords);
-  const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
-  const gatherJobs = scratch ? new Uint32Array(scratch.take('gatherJobs', 4 * firstUse.length), 0, firstUse.length) : new Uint32Array(firstUse.length);
-  for (let g = 0; g < firstUse.length; g++) {
-    const j = firstUse[g];
-    gatherJobs[g] = j;
-    // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
-    const pool = jobs[order[j]].pool;
-    const offset = pointOffset[j];
-    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
-  }
   const frames: ConditionedFrame[] = new Array(jobCount);
   for (let j = 0; j < jobCount; j++) {
     const b = order[j];
     const job = jobs[b];
-    const model = models[modelOf[b]];
-    const p = model.nParams;
-    const c = curveOf[b];
-    const frame = curves[c].frame;
+    const frame = curves[curveOf[b]].frame;
     frames[j] = frame;
     const word = (j * LTS_JOB_BYTES) / 4;
-    u32[word] = pointOffset[j];
-    u32[word + 1] = job.pool.length;
-    u32[word + 2] = job.h;
-    u32[word + 3] = job.seed >>> 0;
-    writeFrameParams(job.theta0, frame, p, f32, word + 4, false);
-    writeFrameParams(model.lower, frame, p, f32, word + 8, true);
-    writeFrameParams(model.upper, frame, p, f32, word + 12, true);
-    // c0 = 0 in the frame, used when c0 is not fitted.
-    f32[word + 16] = -frame.yShift / frame.yScale;
-    u32[word + LTS_JOB_WORD.curveOffset] = curveOffset[c];
+    u32[word + LTS_JOB_WORD.pointOffset] = pointOffset[j];
+    u32[word + LTS_JOB_WORD.mh] = job.pool.length | (job.h << 16);
+    u32[word + LTS_JOB_WORD.seed] = job.seed >>> 0;
+    u32[word + LTS_JOB_WORD.bounds] = boundsOf[j];
+    writeFrameParams(job.theta0, frame, models[modelOf[b]].nParams, f32, word + LTS_JOB_WORD.theta0, false);
   }
-  return { jobs: u32, poolIndex, gatherJobs, curvePoints, frames };
+  return { jobs: u32, bounds, poolIndex, gathers, curvePoints, frames };
 }
 
 /** What gather_pool.wgsl computes, on the host: each distinct pool's points in pool order (where its jobs read them). */
 export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuffer> {
-  const u32 = packed.jobs;
   const points = new Float32Array(2 * packed.poolIndex.length);
-  for (const j of packed.gatherJobs) {
-    const word = (j * LTS_JOB_BYTES) / 4;
-    const pointOffset = u32[word + LTS_JOB_WORD.pointOffset];
-    const curveOffset = u32[word + LTS_JOB_WORD.curveOffset];
-    for (let i = 0; i < u32[word + LTS_JOB_WORD.m]; i++) {
+  const gathers = packed.gathers;
+  for (let g = 0; g < gathers.length; g += 4) {
+    const pointOffset = gathers[g];
+    const m = gathers[g + 1];
+    const curveOffset = gathers[g + 2];
+    for (let i = 0; i < m; i++) {
       const from = 2 * (curveOffset + packed.poolIndex[pointOffset + i]);
       points[2 * (pointOffset + i)] = packed.curvePoints[from];
       points[2 * (pointOffset + i) + 1] = packed.curvePoints[from + 1];
