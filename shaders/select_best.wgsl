@@ -14,8 +14,10 @@ struct Params {
 // Objective keys from lts_candidates (f32 bits, NONE when not finite).
 @group(0) @binding(1) var<storage, read> objectives: array<u32>;
 @group(0) @binding(2) var<storage, read> thetas: array<f32>;
-// Per job, 1 + keepBest·(2 + N_PARAMS) words: nonFinite count, then records
-// [candidate (0xffffffff when fewer finite candidates), objective bits, theta bits…].
+// Arrays over the chunk's J jobs and J·keepBest slots (slot = job·keepBest + r), one after the
+// other, so the host reads each as one typed-array view: nonFinite[J], count[J] (rows filled),
+// candidate[J·keepBest], objective bits[J·keepBest], theta bits[J·keepBest·N_PARAMS] (slot-major).
+// Slots at r ≥ count hold candidate 0xffffffff, objective 0xffffffff and theta 0.
 @group(0) @binding(3) var<storage, read_write> best: array<u32>;
 
 const NONE: u32 = 0xffffffffu;
@@ -38,8 +40,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let nCand = params.nCandidates;
   let nTotal = params.jobCount * nCand;
   let base = job * nCand;
-  let stride = 1u + params.keepBest * (2u + N_PARAMS);
-  let out = job * stride;
+  let jobs = params.jobCount;
+  let slots = jobs * params.keepBest;
+  let candidateAt = 2u * jobs;
+  let objectiveAt = candidateAt + slots;
+  let thetaAt = objectiveAt + slots;
+  var filled = 0u;
 
   if (lid == 0u) { atomicStore(&wgNonFinite, 0u); }
   workgroupBarrier();
@@ -70,14 +76,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     let winKey = wgKey[0];
     let winIndex = wgIndex[0];
-    let rec = out + 1u + r * (2u + N_PARAMS);
+    let slot = job * params.keepBest + r;
+    if (winIndex != NONE) { filled += 1u; }
     if (lid == 0u) {
-      best[rec] = winIndex;
-      best[rec + 1u] = winKey;
+      best[candidateAt + slot] = winIndex;
+      best[objectiveAt + slot] = winKey;
       for (var q = 0u; q < N_PARAMS; q += 1u) {
         var bits = 0u;
         if (winIndex != NONE) { bits = bitcast<u32>(thetas[q * nTotal + base + winIndex]); }
-        best[rec + 2u + q] = bits;
+        best[thetaAt + slot * N_PARAMS + q] = bits;
       }
     }
     prevKey = winKey;
@@ -88,5 +95,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
   }
   workgroupBarrier();
-  if (lid == 0u) { best[out] = atomicLoad(&wgNonFinite); }
+  if (lid == 0u) {
+    best[job] = atomicLoad(&wgNonFinite);
+    best[jobs + job] = filled;
+  }
 }

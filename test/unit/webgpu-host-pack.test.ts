@@ -4,7 +4,7 @@
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
 import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
-import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, LtsPackScratch, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFromFrameInto } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, LtsPackScratch, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs, prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
@@ -154,38 +154,49 @@ describe('WebGPU host packing', () => {
     }
   });
 
-  it('decodes records of a chunk into f64 results in one pass', () => {
+  it('decodes a chunk\'s output arrays into f64 results', () => {
+    // select_best's layout for 2 jobs, keepBest 3, 3 parameters: nonFinite[2], count[2],
+    // candidate[6], objective[6], theta[18] (slot-major); empty slots as the shader leaves them.
     const keepBest = 3;
-    const stride = selectBestWordsPerJob(keepBest, 3);
-    const words = new ArrayBuffer(4 * 2 * stride);
+    const jobs = 2;
+    const words = new ArrayBuffer(4 * jobs * selectBestWordsPerJob(keepBest, 3));
     const u32 = new Uint32Array(words);
     const f32 = new Float32Array(words);
-    u32[0] = 5;
-    u32.fill(0xffffffff, 1, stride);
+    const slots = jobs * keepBest;
+    const [candidateAt, objectiveAt, thetaAt] = [2 * jobs, 2 * jobs + slots, 2 * jobs + 2 * slots];
+    u32.set([5, 0, 2, 0]);
+    u32.fill(0xffffffff, candidateAt, thetaAt);
     [[7, 0.5], [2, 0.75]].forEach(([candidate, objective], r) => {
-      const rec = 1 + r * 5;
-      u32[rec] = candidate;
-      f32[rec + 1] = objective;
-      f32.set([1.5, -0.25, 0.5], rec + 2);
+      u32[candidateAt + r] = candidate;
+      f32[objectiveAt + r] = objective;
+      f32.set([1.5, -0.25, 0.5], thetaAt + 3 * r);
     });
-    u32[stride] = 0;
-    u32.fill(0xffffffff, stride + 1, 2 * stride);
     const frame = { tShift: 2, yShift: 10, yScale: 4 };
+    const maps = sigmoidFrameMaps([frame, frame], 3);
     // The chunk's two jobs are jobs 2 and 0 of a batch of three; job 1 belongs to another chunk.
     const out = createBatchResult(3, keepBest, 4);
-    decodeSelectBest(words, Int32Array.of(2, 0), 3, Float64Array.of(16, 16), (src, at, _j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frame, 3, theta, thetaAt), out);
+    decodeSelectBest(words, Int32Array.of(2, 0), 3, maps.objectiveScale, maps.theta, out);
     expect(Array.from(out.count)).toEqual([0, 0, 2]);
     expect(Array.from(out.nonFinite)).toEqual([0, 0, 5]);
     expect(Array.from(out.nParams)).toEqual([3, 0, 3]);
     expect(Array.from(out.candidate.subarray(6, 8))).toEqual([7, 2]);
     const results = jobResults(out);
     expect(results[2].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
+    expect(Array.from(sigmoidFromFrame(f32, frame, 3, thetaAt))).toEqual([1.5, 1.75, 12]);
     expect(results[0]).toEqual({ best: [], nonFinite: 0 });
-    // Slots outside the chunk are untouched.
+    // Slots outside the chunk and past each job's count are untouched.
     out.theta.fill(-7, 4, 16);
-    decodeSelectBest(words, Int32Array.of(2, 0), 3, Float64Array.of(16, 16), (src, at, _j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frame, 3, theta, thetaAt), out);
+    out.theta.fill(-7, 32, 36);
+    decodeSelectBest(words, Int32Array.of(2, 0), 3, maps.objectiveScale, maps.theta, out);
     expect(results[1]).toEqual({ best: [], nonFinite: 0 });
     expect(out.theta.subarray(4, 16).every((v) => v === -7)).toBe(true);
+    expect(out.theta.subarray(32, 36).every((v) => v === -7)).toBe(true);
+    // A count past keepBest (a damaged output) writes keepBest rows, never another job's slots.
+    u32[2] = 99;
+    out.candidate.fill(-5, 3, 6);
+    decodeSelectBest(words, Int32Array.of(2, 0), 3, maps.objectiveScale, maps.theta, out);
+    expect(out.count[2]).toBe(keepBest);
+    expect(Array.from(out.candidate.subarray(3, 6))).toEqual([-5, -5, -5]);
     expect(() => jobResult(out, 3)).toThrowError(expect.objectContaining({ code: 'invalid-option', field: 'job', message: 'job: expected an integer in [0, 2], received 3' }) as Error);
     expect(() => jobResult(out, 1.5)).toThrowError(expect.objectContaining({ field: 'job' }) as Error);
   });
@@ -218,18 +229,19 @@ describe('WebGPU host packing', () => {
   it('reports the host time per 2^20 candidates (16,384 jobs on 256 curves, n = 64)', () => {
     const jobs = jobsOn(Array.from({ length: 256 }, (_, c) => curve(64, 100 + c)), 16384, 64);
     const batch: LtsBatch = { model: 'sigmoid', jobs, nCandidates: 64, cSteps: 2, gnIterations: 8, keepBest: 10 };
-    const stride = selectBestWordsPerJob(10, 3);
-    const words = new ArrayBuffer(4 * jobs.length * stride);
+    const words = new ArrayBuffer(4 * jobs.length * selectBestWordsPerJob(10, 3));
     const u32 = new Uint32Array(words);
-    for (let j = 0; j < jobs.length; j++) for (let r = 0; r < 10; r++) u32[j * stride + 1 + r * 5] = r;
+    // Every job filled (count 10 after nonFinite), candidates 0..9.
+    u32.fill(10, jobs.length, 2 * jobs.length);
+    for (let slot = 0; slot < 10 * jobs.length; slot++) u32[2 * jobs.length + slot] = slot % 10;
     const t0 = performance.now();
     const prepared = prepareLtsBatch(batch);
     const t1 = performance.now();
     const packed = packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
     const t2 = performance.now();
-    const frames = packed.frames;
     const results = createBatchResult(jobs.length, 10, 3);
-    decodeSelectBest(words, prepared.groups[0], 3, Float64Array.from(frames, (f) => f.yScale ** 2), (src, at, j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frames[j], 3, theta, thetaAt), results);
+    const maps = sigmoidFrameMaps(packed.frames, 3);
+    decodeSelectBest(words, prepared.groups[0], 3, maps.objectiveScale, maps.theta, results);
     const t3 = performance.now();
     expect(prepared.curves.length).toBe(256);
     expect(packed.curvePoints.length).toBe(2 * 256 * 64);

@@ -18,7 +18,7 @@ import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
-  LtsPackScratch, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFromFrameInto, type LtsCurve,
+  LtsPackScratch, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps, type LtsCurve,
 } from './kernels/lts_candidates.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
@@ -458,12 +458,10 @@ class WebGpuBackend implements WebGpuCandidateBackend {
         this.addPassTimes(new BigUint64Array(timestampBuffers[1].getMappedRange(0, stampBytes)));
         timestampBuffers[1].unmap();
       }
-      const frames = packed.frames;
-      const objectiveScale = Float64Array.from(frames, (f) => f.yScale * f.yScale);
+      const frameMaps = sigmoidFrameMaps(packed.frames, nParams);
       // Decoded straight from the mapped range: the records are read once, so no copy is made.
       try {
-        decodeSelectBest(readback.getMappedRange(0, bestBytes), chunk, nParams, objectiveScale,
-          (src, at, j, theta, thetaAt) => sigmoidFromFrameInto(src, at, frames[j], nParams, theta, thetaAt), out);
+        decodeSelectBest(readback.getMappedRange(0, bestBytes), chunk, nParams, frameMaps.objectiveScale, frameMaps.theta, out);
       } finally {
         readback.unmap();
       }

@@ -16,6 +16,7 @@ import type { LtsJob } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 import { LTS_POOL_TIERS, type LtsKernelVariant } from '../tuning.js';
+import type { FrameMap } from './select_best.js';
 
 export { LTS_POOL_TIERS };
 /** Parameter slots of the Job struct (vec4): the sigmoid with free c0 uses all four. */
@@ -119,15 +120,30 @@ export function ltsCurve(x: Float64Array, y: Float64Array): LtsCurve {
 /** The conditioned frame → internal sigmoid parameters (f64), from thetaFrame[at..at+nParams). */
 export function sigmoidFromFrame(thetaFrame: ArrayLike<number>, frame: ConditionedFrame, nParams: number, at = 0): Float64Array {
   const theta = new Float64Array(nParams);
-  sigmoidFromFrameInto(thetaFrame, at, frame, nParams, theta, 0);
+  theta[0] = thetaFrame[at];
+  theta[1] = thetaFrame[at + 1] + frame.tShift;
+  for (let q = 2; q < nParams; q++) theta[q] = thetaFrame[at + q] * frame.yScale + frame.yShift;
   return theta;
 }
 
-/** sigmoidFromFrame written into out[outAt..outAt+nParams) (no allocation: decoding runs it per record). */
-export function sigmoidFromFrameInto(thetaFrame: ArrayLike<number>, at: number, frame: ConditionedFrame, nParams: number, out: Float64Array, outAt: number): void {
-  out[outAt] = thetaFrame[at];
-  out[outAt + 1] = thetaFrame[at + 1] + frame.tShift;
-  for (let q = 2; q < nParams; q++) out[outAt + q] = thetaFrame[at + q] * frame.yScale + frame.yShift;
+/**
+ * sigmoidFromFrame for a chunk's results, as decodeSelectBest applies it: b as is, m' + tShift,
+ * u' (and c0') · yScale + yShift, and the objective (a sum of squares) · yScale², per job's frame.
+ */
+export function sigmoidFrameMaps(frames: readonly ConditionedFrame[], nParams: number): { objectiveScale: Float64Array; theta: FrameMap[] } {
+  const tShift = new Float64Array(frames.length);
+  const yShift = new Float64Array(frames.length);
+  const yScale = new Float64Array(frames.length);
+  const objectiveScale = new Float64Array(frames.length);
+  frames.forEach((frame, j) => {
+    tShift[j] = frame.tShift;
+    yShift[j] = frame.yShift;
+    yScale[j] = frame.yScale;
+    objectiveScale[j] = frame.yScale * frame.yScale;
+  });
+  const theta: FrameMap[] = [{}, { shift: tShift }];
+  for (let q = 2; q < nParams; q++) theta.push({ scale: yScale, shift: yShift });
+  return { objectiveScale, theta };
 }
 
 /**
