@@ -216,6 +216,36 @@ export class LtsPackScratch {
 }
 
 /**
+ * Ids of distinct (curve, key) pairs in first-seen order, for a key that jobs of one curve share:
+ * a pool array, a model. Each curve remembers its last key (a sweep's jobs come per curve, or
+ * cycle over curves with one key each); a map holds the rest once a curve has seen a second.
+ */
+class PerCurveIds<K> {
+  /** Ids handed out so far (0 .. count − 1): a new pair gets `count`. */
+  count = 0;
+  private readonly lastKey: Array<K | undefined> = [];
+  private readonly lastId: number[] = [];
+  private seen: Map<K, Map<number, number>> | undefined;
+
+  id(curve: number, key: K): number {
+    const last = this.lastKey[curve];
+    if (last === key) return this.lastId[curve];
+    let id: number | undefined;
+    if (last !== undefined) {
+      this.seen ??= new Map();
+      const known = this.seen.get(last) ?? new Map<number, number>();
+      known.set(curve, this.lastId[curve]);
+      this.seen.set(last, known);
+      id = this.seen.get(key)?.get(curve);
+    }
+    id ??= this.count++;
+    this.lastKey[curve] = key;
+    this.lastId[curve] = id;
+    return id;
+  }
+}
+
+/**
  * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
  * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is its 32-byte
  * Job struct; each distinct curve's points, each distinct (curve, pool array)'s indices and each
@@ -233,18 +263,13 @@ export function packLtsJobs(
   // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
   const curveOffset = new Int32Array(curves.length).fill(-1);
   const chunkCurves: number[] = [];
-  // Each job's pool offset and bounds entry. A job on the same curve as an earlier one with the
-  // same pool array (or model) shares its pool (bounds). Each curve remembers its last pool and
-  // model (a sweep's jobs come per curve, or cycle over curves with one pool each); maps hold
-  // the rest once a curve has seen a second.
+  // Each job's pool offset and bounds entry: a job on the same curve as an earlier one with the
+  // same pool array (model) shares its pool (bounds).
   const pointOffset = new Int32Array(jobCount);
   const boundsOf = new Int32Array(jobCount);
-  const lastPool: Array<ArrayLike<number> | undefined> = new Array(curves.length);
-  const lastPoolOffset = new Int32Array(curves.length);
-  const lastModel = new Int32Array(curves.length).fill(-1);
-  const lastBounds = new Int32Array(curves.length);
-  let poolOffsets: Map<ArrayLike<number>, Map<number, number>> | undefined;
-  let boundsIndex: Map<number, number> | undefined;
+  const poolIds = new PerCurveIds<ArrayLike<number>>();
+  const boundsIds = new PerCurveIds<number>();
+  const poolOffsets: number[] = [];
   const poolFirstJob: number[] = [];
   const boundsFirstJob: number[] = [];
   let totalPoints = 0;
@@ -258,32 +283,15 @@ export function packLtsJobs(
       chunkCurves.push(c);
       curvePointCount += curves[c].points.length / 2;
     }
-    let offset = lastPool[c] === pool ? lastPoolOffset[c] : -1;
-    if (offset < 0 && lastPool[c] !== undefined) {
-      poolOffsets ??= new Map();
-      const known = poolOffsets.get(lastPool[c]!) ?? new Map<number, number>();
-      known.set(c, lastPoolOffset[c]);
-      poolOffsets.set(lastPool[c]!, known);
-      offset = poolOffsets.get(pool)?.get(c) ?? -1;
-    }
-    if (offset < 0) {
-      offset = totalPoints;
-      totalPoints += pool.length;
+    const poolId = poolIds.id(c, pool);
+    if (poolId === poolOffsets.length) {
+      poolOffsets.push(totalPoints);
       poolFirstJob.push(j);
+      totalPoints += pool.length;
     }
-    lastPool[c] = pool;
-    lastPoolOffset[c] = offset;
-    pointOffset[j] = offset;
-    const model = modelOf[b];
-    let entry = lastModel[c] === model ? lastBounds[c] : -1;
-    if (entry < 0) {
-      const key = model * curves.length + c;
-      if (lastModel[c] >= 0) (boundsIndex ??= new Map()).set(lastModel[c] * curves.length + c, lastBounds[c]);
-      entry = boundsIndex?.get(key) ?? -1;
-      if (entry < 0) entry = boundsFirstJob.push(j) - 1;
-    }
-    lastModel[c] = model;
-    lastBounds[c] = entry;
+    pointOffset[j] = poolOffsets[poolId];
+    const entry = boundsIds.id(c, modelOf[b]);
+    if (entry === boundsFirstJob.length) boundsFirstJob.push(j);
     boundsOf[j] = entry;
   }
   // Every element of curvePoints, poolIndex and gathers is written below; the job and bounds
