@@ -171,7 +171,7 @@ const DEFINITIONS = {
   hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (prepare: job checks, curve and model tables, result allocation; pack: job structs, distinct pools and curves; upload: queue writes, bind groups, encoding and submit; decode: records into the results); the GPU works meanwhile, so warmMs near their sum means the host set the pace',
 };
 
-const median = (v: number[]): number => {
+export const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -229,7 +229,7 @@ export function formatKernelProfileTable(report: KernelProfileReport): string {
   return lines.join('\n');
 }
 
-async function adapterInfo(gpu: GPU | null): Promise<AdapterInfo | null> {
+export async function adapterInfo(gpu: GPU | null): Promise<AdapterInfo | null> {
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return null;
@@ -263,7 +263,7 @@ async function timeRuns<T>(run: () => Promise<T>, setupMs: number, repeats: numb
 }
 
 /** The host's share of a WebGPU backend's last call (its `timings`); undefined for other backends. */
-function hostShare(backend: CandidateBackend): BenchRow['hostMs'] {
+export function hostShare(backend: CandidateBackend): BenchRow['hostMs'] {
   const timings = (backend as { timings?: { prepareMs: number; packMs: number; uploadMs: number; decodeMs: number } }).timings;
   if (timings === undefined) return undefined;
   const ms = (v: number) => Math.round(v * 10) / 10;

@@ -12,6 +12,7 @@ import { profileKernelVariants, type KernelProfileReport } from '../index.js';
 import {
   adapterSlug, formatBenchTable, formatKernelProfileTable, kernelProfileFileName, kernelProfileSizes, runBench, type BenchEnv, type BenchOptions, type BenchReport, type ExternalTiming,
 } from './harness.js';
+import { formatPipelineTable, runPipelineSweep, type PipelineReport } from './pipeline.js';
 
 /** Dawn's GPU object, kept for the life of the process (Dawn crashes if it is collected while a device lives). */
 let dawn: GPU | null = null;
@@ -155,4 +156,19 @@ export async function runNodeKernelProfile(options: { quick?: boolean; outDirs?:
   const report = await profileKernelVariants({ ...kernelProfileSizes(options.quick ?? false), log: options.log });
   const written = await writeJsonTo(options.outDirs ?? [], kernelProfileFileName(report), report);
   return { report, table: formatKernelProfileTable(report), written };
+}
+
+/**
+ * The WebGPU pipeline sweep (runPipelineSweep) on this machine's GPU (Dawn); quick: n = 16 and
+ * 4,096 candidates in chunks of 1,024 or 2,048 (a software adapter). Writes the report to every
+ * outDir as pipeline-<adapter-slug>.json.
+ */
+export async function runNodePipelineSweep(options: { quick?: boolean; outDirs?: string[]; log?: (line: string) => void } = {}): Promise<{ report: PipelineReport; table: string; written: string[] }> {
+  const quick = options.quick ?? false;
+  const sizes = quick
+    ? { n: 16, candidates: 4096, repeats: 1, settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 1024 }, { chunksInFlight: 2, maxCandidatesPerChunk: 2048 }] }
+    : {};
+  const report = await runPipelineSweep(await dawnGpu(), { ...sizes, log: options.log });
+  const written = await writeJsonTo(options.outDirs ?? [], `pipeline-${adapterSlug(report.adapter)}.json`, report);
+  return { report, table: formatPipelineTable(report), written };
 }

@@ -26,7 +26,8 @@ const USAGE = `usage:
   trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--seed S] [--workers N]
                   [--backend webgpu|cpu|auto] [--val-losses losses.json] [--json]
   trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--kernel-variant NAME] [--retu DIR] [--out DIR]... [--note TEXT] [--json]
-                [--profile-kernels]   (instead of the benchmark: time every kernel layout on this GPU)`;
+                [--profile-kernels]   (instead of the benchmark: time every kernel layout on this GPU)
+                [--pipelines]         (instead of the benchmark: case (a) end to end with each chunking of the WebGPU pipeline)`;
 
 interface Io {
   out: (s: string) => void;
@@ -298,13 +299,20 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
       repeats: { type: 'string' },
       'kernel-variant': { type: 'string' },
       'profile-kernels': { type: 'boolean', default: false },
+      pipelines: { type: 'boolean', default: false },
     },
   });
   const backend = checkBackendChoice(values.backend);
   // The harness (and with it the subprocess baselines) loads only when asked for.
-  const { runNodeBench, runNodeKernelProfile } = await import('../bench/node.js');
+  const { runNodeBench, runNodeKernelProfile, runNodePipelineSweep } = await import('../bench/node.js');
   if (values['profile-kernels']) {
     const { report, table, written } = await runNodeKernelProfile({ quick: values.quick, outDirs: values.out, log: (line) => io.err(line) });
+    io.out(values.json ? toJson(report) : table);
+    for (const path of written) io.err(`wrote ${path}`);
+    return 0;
+  }
+  if (values.pipelines) {
+    const { report, table, written } = await runNodePipelineSweep({ quick: values.quick, outDirs: values.out, log: (line) => io.err(line) });
     io.out(values.json ? toJson(report) : table);
     for (const path of written) io.err(`wrote ${path}`);
     return 0;

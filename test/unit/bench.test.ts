@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { adapterSlug, computeRatios, formatBenchTable, runBench, type BenchRow } from '../../src/bench/harness.js';
 import { nodeBenchEnv } from '../../src/bench/node.js';
+import { runPipelineSweep } from '../../src/bench/pipeline.js';
 import { TrimfitError } from '../../src/index.js';
 
 const row = (name: string, backend: string, candidateFitsPerSec: number | null, curvesPerSec: number): BenchRow => ({
@@ -25,6 +26,15 @@ describe('bench helpers', () => {
     expect(rows[3].ratios['single-thread/scipy']).toBe(0.25);
     expect(rows[3].ratios['workers/single-thread']).toBeNull();
     expect(rows[5].ratios['workers/single-thread']).toBeNull();
+  });
+});
+
+describe('runPipelineSweep', () => {
+  it('rejects a setting out of range, naming it, before looking for an adapter', async () => {
+    const settings = [{ chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20 }, { chunksInFlight: 0, maxCandidatesPerChunk: 1 << 20 }];
+    await expect(runPipelineSweep(null, { settings })).rejects.toMatchObject({ code: 'invalid-option', field: 'settings[1].chunksInFlight', expected: 'an integer ≥ 1' });
+    await expect(runPipelineSweep(null, { settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 0.5 }] })).rejects.toMatchObject({ field: 'settings[0].maxCandidatesPerChunk' });
+    await expect(runPipelineSweep(null)).rejects.toMatchObject({ code: 'backend-unavailable' });
   });
 });
 
