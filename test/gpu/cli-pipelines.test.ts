@@ -4,15 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli as run } from './gpu-harness.js';
 import type { PipelineReport } from '../../src/bench/pipeline.js';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; } });
-  return { code, stdout, stderr };
-}
 
 describe('trimfit bench --pipelines', () => {
   it('times each chunking in two rounds, prints the JSON and writes pipeline-<adapter>.json', async () => {

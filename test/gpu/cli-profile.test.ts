@@ -4,15 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli as run } from './gpu-harness.js';
 import { LTS_KERNEL_VARIANTS, type KernelProfileReport } from '../../src/index.js';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; } });
-  return { code, stdout, stderr };
-}
 
 describe('trimfit bench --profile-kernels', () => {
   it('--json prints the profile and --out writes it as kernel-profile-<device>.json', async () => {

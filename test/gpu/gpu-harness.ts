@@ -1,9 +1,19 @@
 /**
  * Test helpers for GPU tests: a device from the same acquisition path as the backend (so a missing
- * adapter FAILS the test instead of skipping it) and a one-shot runner for small test kernels.
+ * adapter FAILS the test instead of skipping it), a one-shot runner for small test kernels, and
+ * the CLI with its output captured.
  */
 import { acquireGpuDevice, type GpuDeviceHandle } from '../../src/backends/webgpu/device.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from '../../src/backends/webgpu/buffer-pool.js';
+import { main } from '../../src/cli/main.js';
+
+/** `trimfit <args>` in this process: its exit code and what it wrote to stdout and stderr. */
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; } });
+  return { code, stdout, stderr };
+}
 
 export async function requireGpu(): Promise<GpuDeviceHandle> {
   // acquireGpuDevice throws TrimfitError('backend-unavailable') without an adapter: the test fails.
