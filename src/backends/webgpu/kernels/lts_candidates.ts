@@ -135,12 +135,13 @@ export function sigmoidFrameMaps(frames: readonly ConditionedFrame[], nParams: n
   const yShift = new Float64Array(frames.length);
   const yScale = new Float64Array(frames.length);
   const objectiveScale = new Float64Array(frames.length);
-  frames.forEach((frame, j) => {
+  for (let j = 0; j < frames.length; j++) {
+    const frame = frames[j];
     tShift[j] = frame.tShift;
     yShift[j] = frame.yShift;
     yScale[j] = frame.yScale;
     objectiveScale[j] = frame.yScale * frame.yScale;
-  });
+  }
   const theta: FrameMap[] = [{}, { shift: tShift }];
   for (let q = 2; q < nParams; q++) theta.push({ scale: yScale, shift: yShift });
   return { objectiveScale, theta };
