@@ -114,7 +114,7 @@ export function formatPipelineTable(report: PipelineReport): string {
     '',
     '| in flight | per chunk | chunks | warm ms (median) | cand./s | host ms: prepare / pack / upload / decode | GPU ms (summed) |',
     '|---|---|---|---|---|---|---|',
-    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${median(r.warmMs)} | ${r.candidateFitsPerSec.toExponential(2)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
+    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${Math.round(median(r.warmMs) * 10) / 10} | ${r.candidateFitsPerSec.toExponential(2)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
   ];
   return lines.join('\n');
 }
