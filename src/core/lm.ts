@@ -16,7 +16,7 @@
  */
 import { choleskyFactor, choleskySolveFactored, SINGULAR_PIVOT_RATIO } from './linalg.js';
 import { normalPass, sseOver } from './gn.js';
-import { inLogDomain, type Model } from './models/model.js';
+import { evaluationDomain, type Model } from './models/model.js';
 
 export interface LmOptions {
   /** Trial steps before giving up with status 'max-iterations'. @default 200 */
@@ -129,11 +129,7 @@ export function levenbergMarquardt(
   const opts = { ...DEFAULT_LM_OPTIONS, ...options };
   // Models with a t = ln x form are evaluated on logs taken once here instead of at every
   // evaluation (bit-identical results; only the points in idx are transformed).
-  const log = inLogDomain(model, x, idx);
-  if (log) {
-    model = log.model;
-    x = log.t;
-  }
+  ({ model, x } = evaluationDomain(model, x, idx));
   const p = model.nParams;
   const n = idx.length;
   const { lower, upper } = model;

@@ -10,7 +10,7 @@
  *   objective = sum of the h smallest squared residuals over the pool under the final θ.
  * `polishCandidate` then iterates C-steps to convergence with the full LM solver (f64 only).
  */
-import { inLogDomain, type Model } from './models/model.js';
+import { evaluationDomain, type Model } from './models/model.js';
 import { dampedGaussNewton } from './gn.js';
 import { elementalSubset } from './rng.js';
 import { levenbergMarquardt, type NlsResult } from './lm.js';
@@ -83,8 +83,7 @@ export interface CandidateSpec {
  * logs (taken once here) and the model by that form — bit-identical results, far fewer logarithms.
  */
 export function candidateSpec(spec: CandidateSpec): CandidateSpec {
-  const log = inLogDomain(spec.model, spec.x);
-  return log ? { ...spec, model: log.model, x: log.t } : spec;
+  return { ...spec, ...evaluationDomain(spec.model, spec.x) };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { choleskyFactor, inverseFromCholesky, SINGULAR_PIVOT_RATIO } from './linalg.js';
 import { DEFAULT_LM_OPTIONS, levenbergMarquardt, type LmOptions, type NlsResult } from './lm.js';
 import { sseOver } from './gn.js';
-import { inLogDomain, type Model } from './models/model.js';
+import { evaluationDomain, type Model } from './models/model.js';
 
 export interface NlsOptions extends LmOptions {
   /** Best grid starts refined by LM; the lowest-SSE result is kept. @default 4 */
@@ -22,9 +22,9 @@ export function fitNls(model: Model, x: ArrayLike<number>, y: ArrayLike<number>,
   const { nStarts, ...lm } = { ...DEFAULT_NLS_OPTIONS, ...options };
   let best: NlsResult | undefined;
   // The starts take x; the LM fits take the logs once for all starts (the same bits).
-  const log = inLogDomain(model, x, idx);
+  const on = evaluationDomain(model, x, idx);
   for (const start of model.starts(x, y, idx, Math.max(1, nStarts))) {
-    const fit = log ? levenbergMarquardt(log.model, log.t, y, idx, start, lm) : levenbergMarquardt(model, x, y, idx, start, lm);
+    const fit = levenbergMarquardt(on.model, on.x, y, idx, start, lm);
     if (!best || fit.sse < best.sse) best = fit;
   }
   // model.starts never returns an empty list

@@ -10,7 +10,7 @@
  * send every LTS job of many curves and settings to the GPU in one batch. `robustFitSync` runs the
  * three in-line in f64.
  */
-import { inLogDomain, type Model, type ModelName, type ModelSettings } from './models/model.js';
+import { evaluationDomain, type Model, type ModelName, type ModelSettings } from './models/model.js';
 import { createModel } from './models/index.js';
 import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
@@ -199,13 +199,12 @@ export function finishRobustFit(
     const seen: Int32Array[] = [];
     const r2 = new Float64Array(job.pool.length);
     // The logs of x once for every polish here, not in each of its LM fits (the same bits).
-    const log = inLogDomain(model, x, job.pool);
-    const [polishModel, polishX] = log ? [log.model, log.t] : [model, x];
+    const on = evaluationDomain(model, x, job.pool);
     for (const c of candidates) {
-      const { subset } = smallestH(squaredResiduals(polishModel, polishX, y, job.pool, c.theta, r2), job.h);
+      const { subset } = smallestH(squaredResiduals(on.model, on.x, y, job.pool, c.theta, r2), job.h);
       if (seen.some((s) => sameSubset(s, subset))) continue;
       seen.push(subset);
-      const polished = polishCandidate(polishModel, polishX, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
+      const polished = polishCandidate(on.model, on.x, y, job.pool, job.h, c.theta, options.maxCSteps, c.candidate);
       if (best === null || polished.objective < best.objective) best = polished;
     }
     if (best) {

@@ -72,3 +72,12 @@ export function inLogDomain(model: Model, x: ArrayLike<number>, idx?: ArrayLike<
   }
   return { model: logModel, t };
 }
+
+/**
+ * The model and points to evaluate many times: inLogDomain's form and logs where the model has
+ * one (bit-identical results), else the model and x as given.
+ */
+export function evaluationDomain(model: Model, x: ArrayLike<number>, idx?: ArrayLike<number>): { model: Model; x: ArrayLike<number> } {
+  const log = inLogDomain(model, x, idx);
+  return log ? { model: log.model, x: log.t } : { model, x };
+}
