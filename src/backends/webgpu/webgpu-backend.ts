@@ -18,7 +18,7 @@ import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
-  LtsPackScratch, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps, type LtsCurve,
+  LtsPackScratch, PerCurveIds, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps, type LtsCurve,
 } from './kernels/lts_candidates.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
@@ -126,8 +126,8 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
   // Per curve, the model its last job used with that job's settings and range.
   const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
   const modelOf = new Int32Array(jobs.length);
-  // Per curve, the pool array last checked against it.
-  const checkedPool: Array<LtsJob['pool'] | undefined> = [];
+  // The distinct (curve, pool array) pairs: each is checked once.
+  const checkedPools = new PerCurveIds<LtsJob['pool']>();
   // Group of each job (first-seen order of the group keys) and each group's size; the index
   // lists are filled after the loop (typed arrays, no per-job array growth).
   const groupOf = new Int32Array(jobs.length);
@@ -177,7 +177,8 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
     if (job.theta0.length !== p) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `length ${p}`, job.theta0);
     // A pool array already checked against this curve is not walked again (a sweep sends many
     // jobs per Stage-1 pool; the check is the costliest part of preparing a job).
-    if (checkedPool[c] !== pool) {
+    const checked = checkedPools.count;
+    if (checkedPools.id(c, pool) === checked) {
       const usable = curves[c].usable;
       for (let k = 0; k < m; k++) {
         const i = pool[k];
@@ -186,7 +187,6 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
         if (!(job.x[i] >= 0 && Number.isFinite(job.x[i]))) throw new TrimfitError('invalid-input', `jobs[${index}].x[${i}]`, 'a finite x ≥ 0 (sigmoid)', job.x[i]);
         throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
       }
-      checkedPool[c] = pool;
     }
     const groupKey = p * 65536 + ltsPoolTier(m)!;
     if (groupKey !== lastGroupKey) {
@@ -212,7 +212,7 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
 export interface WebGpuEvaluationTimings {
-  /** Host: job checks, models, packing, upload and dispatch encoding (prepareMs + packMs + uploadMs). */
+  /** Host: job checks, models, packing, upload and dispatch encoding: prepareMs + packMs + uploadMs, set when the call ends. */
   hostPackMs: number;
   /** Part of hostPackMs, once per call: checking the jobs, the curve and model tables, and allocating the results. */
   prepareMs: number;
@@ -301,7 +301,6 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const prepared = prepareLtsBatch(batch);
     const results = createBatchResult(batch.jobs.length, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
     this.timings.prepareMs = performance.now() - prepareStart;
-    this.timings.hostPackMs += this.timings.prepareMs;
     // Oldest first; a chunk's promise settles after its results are written and its buffers released.
     const running: Promise<void>[] = [];
     try {
@@ -318,6 +317,9 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       // Let the chunks still under way finish (and release their buffers) before reporting.
       await Promise.allSettled(running);
       throw e;
+    } finally {
+      const t = this.timings;
+      t.hostPackMs = t.prepareMs + t.packMs + t.uploadMs;
     }
     return results;
   }
@@ -440,7 +442,6 @@ class WebGpuBackend implements WebGpuCandidateBackend {
       }
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
-      this.timings.hostPackMs += submitted - packStart;
       this.timings.uploadMs += submitted - uploadStart;
       const validation = device.popErrorScope();
       const mapped = Promise.all([

@@ -221,7 +221,7 @@ export class LtsPackScratch {
  * a pool array, a model. Each curve remembers its last key (a sweep's jobs come per curve, or
  * cycle over curves with one key each); a map holds the rest once a curve has seen a second.
  */
-class PerCurveIds<K> {
+export class PerCurveIds<K> {
   /** Ids handed out so far (0 .. count − 1): a new pair gets `count`. */
   count = 0;
   private readonly lastKey: Array<K | undefined> = [];
