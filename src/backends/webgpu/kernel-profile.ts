@@ -175,8 +175,8 @@ function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: Ba
   return { jobs: results.jobCount, agree };
 }
 
-/** An optional count option: its value (an integer ≥ 1) or the default. */
-const countOption = (value: number | undefined, fallback: number, field: string): number => (value === undefined ? fallback : checkCount(value, 1, field));
+/** An optional count option: its value (an integer ≥ min) or the default. */
+const countOption = (value: number | undefined, fallback: number, field: string, min = 1): number => (value === undefined ? fallback : checkCount(value, min, field));
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 const round2 = (ms: number): number => Math.round(ms * 100) / 100;
@@ -197,8 +197,8 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
   const kernelRepeats = countOption(options.kernelRepeats, 16, 'kernelRepeats');
   const shape = {
     ...SHAPE,
-    cSteps: options.cSteps === undefined ? SHAPE.cSteps : checkCount(options.cSteps, 0, 'cSteps'),
-    gnIterations: options.gnIterations === undefined ? SHAPE.gnIterations : checkCount(options.gnIterations, 0, 'gnIterations'),
+    cSteps: countOption(options.cSteps, SHAPE.cSteps, 'cSteps', 0),
+    gnIterations: countOption(options.gnIterations, SHAPE.gnIterations, 'gnIterations', 0),
   };
   const budgetMs = options.budgetMs ?? Infinity;
   if (!(budgetMs > 0)) throw new TrimfitError('invalid-option', 'budgetMs', 'a number > 0', budgetMs);
