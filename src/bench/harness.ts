@@ -171,6 +171,9 @@ const DEFINITIONS = {
   hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (prepare: job checks, curve and model tables, result allocation; pack: job structs, distinct pools and curves; upload: queue writes, bind groups, encoding and submit; decode: records into the results); the GPU works meanwhile, so warmMs near their sum means the host set the pace',
 };
 
+/** Milliseconds to 0.1 ms, as the reports print them. */
+export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
+
 export const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -205,7 +208,7 @@ export function kernelProfileSizes(quick: boolean): Pick<KernelProfileOptions, '
 }
 
 /** A table cell: '—' for no value, 3 significant digits below 10^4, else 3 in exponent form. */
-function cell(v: number | null | undefined, digits = 3): string {
+export function cell(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined ? '—' : v >= 1e4 ? v.toExponential(2) : v.toPrecision(digits);
 }
 
@@ -266,8 +269,7 @@ async function timeRuns<T>(run: () => Promise<T>, setupMs: number, repeats: numb
 export function hostShare(backend: CandidateBackend): BenchRow['hostMs'] {
   const timings = (backend as { timings?: { prepareMs: number; packMs: number; uploadMs: number; decodeMs: number } }).timings;
   if (timings === undefined) return undefined;
-  const ms = (v: number) => Math.round(v * 10) / 10;
-  return { prepare: ms(timings.prepareMs), pack: ms(timings.packMs), upload: ms(timings.uploadMs), decode: ms(timings.decodeMs) };
+  return { prepare: roundMs(timings.prepareMs), pack: roundMs(timings.packMs), upload: roundMs(timings.uploadMs), decode: roundMs(timings.decodeMs) };
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -7,7 +7,7 @@
  */
 import { createWebGpuBackend, TrimfitError, type LtsKernelVariantName } from '../index.js';
 import { sigmoidLtsBatch } from './cases.js';
-import { adapterInfo, hostShare, median, type AdapterInfo, type BenchRow } from './harness.js';
+import { adapterInfo, cell, hostShare, median, roundMs, type AdapterInfo, type BenchRow } from './harness.js';
 
 /** How the backend splits and overlaps a batch (WebGpuBackendOptions). */
 export interface PipelineSetting {
@@ -93,11 +93,11 @@ export async function runPipelineSweep(gpu: GPU | null, options: PipelineSweepOp
       for (let r = 0; r < repeats; r++) {
         const t = performance.now();
         await backend.evaluate(batch);
-        row.warmMs.push(Math.round((performance.now() - t) * 10) / 10);
+        row.warmMs.push(roundMs(performance.now() - t));
       }
       row.candidateFitsPerSec = Number(((candidates / median(row.warmMs)) * 1000).toPrecision(4));
       row.hostMs = hostShare(backend)!;
-      row.gpuMs = Math.round(backend.timings.gpuMs * 10) / 10;
+      row.gpuMs = roundMs(backend.timings.gpuMs);
       row.chunks = backend.timings.chunks;
       rows[k] = row;
       log(`${setting.chunksInFlight} in flight × ${setting.maxCandidatesPerChunk} per chunk: warm ${row.warmMs.join(' / ')} ms`);
@@ -114,7 +114,7 @@ export function formatPipelineTable(report: PipelineReport): string {
     '',
     '| in flight | per chunk | chunks | warm ms (median) | cand./s | host ms: prepare / pack / upload / decode | GPU ms (summed) |',
     '|---|---|---|---|---|---|---|',
-    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${Math.round(median(r.warmMs) * 10) / 10} | ${r.candidateFitsPerSec.toExponential(2)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
+    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${roundMs(median(r.warmMs))} | ${cell(r.candidateFitsPerSec)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
   ];
   return lines.join('\n');
 }
