@@ -305,31 +305,27 @@ async function cmdBench(args: string[], io: Io): Promise<number> {
   const backend = checkBackendChoice(values.backend);
   // The harness (and with it the subprocess baselines) loads only when asked for.
   const { runNodeBench, runNodeKernelProfile, runNodePipelineSweep } = await import('../bench/node.js');
-  if (values['profile-kernels']) {
-    const { report, table, written } = await runNodeKernelProfile({ quick: values.quick, outDirs: values.out, log: (line) => io.err(line) });
-    io.out(values.json ? toJson(report) : table);
-    for (const path of written) io.err(`wrote ${path}`);
-    return 0;
+  const log = (line: string) => io.err(line);
+  // Each mode prints its report (JSON or table) and names the files it wrote.
+  let result: { report: unknown; table: string; written: string[] };
+  if (values['profile-kernels']) result = await runNodeKernelProfile({ quick: values.quick, outDirs: values.out, log });
+  else if (values.pipelines) result = await runNodePipelineSweep({ quick: values.quick, outDirs: values.out, log });
+  else {
+    result = await runNodeBench({
+      backend,
+      quick: values.quick,
+      workers: parseNumberFlag(values.workers, 'workers', 1, 1024, true),
+      retuDir: values.retu,
+      outDirs: values.out,
+      note: values.note,
+      budgetMs: parseNumberFlag(values['budget-ms'], 'budget-ms', 1, 3_600_000),
+      repeats: parseNumberFlag(values.repeats, 'repeats', 1, 100, true),
+      // Checked by the harness against the registry (an unknown name is an invalid-option error).
+      kernelVariant: values['kernel-variant'] as LtsKernelVariantName | undefined,
+      log,
+    });
   }
-  if (values.pipelines) {
-    const { report, table, written } = await runNodePipelineSweep({ quick: values.quick, outDirs: values.out, log: (line) => io.err(line) });
-    io.out(values.json ? toJson(report) : table);
-    for (const path of written) io.err(`wrote ${path}`);
-    return 0;
-  }
-  const { report, table, written } = await runNodeBench({
-    backend,
-    quick: values.quick,
-    workers: parseNumberFlag(values.workers, 'workers', 1, 1024, true),
-    retuDir: values.retu,
-    outDirs: values.out,
-    note: values.note,
-    budgetMs: parseNumberFlag(values['budget-ms'], 'budget-ms', 1, 3_600_000),
-    repeats: parseNumberFlag(values.repeats, 'repeats', 1, 100, true),
-    // Checked by the harness against the registry (an unknown name is an invalid-option error).
-    kernelVariant: values['kernel-variant'] as LtsKernelVariantName | undefined,
-    log: (line) => io.err(line),
-  });
+  const { report, table, written } = result;
   io.out(values.json ? toJson(report) : table);
   for (const path of written) io.err(`wrote ${path}`);
   return 0;
