@@ -32,7 +32,7 @@ export { LTS_KERNEL_VARIANTS, checkKernelVariant, isLtsKernelVariantName } from 
 export type { LtsKernelVariant, LtsKernelVariantName } from './backends/webgpu/tuning.js';
 export { fastestVariant, profileKernelVariants, profileRowGpuRate } from './backends/webgpu/kernel-profile.js';
 export type { KernelProfileCheck, KernelProfileOptions, KernelProfileReport, KernelProfileRow } from './backends/webgpu/kernel-profile.js';
-export type { CandidateBackend, LtsBatch, LtsJob, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
-export { jobResult, jobResults } from './backends/backend.js';
+export type { CandidateBackend, LtsBatch, LtsJob, LtsJobTable, LtsModelSpec, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
+export { batchJobCount, batchJobs, isJobTable, jobResult, jobResults, toJobTable } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
 export type { Fitter, FitterOptions, SweepCurve, SweepInput, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';

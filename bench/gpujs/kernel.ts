@@ -19,7 +19,7 @@
  * - One value of at most 4 floats per thread: [objective, b, m, u]; c0 leaves through a kernel map
  *   (4 floats again, 3 of them unused).
  */
-import type { LtsBatch } from '../../src/backends/backend.js';
+import { batchJobs, type LtsBatch } from '../../src/backends/backend.js';
 import { LTS_BOUNDS_WORD, LTS_JOB_WORD, packLtsChunk, sigmoidFromFrame, type ConditionedFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { createModel } from '../../src/core/models/index.js';
 import type { Model } from '../../src/core/models/model.js';
@@ -378,21 +378,22 @@ export interface PackedBatch {
 }
 
 export function packBatch(batch: LtsBatch): PackedBatch {
-  const models = batch.jobs.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
+  const batchJobList = batchJobs(batch);
+  const models = batchJobList.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
   // packLtsChunk packs jobs of one nParams; pack each job alone and concatenate the points.
   let totalPoints = 0;
   let maxPool = 0;
-  for (const job of batch.jobs) {
+  for (const job of batchJobList) {
     totalPoints += job.pool.length;
     maxPool = Math.max(maxPool, job.pool.length);
   }
-  const nTotal = batch.jobs.length * batch.nCandidates;
+  const nTotal = batchJobList.length * batch.nCandidates;
   const points = new Float32Array(2 * totalPoints);
-  const jobs = new Float32Array(JOB_FLOATS * batch.jobs.length);
+  const jobs = new Float32Array(JOB_FLOATS * batchJobList.length);
   const starts = new Float32Array(START_FLOATS * nTotal).fill(-1);
   const frames: ConditionedFrame[] = [];
   let offset = 0;
-  batch.jobs.forEach((job, j) => {
+  batchJobList.forEach((job, j) => {
     const model = models[j];
     const p = model.nParams;
     const packed = packLtsChunk([job], [model]);

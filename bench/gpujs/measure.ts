@@ -3,7 +3,7 @@
  * one batch, the f64 reference for every candidate, the gpu.js kernel in a given mode, and the
  * agreement of its results with the reference.
  */
-import type { LtsBatch } from '../../src/backends/backend.js';
+import { batchJobCount, type LtsBatch } from '../../src/backends/backend.js';
 import type { CandidateOutcome } from '../../src/core/lts.js';
 import { keepLowest, ltsCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, bestSubsetOf, makeCase, type Case } from '../../test/conformance/cases.js';
@@ -94,7 +94,7 @@ export function runGpuJs(gpu: GpuJs, batch: LtsBatch, repeats: number): GpuJsRun
   }
   kernel.destroy?.();
   const runMs = repeats > 0 ? best : warm.ms;
-  return { mode: gpu.mode, kernelClass: inner?.constructor.name ?? 'unknown', fallbackReason: inner?.fallbackReason, firstCallMs: warm.ms + first.ms, runMs, candidatesPerSecond: (batch.jobs.length * batch.nCandidates) / (runMs / 1000), candidates };
+  return { mode: gpu.mode, kernelClass: inner?.constructor.name ?? 'unknown', fallbackReason: inner?.fallbackReason, firstCallMs: warm.ms + first.ms, runMs, candidatesPerSecond: (batchJobCount(batch) * batch.nCandidates) / (runMs / 1000), candidates };
 }
 
 export interface Agreement {

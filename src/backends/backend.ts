@@ -9,6 +9,7 @@
  */
 import type { ModelName, ModelSettings } from '../core/models/model.js';
 import { TrimfitError } from '../api/errors.js';
+import { createModel } from '../core/models/index.js';
 
 export type BackendName = 'cpu' | 'webgpu';
 
@@ -32,9 +33,45 @@ export interface LtsJob {
   settings: ModelSettings;
 }
 
+/** What a model's bounds are derived from: createModel's settings and data range. */
+export interface LtsModelSpec {
+  settings: ModelSettings;
+  xMin: number;
+  xMax: number;
+  xMinPositive: number;
+}
+
+/**
+ * A batch's jobs as columns, the form for large batches: each distinct curve, pool and model is
+ * given once, and a job is a row of indices and scalars. Job j is the LtsJob with the x and y of
+ * `curves[curve[j]]`, pool `pools[pool[j]]`, h `h[j]`, seed `seed[j]`, the settings and data range
+ * of `models[model[j]]`, and theta0 the first nParams entries of
+ * `theta0[j·thetaStride .. (j + 1)·thetaStride)`. Besides the job's own checks, every index must
+ * lie in its list and every per-job array must have one entry per job (theta0: thetaStride each).
+ * Creating and checking an object per job costs the host more than the GPU's work on its
+ * candidates at 10^7 candidates per call (docs/performance.md).
+ */
+export interface LtsJobTable {
+  curves: ReadonlyArray<{ x: Float64Array; y: Float64Array }>;
+  pools: readonly Int32Array[];
+  models: readonly LtsModelSpec[];
+  /** Per job: index into curves. */
+  curve: Int32Array;
+  /** Per job: index into pools. */
+  pool: Int32Array;
+  /** Per job: index into models. */
+  model: Int32Array;
+  h: Int32Array;
+  seed: Uint32Array;
+  /** Per job, thetaStride entries (≥ the largest nParams of the models). */
+  theta0: Float64Array;
+  thetaStride: number;
+}
+
 export interface LtsBatch {
   model: ModelName;
-  jobs: LtsJob[];
+  /** One object per job, or the jobs as a table (the cheaper form for large batches). */
+  jobs: LtsJob[] | LtsJobTable;
   /** Candidates per job: candidate 0 starts from theta0 itself, 1..n−1 from elemental subsets. */
   nCandidates: number;
   /** C-steps per candidate (FAST-LTS uses 2 before keeping the best few). */
@@ -43,6 +80,117 @@ export interface LtsBatch {
   gnIterations: number;
   /** How many lowest-objective candidates to return per job. */
   keepBest: number;
+}
+
+export function isJobTable(jobs: LtsBatch['jobs']): jobs is LtsJobTable {
+  return !Array.isArray(jobs);
+}
+
+/** Jobs in a batch of either form. */
+export function batchJobCount(batch: LtsBatch): number {
+  return isJobTable(batch.jobs) ? batch.jobs.curve.length : batch.jobs.length;
+}
+
+/**
+ * A job table's shape: every per-job array of its type with one entry per job (theta0:
+ * thetaStride each), every index inside its list. Returns the job count. The checks of each job
+ * against its curve and model (pool, h, theta0) are the backends', as for job objects.
+ */
+export function checkJobTable(table: LtsJobTable): number {
+  const field = (name: string): string => `jobs.${name}`;
+  const lists = { curves: table.curves, pools: table.pools, models: table.models };
+  for (const [name, list] of Object.entries(lists)) {
+    if (!Array.isArray(list)) throw new TrimfitError('invalid-input', field(name), 'an array', list);
+  }
+  const columns = { curve: Int32Array, pool: Int32Array, model: Int32Array, h: Int32Array, seed: Uint32Array } as const;
+  for (const [name, type] of Object.entries(columns)) {
+    const column = (table as unknown as Record<string, unknown>)[name];
+    if (!(column instanceof type)) throw new TrimfitError('invalid-input', field(name), `an ${type.name}`, column);
+  }
+  const rows = table.curve.length;
+  for (const name of ['pool', 'model', 'h', 'seed'] as const) {
+    if (table[name].length !== rows) throw new TrimfitError('invalid-input', field(name), `length ${rows} (one entry per job, as jobs.curve)`, table[name].length);
+  }
+  const stride = table.thetaStride;
+  if (!(Number.isInteger(stride) && stride >= 1)) throw new TrimfitError('invalid-input', field('thetaStride'), 'an integer ≥ 1', stride);
+  if (!(table.theta0 instanceof Float64Array)) throw new TrimfitError('invalid-input', field('theta0'), 'a Float64Array', table.theta0);
+  if (table.theta0.length !== rows * stride) throw new TrimfitError('invalid-input', field('theta0'), `length ${rows * stride} (thetaStride per job)`, table.theta0.length);
+  for (const name of ['curve', 'pool', 'model'] as const) {
+    const column = table[name];
+    const size = lists[`${name}s`].length;
+    for (let j = 0; j < rows; j++) {
+      const k = column[j];
+      if (!(k >= 0 && k < size)) throw new TrimfitError('invalid-input', `${field(name)}[${j}]`, size > 0 ? `an index in [0, ${size - 1}]` : `no index (jobs.${name}s is empty)`, k);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The jobs of a batch as objects: a job array as it is; a table's rows as new objects that share
+ * its curves, pools and settings and copy their theta0 (nParams entries, so a row sent to another
+ * thread does not carry the whole table).
+ */
+export function batchJobs(batch: LtsBatch): LtsJob[] {
+  const jobs = batch.jobs;
+  if (!isJobTable(jobs)) return jobs;
+  const rows = checkJobTable(jobs);
+  const nParams = jobs.models.map((spec) => createModel(batch.model, spec.settings, spec).nParams);
+  const stride = jobs.thetaStride;
+  const out: LtsJob[] = new Array(rows);
+  for (let j = 0; j < rows; j++) {
+    const { x, y } = jobs.curves[jobs.curve[j]];
+    const { settings, xMin, xMax, xMinPositive } = jobs.models[jobs.model[j]];
+    const p = nParams[jobs.model[j]];
+    if (p > stride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${p} (nParams of jobs.models[${jobs.model[j]}])`, stride);
+    out[j] = { x, y, pool: jobs.pools[jobs.pool[j]], h: jobs.h[j], theta0: jobs.theta0.slice(j * stride, j * stride + p), seed: jobs.seed[j], xMin, xMax, xMinPositive, settings };
+  }
+  return out;
+}
+
+/**
+ * Job objects as a table: each distinct curve (x and y arrays), pool array and model (settings
+ * object and data range) listed once, by identity; thetaStride the longest theta0. Linear in the
+ * jobs (lookups by array and settings identity).
+ */
+export function toJobTable(jobs: readonly LtsJob[]): LtsJobTable {
+  const curves: Array<{ x: Float64Array; y: Float64Array }> = [];
+  const pools: Int32Array[] = [];
+  const models: LtsModelSpec[] = [];
+  // Curves by y array, then x; models by settings object, then range (few per settings object).
+  const curvesByY = new Map<Float64Array, number[]>();
+  const poolIndex = new Map<Int32Array, number>();
+  const modelsBySettings = new Map<ModelSettings, number[]>();
+  const rows = jobs.length;
+  const thetaStride = jobs.reduce((most, job) => Math.max(most, job.theta0.length), 1);
+  const table: LtsJobTable = {
+    curves, pools, models,
+    curve: new Int32Array(rows), pool: new Int32Array(rows), model: new Int32Array(rows), h: new Int32Array(rows), seed: new Uint32Array(rows),
+    theta0: new Float64Array(rows * thetaStride), thetaStride,
+  };
+  jobs.forEach((job, j) => {
+    const sameY = curvesByY.get(job.y) ?? [];
+    let c = sameY.find((k) => curves[k].x === job.x);
+    if (c === undefined) {
+      c = curves.push({ x: job.x, y: job.y }) - 1;
+      curvesByY.set(job.y, [...sameY, c]);
+    }
+    let k = poolIndex.get(job.pool);
+    if (k === undefined) poolIndex.set(job.pool, (k = pools.push(job.pool) - 1));
+    const sameSettings = modelsBySettings.get(job.settings) ?? [];
+    let m = sameSettings.find((i) => models[i].xMin === job.xMin && models[i].xMax === job.xMax && models[i].xMinPositive === job.xMinPositive);
+    if (m === undefined) {
+      m = models.push({ settings: job.settings, xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }) - 1;
+      modelsBySettings.set(job.settings, [...sameSettings, m]);
+    }
+    table.curve[j] = c;
+    table.pool[j] = k;
+    table.model[j] = m;
+    table.h[j] = job.h;
+    table.seed[j] = job.seed;
+    table.theta0.set(job.theta0, j * thetaStride);
+  });
+  return table;
 }
 
 /**

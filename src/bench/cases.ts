@@ -3,7 +3,7 @@
  * same numbers. Only the public entry is used: jobs follow the LtsJob contract of
  * src/backends/backend.ts (sigmoid internal parameters θ = [b, ln cMid, u], c0 fixed at 0).
  */
-import type { LtsBatch, LtsJob, SweepCurve } from '../index.js';
+import type { LtsBatch, LtsJobTable, SweepCurve } from '../index.js';
 
 /** Points per curve of the candidate-throughput case (a). */
 export const LTS_POINTS = [16, 64, 256] as const;
@@ -50,21 +50,39 @@ export function sigmoidCurve(n: number, seed: number): { x: Float64Array; y: Flo
 
 /**
  * Case (a): ceil(total / 64) LTS jobs of 64 candidates each on n-point curves (16 distinct curves
- * cycled; every job has its own seed), with the pipeline's numerical defaults.
+ * cycled; every job has its own seed), with the pipeline's numerical defaults. The jobs come as a
+ * table (LtsJobTable), the form for large batches: one pool (all n points) and one model per
+ * curve, per job its indices, h, seed and θ0.
  */
 export function sigmoidLtsBatch(n: number, totalCandidates: number, seed = 1): LtsBatch {
   const jobCount = Math.max(1, Math.ceil(totalCandidates / CANDIDATES_PER_JOB));
   const curves = Array.from({ length: Math.min(16, jobCount) }, (_, c) => sigmoidCurve(n, seed * 1000 + c));
-  const pool = Int32Array.from({ length: n }, (_, k) => k);
-  const jobs: LtsJob[] = [];
+  const thetaStride = 3;
+  const table: LtsJobTable = {
+    curves: curves.map(({ x, y }) => ({ x, y })),
+    pools: [Int32Array.from({ length: n }, (_, k) => k)],
+    models: curves.map(({ x }) => ({
+      settings: { freeEpsilon: false, uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: x[0] / 100, cMidMax: x[n - 1] * 100 },
+      xMin: x[0], xMax: x[n - 1], xMinPositive: x[0],
+    })),
+    curve: new Int32Array(jobCount),
+    pool: new Int32Array(jobCount),
+    model: new Int32Array(jobCount),
+    h: new Int32Array(jobCount).fill(Math.floor(0.75 * n)),
+    seed: new Uint32Array(jobCount),
+    theta0: new Float64Array(jobCount * thetaStride),
+    thetaStride,
+  };
   for (let j = 0; j < jobCount; j++) {
-    const { x, y, truth } = curves[j % curves.length];
-    const settings = { freeEpsilon: false, uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: x[0] / 100, cMidMax: x[n - 1] * 100 };
+    const c = j % curves.length;
+    const { truth } = curves[c];
+    table.curve[j] = c;
+    table.model[j] = c;
+    table.seed[j] = (seed * 2654435761 + j) >>> 0;
     // Start where a Stage-1 fit would: near, not at, the truth.
-    const theta0 = Float64Array.of(truth.b * 0.9, Math.log(truth.cMid) + 0.2, truth.u * 1.05);
-    jobs.push({ x, y, pool, h: Math.floor(0.75 * n), theta0, seed: (seed * 2654435761 + j) >>> 0, xMin: x[0], xMax: x[n - 1], xMinPositive: x[0], settings });
+    table.theta0.set([truth.b * 0.9, Math.log(truth.cMid) + 0.2, truth.u * 1.05], j * thetaStride);
   }
-  return { model: 'sigmoid', jobs, nCandidates: CANDIDATES_PER_JOB, cSteps: 2, gnIterations: 8, keepBest: 10 };
+  return { model: 'sigmoid', jobs: table, nCandidates: CANDIDATES_PER_JOB, cSteps: 2, gnIterations: 8, keepBest: 10 };
 }
 
 /** Case (c): `count` synthetic curves for a sweep over the default grid. */

@@ -13,7 +13,7 @@
  * where both rows have them, else from curves (fits) per second.
  */
 import {
-  createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
+  batchJobCount, createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
   checkKernelVariant, fastestVariant, TrimfitError, type KernelProfileOptions, type KernelProfileReport,
   type CandidateBackend, type Fitter, type LtsKernelVariantName, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
 } from '../index.js';
@@ -362,7 +362,8 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
         try {
           for (const requested of sizes.ltsCandidates) {
             const batch = sigmoidLtsBatch(n, requested);
-            const candidates = batch.jobs.length * batch.nCandidates;
+            const jobCount = batchJobCount(batch);
+            const candidates = jobCount * batch.nCandidates;
             const name = `lts-candidates n=${n} C=${requested.toExponential(0).replace('+', '')}`;
             const predictedMs = perCandidateMs * candidates;
             if (rowMs(predictedMs) > budgetMs) {
@@ -374,10 +375,10 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
             perCandidateMs = t.warmMs / candidates;
             const host = hostShare(be);
             push({
-              name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: batch.jobs.length,
+              name, case: 'lts-candidates', backend: b, engine: be.description, n, p: 3, candidates, curves: jobCount,
               coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns,
-              candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: batch.jobs.length / (t.warmMs / 1000),
-              detail: `${batch.jobs.length} jobs × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back${host ? `; host in the last call: ${host.prepare} ms checks, ${host.pack} ms packing, ${host.upload} ms upload, ${host.decode} ms decoding` : ''}`,
+              candidateFitsPerSec: candidates / (t.warmMs / 1000), curvesPerSec: jobCount / (t.warmMs / 1000),
+              detail: `${jobCount} jobs (as a table) × ${CANDIDATES_PER_JOB} candidates, h = ⌊0.75 n⌋, 2 C-steps × 8 Gauss–Newton steps, best 10 read back${host ? `; host in the last call: ${host.prepare} ms checks, ${host.pack} ms packing, ${host.upload} ms upload, ${host.decode} ms decoding` : ''}`,
               ...(host ? { hostMs: host } : {}),
             });
           }

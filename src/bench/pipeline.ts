@@ -5,7 +5,7 @@
  * and then backward: a GPU whose clock follows its load (an H100 boosts for a few seconds after a
  * process starts) would otherwise favour whichever setting comes first. Uses the public entry only.
  */
-import { createWebGpuBackend, TrimfitError, type LtsKernelVariantName } from '../index.js';
+import { batchJobCount, createWebGpuBackend, TrimfitError, type LtsKernelVariantName } from '../index.js';
 import { sigmoidLtsBatch } from './cases.js';
 import { adapterInfo, cell, hostShare, median, roundMs, type AdapterInfo, type BenchRow } from './harness.js';
 
@@ -78,7 +78,7 @@ export async function runPipelineSweep(gpu: GPU | null, options: PipelineSweepOp
   const adapter = await adapterInfo(gpu);
   if (!adapter) throw new TrimfitError('backend-unavailable', 'backend', 'a WebGPU adapter', null, 'the pipeline sweep needs a WebGPU adapter');
   const batch = sigmoidLtsBatch(n, options.candidates ?? 1e7);
-  const candidates = batch.jobs.length * batch.nCandidates;
+  const candidates = batchJobCount(batch) * batch.nCandidates;
   const startedAt = new Date().toISOString();
   const rows: Array<PipelineRow | undefined> = settings.map(() => undefined);
   const order = [...settings.keys(), ...[...settings.keys()].reverse()];

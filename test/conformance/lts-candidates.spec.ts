@@ -9,7 +9,7 @@
  * against a bound, so a few jobs may legitimately differ; the f64 polish that follows removes that.)
  */
 import { describe, expect, it } from 'vitest';
-import { jobResults, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
+import { jobResults, toJobTable, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
 import { polishCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, N_CURVES, bestSubsetOf, makeCase, referenceCandidates } from './cases.js';
 
@@ -68,6 +68,21 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
       expect(agree / N_CURVES).toBeGreaterThanOrEqual(tolerance.minAgreement);
       expect(polishedEqual / N_CURVES).toBeGreaterThanOrEqual(tolerance.minAgreement);
       if (tolerance.sameCandidate) expect(sameCandidate).toBe(N_CURVES);
+    });
+
+    it('returns the same results for the jobs as a table (LtsJobTable) as for job objects', async () => {
+      // A third of the suite, with every pool tier and both parameter counts; the two forms are
+      // the same jobs, so a backend must return the same numbers for both, bit for bit.
+      const jobs = Array.from({ length: N_CURVES / 3 }, (_, i) => makeCase(3 * i + (i % 3)).job);
+      const backend = await makeBackend();
+      try {
+        const fromObjects = await backend.evaluate({ ...BATCH_BASE, jobs });
+        const fromTable = await backend.evaluate({ ...BATCH_BASE, jobs: toJobTable(jobs) });
+        expect(new Set(Array.from(fromObjects.nParams))).toEqual(new Set([3, 4]));
+        expect(fromTable).toEqual(fromObjects);
+      } finally {
+        await backend.dispose();
+      }
     });
   });
 }

@@ -3,10 +3,11 @@
 // the gather pass lays out must be each pool point in its curve's frame; the timing line reports
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
-import { createBatchResult, jobResult, jobResults, type LtsBatch, type LtsJob } from '../../src/backends/backend.js';
+import { batchJobs, createBatchResult, jobResult, jobResults, toJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
 import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, LtsPackScratch, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
-import { chunkPassMs, prepareLtsBatch } from '../../src/backends/webgpu/webgpu-backend.js';
+import { chunkPassMs } from '../../src/backends/webgpu/webgpu-backend.js';
+import { prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
 import { TrimfitError } from '../../src/api/errors.js';
@@ -68,7 +69,7 @@ describe('WebGPU host packing', () => {
       { ...a, pool: P, seed: 5 }, { ...b, pool: Int32Array.from(P), seed: 6 }, { ...b, pool: P, seed: 7, settings: capped },
     ];
     const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 });
-    const packed = packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
+    const packed = packLtsJobs(prepared, prepared.groups[0]);
     const points = gatherPoolPoints(packed);
     // Distinct (curve, pool array) pairs: (0, P), (1, P), (0, Q), (1, copy of P); curve 1 starts at point 40.
     expect(Array.from(packed.gathers)).toEqual([0, 20, 0, 0, 20, 20, 40, 0, 40, 20, 0, 0, 60, 20, 40, 0]);
@@ -154,6 +155,78 @@ describe('WebGPU host packing', () => {
     }
   });
 
+  it('packs a job table exactly as the same jobs as objects', () => {
+    const [a, b] = [curve(40, 1), curve(40, 2)];
+    const base = jobsOn([a, b], 2, 20);
+    const P = base[0].pool;
+    const Q = Int32Array.from(P).reverse();
+    const capped = { ...settings, uMax: 50 };
+    const free = { ...settings, freeEpsilon: true };
+    const four = Float64Array.of(1.5, 1, 30, 0.25);
+    // Pool P on both curves and Q on one; two models per curve (one shared, one capped); a
+    // group of free-c0 jobs (nParams 4) after the first group.
+    const jobs: LtsJob[] = [
+      { ...base[0], pool: P, seed: 1 }, { ...base[1], pool: P, seed: 2 }, { ...base[0], pool: Q, seed: 3, settings: capped },
+      { ...base[0], pool: P, seed: 4, h: 16 }, { ...base[1], pool: P, seed: 5, settings: capped },
+      { ...base[0], pool: Q, seed: 6, settings: free, theta0: four }, { ...base[1], pool: P, seed: 7, settings: free, theta0: four },
+    ];
+    const batch = { model: 'sigmoid' as const, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 };
+    const fromObjects = prepareLtsBatch({ ...batch, jobs });
+    const table = toJobTable(jobs);
+    expect(table.thetaStride).toBe(4);
+    const fromTable = prepareLtsBatch({ ...batch, jobs: table });
+    expect(fromTable.groups.map((g) => Array.from(g))).toEqual([[0, 1, 2, 3, 4], [5, 6]]);
+    expect(fromTable.groups).toEqual(fromObjects.groups);
+    for (const group of fromTable.groups) {
+      const packed = packLtsJobs(fromTable, group);
+      const reference = packLtsJobs(fromObjects, group);
+      for (const key of ['jobs', 'bounds', 'poolIndex', 'gathers', 'curvePoints', 'frames'] as const) expect(packed[key]).toEqual(reference[key]);
+    }
+    // The table's per-job arrays are used as they are, not copied.
+    expect(fromTable.h).toBe(table.h);
+    expect(fromTable.theta0).toBe(table.theta0);
+    // And the rows as objects are the jobs again (theta0 copied, everything else shared).
+    const rows = batchJobs({ ...batch, jobs: table });
+    rows.forEach((row, j) => {
+      const job = jobs[j];
+      for (const key of ['x', 'y', 'pool', 'settings'] as const) expect(row[key]).toBe(job[key]);
+      expect(Array.from(row.theta0)).toEqual(Array.from(job.theta0));
+      expect([row.h, row.seed, row.xMin, row.xMax, row.xMinPositive]).toEqual([job.h, job.seed, job.xMin, job.xMax, job.xMinPositive]);
+    });
+  });
+
+  it('names the table field of a job that breaks the kernel\'s contract', () => {
+    const jobs = jobsOn([curve(30, 6), curve(30, 7)], 4, 10);
+    const batch = { model: 'sigmoid' as const, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 3 };
+    const fieldOf = (edit: (t: LtsJobTable) => LtsJobTable): string => {
+      try {
+        prepareLtsBatch({ ...batch, jobs: edit(toJobTable(jobs)) });
+      } catch (e) {
+        expect(e).toBeInstanceOf(TrimfitError);
+        return (e as TrimfitError).field;
+      }
+      return 'no error';
+    };
+    expect(fieldOf((t) => t)).toBe('no error');
+    expect(fieldOf((t) => ({ ...t, h: Int32Array.of(7, 3, 7, 7) }))).toBe('jobs.h[1]');
+    expect(fieldOf((t) => ({ ...t, h: Int32Array.of(7, 11, 7, 7) }))).toBe('jobs.h[1]');
+    expect(fieldOf((t) => ({ ...t, pools: t.pools.map((pool, k) => (k === 2 ? pool.subarray(0, 3) : pool)) }))).toBe('jobs.pools[2]');
+    const y = Float64Array.from(jobs[1].y);
+    y[jobs[1].pool[4]] = Infinity;
+    expect(fieldOf((t) => ({ ...t, curves: [t.curves[0], { x: t.curves[1].x, y }] }))).toBe(`jobs.curves[1].y[${jobs[1].pool[4]}]`);
+    expect(fieldOf((t) => ({ ...t, pools: [Int32Array.of(...t.pools[0].subarray(0, 9), 30), ...t.pools.slice(1)] }))).toBe('jobs.pools[0][9]');
+    expect(fieldOf((t) => ({ ...t, models: t.models.map((spec) => ({ ...spec, settings: { ...spec.settings, freeEpsilon: true } })) }))).toBe('jobs.thetaStride');
+    // The table's shape (checkJobTable), for every backend.
+    expect(fieldOf((t) => ({ ...t, model: Int32Array.of(0, 1, 2, 1) }))).toBe('jobs.model[2]');
+    expect(fieldOf((t) => ({ ...t, curve: Int32Array.of(0, -1, 0, 1) }))).toBe('jobs.curve[1]');
+    expect(fieldOf((t) => ({ ...t, seed: new Uint32Array(3) }))).toBe('jobs.seed');
+    expect(fieldOf((t) => ({ ...t, seed: Array.from(t.seed) as unknown as Uint32Array }))).toBe('jobs.seed');
+    expect(fieldOf((t) => ({ ...t, theta0: t.theta0.subarray(1) }))).toBe('jobs.theta0');
+    expect(fieldOf((t) => ({ ...t, thetaStride: 0 }))).toBe('jobs.thetaStride');
+    expect(fieldOf((t) => ({ ...t, pools: new Set(t.pools) as unknown as Int32Array[] }))).toBe('jobs.pools');
+    expect(() => batchJobs({ ...batch, jobs: { ...toJobTable(jobs), pool: Int32Array.of(0, 1, 2, 9) } })).toThrowError(expect.objectContaining({ field: 'jobs.pool[3]' }) as Error);
+  });
+
   it('decodes a chunk\'s output arrays into f64 results', () => {
     // select_best's layout for 2 jobs, keepBest 3, 3 parameters: nonFinite[2], count[2],
     // candidate[6], objective[6], theta[18] (slot-major); empty slots as the shader leaves them.
@@ -204,7 +277,7 @@ describe('WebGPU host packing', () => {
   it('packs into reused scratch memory exactly as into new arrays', () => {
     const pack = (jobs: LtsJob[], scratch?: LtsPackScratch) => {
       const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 4 });
-      return packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, scratch);
+      return packLtsJobs(prepared, prepared.groups[0], scratch);
     };
     const plain = (packed: ReturnType<typeof pack>) => ({
       jobs: Array.from(packed.jobs), bounds: Array.from(packed.bounds), poolIndex: Array.from(packed.poolIndex), gathers: Array.from(packed.gathers), curvePoints: Array.from(packed.curvePoints), frames: packed.frames,
@@ -237,7 +310,7 @@ describe('WebGPU host packing', () => {
     const t0 = performance.now();
     const prepared = prepareLtsBatch(batch);
     const t1 = performance.now();
-    const packed = packLtsJobs(jobs, prepared.groups[0], prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf);
+    const packed = packLtsJobs(prepared, prepared.groups[0]);
     const t2 = performance.now();
     const results = createBatchResult(jobs.length, 10, 3);
     const maps = sigmoidFrameMaps(packed.frames, 3);

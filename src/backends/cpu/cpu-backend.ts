@@ -6,17 +6,18 @@
 import { TrimfitError } from '../../api/errors.js';
 import { evaluateJobF64 } from '../../core/lts.js';
 import { createModel } from '../../core/models/index.js';
-import { createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { batchJobs, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 
 export function createCpuBackend(): CandidateBackend {
   return {
     name: 'cpu',
     description: 'CPU f64 reference (single thread)',
     async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
-      const models = batch.jobs.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
+      const jobs = batchJobs(batch);
+      const models = jobs.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
       const stride = models.reduce((p, m) => Math.max(p, m.nParams), 0);
-      const out = createBatchResult(batch.jobs.length, batch.keepBest, stride);
-      batch.jobs.forEach((job, j) => {
+      const out = createBatchResult(jobs.length, batch.keepBest, stride);
+      jobs.forEach((job, j) => {
         if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
         const model = models[j];
         const spec = { model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations };

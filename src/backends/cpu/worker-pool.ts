@@ -6,7 +6,7 @@
  * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
  */
 import * as Comlink from 'comlink';
-import { batchResultBuffers, copyJobResult, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { batchJobs, batchResultBuffers, copyJobResult, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
 import type { RemoteEvaluate, WorkerApi } from '../../workers/fit.worker.js';
 import { capture, transferring, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
 import type { ModelName } from '../../core/models/model.js';
@@ -164,10 +164,11 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     description: `f64 worker pool (${size} worker${size === 1 ? '' : 's'})`,
     async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
       signal?.throwIfAborted();
-      const slices = splitJobs(batch, size).filter((jobs) => jobs.length > 0);
+      const all = batchJobs(batch);
+      const slices = splitJobs(all, size).filter((jobs) => jobs.length > 0);
       try {
         const parts = await Promise.all(slices.map((jobs) => run((api) => api.evaluate({ ...batch, jobs }), signal)));
-        return concatResults(parts, batch.jobs.length, batch.keepBest);
+        return concatResults(parts, all.length, batch.keepBest);
       } catch (e) {
         if (signal?.aborted) await terminateAll();
         throw e;
@@ -199,12 +200,12 @@ function concatResults(parts: BatchResult[], jobCount: number, keepBest: number)
 }
 
 /** Contiguous slices with about equal work (pool length × candidates); order is preserved. */
-export function splitJobs(batch: LtsBatch, parts: number): LtsBatch['jobs'][] {
-  const cost = batch.jobs.map((j) => j.pool.length + 1);
+export function splitJobs(jobs: readonly LtsJob[], parts: number): LtsJob[][] {
+  const cost = jobs.map((j) => j.pool.length + 1);
   const total = cost.reduce((a, b) => a + b, 0);
-  const out: LtsBatch['jobs'][] = Array.from({ length: parts }, () => []);
+  const out: LtsJob[][] = Array.from({ length: parts }, () => []);
   let acc = 0;
-  batch.jobs.forEach((job, i) => {
+  jobs.forEach((job, i) => {
     const k = Math.min(parts - 1, Math.floor((acc / total) * parts));
     out[k].push(job);
     acc += cost[i];

@@ -11,7 +11,7 @@
  * GPU), which both read `fastestVariant` of the result. A row that throws (compilation, device
  * loss) records `error` and the profile goes on; after a device loss the next row gets a new device.
  */
-import { jobResult, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
+import { jobResult, toJobTable, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
 import { keepLowest, ltsCandidate, sameSubset, smallestH, squaredResiduals } from '../../core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
 import { rngUniform } from '../../core/rng.js';
@@ -22,7 +22,8 @@ import { f32ObjectiveTolerance } from './f32-tolerance.js';
 import { ltsCurve } from './kernels/lts_candidates.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
 import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
-import { checkCount, createWebGpuBackend, type WebGpuPassTimings } from './webgpu-backend.js';
+import { createWebGpuBackend, type WebGpuPassTimings } from './webgpu-backend.js';
+import { checkCount } from './prepare.js';
 
 export interface KernelProfileOptions {
   /** The GPUDevice to profile on (never destroyed by trimfit). @default undefined — trimfit requests its own */
@@ -136,11 +137,11 @@ function makeCurve(n: number, i: number): { job: Omit<LtsJob, 'seed'>; yScale: n
 }
 
 /** The conformance spec's agreement test on `count` jobs spread over the batch. */
-function checkAgainstF64(batch: LtsBatch, results: BatchResult, yScales: number[], count: number): KernelProfileCheck {
+function checkAgainstF64(batch: LtsBatch, jobs: readonly LtsJob[], results: BatchResult, yScales: number[], count: number): KernelProfileCheck {
   const check: KernelProfileCheck = { jobs: 0, agree: 0, sameSubset: 0, detail: [] };
-  const stride = Math.max(1, Math.floor(batch.jobs.length / count));
-  for (let j = 0; j < batch.jobs.length && check.jobs < count; j += stride) {
-    const job = batch.jobs[j];
+  const stride = Math.max(1, Math.floor(jobs.length / count));
+  for (let j = 0; j < jobs.length && check.jobs < count; j += stride) {
+    const job = jobs[j];
     const model = createModel('sigmoid', job.settings, job);
     const spec = { model, x: job.x, y: job.y, pool: job.pool, h: job.h, theta0: job.theta0, seed: job.seed, cSteps: batch.cSteps, gnIterations: batch.gnIterations };
     const all = Array.from({ length: batch.nCandidates }, (_, k) => ltsCandidate(spec, k));
@@ -162,14 +163,14 @@ function checkAgainstF64(batch: LtsBatch, results: BatchResult, yScales: number[
 }
 
 /** Jobs whose best objective equals the baseline's within the f32 tolerance. */
-function compareWithBaseline(batch: LtsBatch, results: BatchResult, baseline: BatchResult, yScales: number[]): { jobs: number; agree: number } {
+function compareWithBaseline(jobs: readonly LtsJob[], results: BatchResult, baseline: BatchResult, yScales: number[]): { jobs: number; agree: number } {
   let agree = 0;
   const bestOf = (r: BatchResult, j: number) => (r.count[j] > 0 ? r.objective[j * r.keepBest] : undefined);
   for (let j = 0; j < results.jobCount; j++) {
     const a = bestOf(results, j);
     const b = bestOf(baseline, j);
     if (a === undefined || b === undefined) { if (a === b) agree++; continue; }
-    const h = batch.jobs[j].h;
+    const h = jobs[j].h;
     if (Math.abs(a - b) <= f32ObjectiveTolerance(b, h, yScales[j % yScales.length])) agree++;
   }
   return { jobs: results.jobCount, agree };
@@ -224,7 +225,8 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
       const yScales = curves.map((c) => c.yScale);
       const jobCount = Math.max(1, Math.round(totalCandidates / shape.nCandidates));
       const jobs: LtsJob[] = Array.from({ length: jobCount }, (_, j) => ({ ...curves[j % N_CURVES].job, seed: (j * 2654435761) >>> 0 }));
-      const batch: LtsBatch = { model: 'sigmoid', jobs, ...shape };
+      // As a table, the form for large batches (the host work per job is then a few typed-array reads).
+      const batch: LtsBatch = { model: 'sigmoid', jobs: toJobTable(jobs), ...shape };
       const candidates = jobCount * shape.nCandidates;
       let baseline: BatchResult | undefined;
       for (const variant of variants) {
@@ -303,9 +305,9 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
           const passes = row.passMs ? `; passes ${row.passMs.gatherPool}/${row.passMs.candidates}/${row.passMs.selectBest} ms → ${row.passesCandidatesPerS} candidates/s (candidate pass alone ${row.kernelCandidatesPerS})` : '';
           log(`n=${n} ${variant}: cold ${round(coldMs)} ms, warm ${row.warmMs!.join('/')} ms → ${row.candidatesPerS} candidates/s end to end; serial split ${JSON.stringify(row.serialMs)} → GPU ${gpuPerS} candidates/s${passes} (${candidates} candidates)`);
           if (variant === 'baseline') baseline = results;
-          if (baseline) row.vsBaseline = compareWithBaseline(batch, results, baseline, yScales);
+          if (baseline) row.vsBaseline = compareWithBaseline(jobs, results, baseline, yScales);
           const checkStart = performance.now();
-          row.checkF64 = checkAgainstF64(batch, results, yScales, checkJobs);
+          row.checkF64 = checkAgainstF64(batch, jobs, results, yScales, checkJobs);
           log(`n=${n} ${variant}: f64 check ${row.checkF64.agree}/${row.checkF64.jobs} agree (${round(performance.now() - checkStart)} ms)${row.vsBaseline ? `, vs baseline ${row.vsBaseline.agree}/${row.vsBaseline.jobs}` : ''}`);
         } catch (e) {
           row.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -9,17 +9,16 @@
  * chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
-import { createModel } from '../../core/models/index.js';
-import type { Model } from '../../core/models/model.js';
-import { createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
+import { createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './device.js';
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
-  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_POOL_TIERS, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
-  LtsPackScratch, PerCurveIds, ltsCandidatesPipelineSpec, ltsCurve, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps, type LtsCurve,
+  LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
+  LtsPackScratch, ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps,
 } from './kernels/lts_candidates.js';
+import { checkCount, prepareLtsBatch, type PreparedBatch } from './prepare.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
 } from './kernels/select_best.js';
@@ -61,154 +60,6 @@ export interface WebGpuBackendOptions {
 
 const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
 const DEFAULT_CHUNKS_IN_FLIGHT = 2;
-
-function isCount(v: unknown, min: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min;
-}
-
-/** `value` when it is an integer ≥ min, else an invalid-option error naming `field`. */
-export function checkCount(value: unknown, min: number, field: string): number {
-  if (!isCount(value, min)) throw new TrimfitError('invalid-option', field, `an integer ≥ ${min}`, value);
-  return value;
-}
-
-/**
- * A checked batch as flat tables: distinct curves and models, each job's indices into them, and
- * the jobs grouped by compile-time facts (nParams, pool tier) as lists of batch indices.
- */
-export interface PreparedBatch {
-  curves: LtsCurve[];
-  curveOf: Int32Array;
-  models: Model[];
-  modelOf: Int32Array;
-  groups: Int32Array[];
-}
-
-/**
- * Equal model settings by value: every key of either object has Object.is-equal values (NaN,
- * "derive from the data", equals NaN; a missing key reads as undefined). A sweep gives every
- * setting of a curve its own settings object, with values shared by many of them.
- */
-function sameSettings(a: LtsJob['settings'], b: LtsJob['settings']): boolean {
-  if (a === b) return true;
-  const ra = a as unknown as Record<string, unknown>;
-  const rb = b as unknown as Record<string, unknown>;
-  for (const key in ra) if (!Object.is(ra[key], rb[key])) return false;
-  for (const key in rb) if (!Object.is(ra[key], rb[key])) return false;
-  return true;
-}
-
-/** The model's identity: settings values and data range (createModel is a pure function of them). */
-function modelKey(settings: LtsJob['settings'], xMin: number, xMax: number, xMinPositive: number): string {
-  const record = settings as unknown as Record<string, unknown>;
-  const fields = Object.keys(record).sort().map((key) => `${key}=${String(record[key])}`);
-  return `${fields.join(',')}|${xMin},${xMax},${xMinPositive}`;
-}
-
-/**
- * What the kernel relies on; the api layer has validated the data itself. Per job the work is a
- * few comparisons and one integer loop over its pool: curves (validity, frame, ln x, conditioned
- * points) are prepared once per distinct (x, y) and models once per distinct (settings values,
- * data range), both usually shared by the consecutive jobs of a sweep.
- */
-export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
-  if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
-  if (!isCount(batch.nCandidates, 1) || batch.nCandidates > 0xffffffff) throw new TrimfitError('invalid-option', 'nCandidates', 'an integer ≥ 1', batch.nCandidates);
-  checkCount(batch.cSteps, 0, 'cSteps');
-  checkCount(batch.gnIterations, 0, 'gnIterations');
-  checkCount(batch.keepBest, 1, 'keepBest');
-  const jobs = batch.jobs;
-  const curves: LtsCurve[] = [];
-  const curveByY = new Map<Float64Array, number>();
-  const curveOf = new Int32Array(jobs.length);
-  const models: Model[] = [];
-  const modelByKey = new Map<string, number>();
-  // Per curve, the model its last job used with that job's settings and range.
-  const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
-  const modelOf = new Int32Array(jobs.length);
-  // The distinct (curve, pool array) pairs: each is checked once.
-  const checkedPools = new PerCurveIds<LtsJob['pool']>();
-  // Group of each job (first-seen order of the group keys) and each group's size; the index
-  // lists are filled after the loop (typed arrays, no per-job array growth).
-  const groupOf = new Int32Array(jobs.length);
-  const groupByKey = new Map<number, number>();
-  const groupSize: number[] = [];
-  let lastGroupKey = -1;
-  let lastGroup = -1;
-  const maxPool = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
-  let prev: LtsJob | undefined;
-  for (let index = 0; index < jobs.length; index++) {
-    const job = jobs[index];
-    // Curve: the previous job's when it has the same arrays (a sweep's jobs come per curve),
-    // else the one with this y array (checked against x; distinct y arrays are the rule).
-    if (prev && job.x === prev.x && job.y === prev.y) curveOf[index] = curveOf[index - 1];
-    else {
-      let c = curveByY.get(job.y);
-      if (c === undefined || curves[c].x !== job.x) {
-        c = curves.findIndex((curve) => curve.x === job.x && curve.y === job.y);
-        if (c < 0) c = curves.push(ltsCurve(job.x, job.y)) - 1;
-        if (!curveByY.has(job.y)) curveByY.set(job.y, c);
-      }
-      curveOf[index] = c;
-    }
-    // Model: a pure function of the settings values and the data range. Jobs of one curve share
-    // the range and mostly the settings values, so the curve's last model is checked first (a few
-    // comparisons); a key is built only when it differs.
-    const c = curveOf[index];
-    const last = curveModel[c];
-    if (last && job.xMin === last.xMin && job.xMax === last.xMax && job.xMinPositive === last.xMinPositive && sameSettings(job.settings, last.settings)) {
-      modelOf[index] = last.model;
-    } else {
-      const key = modelKey(job.settings, job.xMin, job.xMax, job.xMinPositive);
-      let k = modelByKey.get(key);
-      if (k === undefined) {
-        k = models.push(createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive })) - 1;
-        modelByKey.set(key, k);
-      }
-      modelOf[index] = k;
-      curveModel[c] = { settings: job.settings, xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive, model: k };
-    }
-    prev = job;
-    const p = models[modelOf[index]].nParams;
-    const pool = job.pool;
-    const m = pool.length;
-    if (m < p + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${p + 1}, ${maxPool}]`, m);
-    if (!isCount(job.h, p + 1) || job.h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${p + 1}, ${m}]`, job.h);
-    if (job.theta0.length !== p) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `length ${p}`, job.theta0);
-    // A pool array already checked against this curve is not walked again (a sweep sends many
-    // jobs per Stage-1 pool; the check is the costliest part of preparing a job).
-    const checked = checkedPools.count;
-    if (checkedPools.id(c, pool) === checked) {
-      const usable = curves[c].usable;
-      for (let k = 0; k < m; k++) {
-        const i = pool[k];
-        if (usable[i] === 1) continue;
-        if (!(i >= 0 && i < job.x.length && i < job.y.length)) throw new TrimfitError('invalid-input', `jobs[${index}].pool[${k}]`, `an index in [0, ${Math.min(job.x.length, job.y.length)})`, i);
-        if (!(job.x[i] >= 0 && Number.isFinite(job.x[i]))) throw new TrimfitError('invalid-input', `jobs[${index}].x[${i}]`, 'a finite x ≥ 0 (sigmoid)', job.x[i]);
-        throw new TrimfitError('invalid-input', `jobs[${index}].y[${i}]`, 'a finite number', job.y[i]);
-      }
-    }
-    const groupKey = p * 65536 + ltsPoolTier(m)!;
-    if (groupKey !== lastGroupKey) {
-      let g = groupByKey.get(groupKey);
-      if (g === undefined) {
-        g = groupSize.push(0) - 1;
-        groupByKey.set(groupKey, g);
-      }
-      lastGroupKey = groupKey;
-      lastGroup = g;
-    }
-    groupOf[index] = lastGroup;
-    groupSize[lastGroup]++;
-  }
-  const groups = groupSize.map((size) => new Int32Array(size));
-  const filled = new Int32Array(groups.length);
-  for (let index = 0; index < jobs.length; index++) {
-    const g = groupOf[index];
-    groups[g][filled[g]++] = index;
-  }
-  return { curves, curveOf, models, modelOf, groups };
-}
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
 export interface WebGpuEvaluationTimings {
@@ -299,7 +150,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     const prepareStart = performance.now();
     this.timings = emptyTimings();
     const prepared = prepareLtsBatch(batch);
-    const results = createBatchResult(batch.jobs.length, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
+    const results = createBatchResult(prepared.jobCount, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
     this.timings.prepareMs = performance.now() - prepareStart;
     // Oldest first; a chunk's promise settles after its results are written and its buffers released.
     const running: Promise<void>[] = [];
@@ -347,7 +198,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
         const b = group[end];
         const c = prepared.curveOf[b];
         const addCurve = curveSeen[c] === chunkNumber ? 0 : prepared.curves[c].points.byteLength;
-        const addPoints = 8 * batch.jobs[b].pool.length;
+        const addPoints = 8 * prepared.pools[prepared.poolOf[b]].length;
         // A first job always fits: a pool ≤ 1024 points and a curve ≤ MAX_CURVE_POINTS are far below any binding limit.
         if (end > start && (pointBytes + addPoints > maxBinding || curveBytes + addCurve > maxBinding)) break;
         pointBytes += addPoints;
@@ -364,7 +215,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   private async runChunk(batch: LtsBatch, prepared: PreparedBatch, chunk: Int32Array, out: BatchResult): Promise<void> {
     const device = this.gpu.device;
     const nParams = prepared.models[prepared.modelOf[chunk[0]]].nParams;
-    const maxPool = ltsPoolTier(batch.jobs[chunk[0]].pool.length)!;
+    const maxPool = ltsPoolTier(prepared.pools[prepared.poolOf[chunk[0]]].length)!;
     const variant = this.variant;
     const [gatherPipeline, candidatesPipeline, selectPipeline] = await this.guard(Promise.all([
       getPipeline(device, gatherPoolPipelineSpec()),
@@ -373,7 +224,7 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     ]));
     const packStart = performance.now();
     // From here to the uploads below nothing awaits, so no other chunk can reuse packScratch meanwhile.
-    const packed = packLtsJobs(batch.jobs, chunk, prepared.curves, prepared.curveOf, prepared.models, prepared.modelOf, this.packScratch);
+    const packed = packLtsJobs(prepared, chunk, this.packScratch);
     const uploadStart = performance.now();
     this.timings.packMs += uploadStart - packStart;
     const jobCount = chunk.length;

@@ -182,15 +182,15 @@ export const LTS_BOUNDS_WORD = { lower: 0, upper: 4, c0Fixed: 8 } as const;
 const finiteF32 = (v: number): number => (v > F32_HUGE ? F32_HUGE : v < -F32_HUGE ? -F32_HUGE : v);
 
 /**
- * Internal sigmoid parameters → the conditioned frame, written straight into a Job or Bounds
+ * Internal sigmoid parameters theta[from..from+p) → the conditioned frame, written straight into a Job or Bounds
  * struct at out[at..at+p) (no temporary arrays: this runs per job). Bounds (`bound`) map ±Infinity to ±F32_HUGE.
  */
-function writeFrameParams(theta: ArrayLike<number>, frame: ConditionedFrame, p: number, out: Float32Array, at: number, bound: boolean): void {
-  out[at] = bound ? finiteF32(theta[0]) : theta[0];
-  const m = theta[1] - frame.tShift;
+function writeFrameParams(theta: ArrayLike<number>, from: number, frame: ConditionedFrame, p: number, out: Float32Array, at: number, bound: boolean): void {
+  out[at] = bound ? finiteF32(theta[from]) : theta[from];
+  const m = theta[from + 1] - frame.tShift;
   out[at + 1] = bound ? finiteF32(m) : m;
   for (let q = 2; q < p; q++) {
-    const v = (theta[q] - frame.yShift) / frame.yScale;
+    const v = (theta[from + q] - frame.yShift) / frame.yScale;
     out[at + q] = bound ? finiteF32(v) : v;
   }
 }
@@ -247,71 +247,87 @@ export class PerCurveIds<K> {
 }
 
 /**
- * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
- * job j, `curveOf`/`modelOf` map batch indices into `curves`/`models`. Work per job is its 32-byte
- * Job struct; each distinct curve's points, each distinct (curve, pool array)'s indices and each
- * distinct (model, curve)'s bounds are written once.
- * The caller has checked the pools against their curves (`usable`). With `scratch`, the packed
- * arrays are views of its memory (see LtsPackScratch); without, they are new arrays.
+ * What packing reads: a batch checked and as tables (prepareLtsBatch). Per job only indices and
+ * scalars; `poolOf` and `boundsOf` number the batch's distinct (curve, pool array) and (curve,
+ * model) pairs, which a chunk uploads once each however many of its jobs share them.
  */
-export function packLtsJobs(
-  jobs: readonly LtsJob[], order: ArrayLike<number>,
-  curves: readonly LtsCurve[], curveOf: Int32Array,
-  models: readonly Model[], modelOf: Int32Array,
-  scratch?: LtsPackScratch,
-): PackedLtsChunk {
+export interface LtsPackTables {
+  curves: readonly LtsCurve[];
+  /** Per job: index into curves. */
+  curveOf: Int32Array;
+  models: readonly Model[];
+  /** Per job: index into models. */
+  modelOf: Int32Array;
+  /** Per (curve, pool) pair: the pool array (its curve is that of any job of the pair). */
+  pools: readonly Int32Array[];
+  /** Per job: its (curve, pool) pair. */
+  poolOf: Int32Array;
+  /** Per job: its (curve, model) pair, 0 .. boundsCount − 1. */
+  boundsOf: Int32Array;
+  boundsCount: number;
+  h: Int32Array;
+  seed: Uint32Array;
+  /** Per job, thetaStride entries; the first nParams of the job's model are theta0. */
+  theta0: Float64Array;
+  thetaStride: number;
+}
+
+/**
+ * Packs jobs (all with the same nParams) of a batch: `order[j]` is the batch index of the chunk's
+ * job j. Work per job is its 32-byte Job struct, from typed arrays only; each distinct curve's
+ * points, each distinct (curve, pool array)'s indices and each distinct (curve, model)'s bounds
+ * are written once. The pools have been checked against their curves (prepareLtsBatch). With
+ * `scratch`, the packed arrays are views of its memory (see LtsPackScratch); without, they are
+ * new arrays.
+ */
+export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scratch?: LtsPackScratch): PackedLtsChunk {
+  const { curves, curveOf, models, modelOf, pools, poolOf, boundsOf } = tables;
   const jobCount = order.length;
-  // Point offset of each curve in curvePoints, −1 until the chunk's first job on it.
+  // Offsets in this chunk of each curve's points, pair's pool and pair's bounds entry: −1 until
+  // the chunk's first job with it.
   const curveOffset = new Int32Array(curves.length).fill(-1);
+  const poolOffset = new Int32Array(pools.length).fill(-1);
+  const boundsEntry = new Int32Array(tables.boundsCount).fill(-1);
   const chunkCurves: number[] = [];
-  // Each job's pool offset and bounds entry: a job on the same curve as an earlier one with the
-  // same pool array (model) shares its pool (bounds).
-  const pointOffset = new Int32Array(jobCount);
-  const boundsOf = new Int32Array(jobCount);
-  const poolIds = new PerCurveIds<ArrayLike<number>>();
-  const boundsIds = new PerCurveIds<number>();
-  const poolOffsets: number[] = [];
-  const poolFirstJob: number[] = [];
+  const chunkPools: number[] = [];
   const boundsFirstJob: number[] = [];
   let totalPoints = 0;
   let curvePointCount = 0;
   for (let j = 0; j < jobCount; j++) {
     const b = order[j];
-    const pool = jobs[b].pool;
     const c = curveOf[b];
     if (curveOffset[c] < 0) {
       curveOffset[c] = curvePointCount;
       chunkCurves.push(c);
       curvePointCount += curves[c].points.length / 2;
     }
-    const poolId = poolIds.id(c, pool);
-    if (poolId === poolOffsets.length) {
-      poolOffsets.push(totalPoints);
-      poolFirstJob.push(j);
-      totalPoints += pool.length;
+    const g = poolOf[b];
+    if (poolOffset[g] < 0) {
+      poolOffset[g] = totalPoints;
+      chunkPools.push(g, c);
+      totalPoints += pools[g].length;
     }
-    pointOffset[j] = poolOffsets[poolId];
-    const entry = boundsIds.id(c, modelOf[b]);
-    if (entry === boundsFirstJob.length) boundsFirstJob.push(j);
-    boundsOf[j] = entry;
+    const e = boundsOf[b];
+    if (boundsEntry[e] < 0) boundsEntry[e] = boundsFirstJob.push(j) - 1;
   }
   // Every element of curvePoints, poolIndex and gathers is written below; the job and bounds
   // structs are zeroed first, since not every word of a struct is (unused parameter slots, padding).
   const curvePoints = scratch ? new Float32Array(scratch.take('curvePoints', 8 * curvePointCount), 0, 2 * curvePointCount) : new Float32Array(2 * curvePointCount);
   for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
   const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
-  const gatherWords = (poolFirstJob.length * LTS_GATHER_BYTES) / 4;
+  const poolCount = chunkPools.length / 2;
+  const gatherWords = (poolCount * LTS_GATHER_BYTES) / 4;
   const gathers = scratch ? new Uint32Array(scratch.take('gathers', 4 * gatherWords), 0, gatherWords) : new Uint32Array(gatherWords);
-  for (let g = 0; g < poolFirstJob.length; g++) {
-    const j = poolFirstJob[g];
-    const pool = jobs[order[j]].pool;
-    const offset = pointOffset[j];
-    gathers[4 * g] = offset;
-    gathers[4 * g + 1] = pool.length;
-    gathers[4 * g + 2] = curveOffset[curveOf[order[j]]];
-    gathers[4 * g + 3] = 0;
+  for (let k = 0; k < poolCount; k++) {
+    const g = chunkPools[2 * k];
+    const pool = pools[g];
+    const offset = poolOffset[g];
+    gathers[4 * k] = offset;
+    gathers[4 * k + 1] = pool.length;
+    gathers[4 * k + 2] = curveOffset[chunkPools[2 * k + 1]];
+    gathers[4 * k + 3] = 0;
     // A loop, not set(): TypedArray.prototype.set costs about 1 µs per call in V8, more than the copy.
-    for (let k = 0; k < pool.length; k++) poolIndex[offset + k] = pool[k];
+    for (let i = 0; i < pool.length; i++) poolIndex[offset + i] = pool[i];
   }
   const boundsWords = (boundsFirstJob.length * LTS_BOUNDS_BYTES) / 4;
   const bounds = scratch ? new Float32Array(scratch.take('bounds', 4 * boundsWords), 0, boundsWords) : new Float32Array(boundsWords);
@@ -321,8 +337,8 @@ export function packLtsJobs(
     const model = models[modelOf[b]];
     const frame = curves[curveOf[b]].frame;
     const word = (e * LTS_BOUNDS_BYTES) / 4;
-    writeFrameParams(model.lower, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.lower, true);
-    writeFrameParams(model.upper, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.upper, true);
+    writeFrameParams(model.lower, 0, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.lower, true);
+    writeFrameParams(model.upper, 0, frame, model.nParams, bounds, word + LTS_BOUNDS_WORD.upper, true);
     // c0 = 0 in the frame, used when c0 is not fitted.
     bounds[word + LTS_BOUNDS_WORD.c0Fixed] = -frame.yShift / frame.yScale;
   }
@@ -332,17 +348,18 @@ export function packLtsJobs(
   if (scratch) u32.fill(0);
   const f32 = new Float32Array(buffer, 0, jobWords);
   const frames: ConditionedFrame[] = new Array(jobCount);
+  const { h, seed, theta0, thetaStride } = tables;
   for (let j = 0; j < jobCount; j++) {
     const b = order[j];
-    const job = jobs[b];
     const frame = curves[curveOf[b]].frame;
     frames[j] = frame;
+    const g = poolOf[b];
     const word = (j * LTS_JOB_BYTES) / 4;
-    u32[word + LTS_JOB_WORD.pointOffset] = pointOffset[j];
-    u32[word + LTS_JOB_WORD.mh] = job.pool.length | (job.h << 16);
-    u32[word + LTS_JOB_WORD.seed] = job.seed >>> 0;
-    u32[word + LTS_JOB_WORD.bounds] = boundsOf[j];
-    writeFrameParams(job.theta0, frame, models[modelOf[b]].nParams, f32, word + LTS_JOB_WORD.theta0, false);
+    u32[word + LTS_JOB_WORD.pointOffset] = poolOffset[g];
+    u32[word + LTS_JOB_WORD.mh] = pools[g].length | (h[b] << 16);
+    u32[word + LTS_JOB_WORD.seed] = seed[b];
+    u32[word + LTS_JOB_WORD.bounds] = boundsEntry[boundsOf[b]];
+    writeFrameParams(theta0, b * thetaStride, frame, models[modelOf[b]].nParams, f32, word + LTS_JOB_WORD.theta0, false);
   }
   return { jobs: u32, bounds, poolIndex, gathers, curvePoints, frames };
 }
@@ -371,14 +388,30 @@ export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuff
  */
 export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]): PackedLtsChunk & { points: Float32Array<ArrayBuffer> } {
   const curves: LtsCurve[] = [];
-  const curveOf = new Int32Array(jobs.length);
+  const jobCount = jobs.length;
+  const curveOf = new Int32Array(jobCount);
+  const modelOf = new Int32Array(jobCount);
+  const poolIds = new PerCurveIds<Int32Array>();
+  const pools: Int32Array[] = [];
+  const poolOf = new Int32Array(jobCount);
+  const boundsIds = new PerCurveIds<number>();
+  const boundsOf = new Int32Array(jobCount);
+  const theta0 = new Float64Array(jobCount * LTS_MAX_PARAMS);
   jobs.forEach((job, j) => {
     let c = curves.findIndex((curve) => curve.x === job.x && curve.y === job.y);
     if (c < 0) c = curves.push(ltsCurve(job.x, job.y)) - 1;
     curveOf[j] = c;
+    modelOf[j] = models.indexOf(models[j]);
+    poolOf[j] = poolIds.id(c, job.pool);
+    if (poolOf[j] === pools.length) pools.push(job.pool);
+    boundsOf[j] = boundsIds.id(c, modelOf[j]);
+    theta0.set(job.theta0, j * LTS_MAX_PARAMS);
   });
-  const order = Int32Array.from(jobs, (_, j) => j);
-  const packed = packLtsJobs(jobs, order, curves, curveOf, models, order);
+  const tables: LtsPackTables = {
+    curves, curveOf, models, modelOf, pools, poolOf, boundsOf, boundsCount: boundsIds.count,
+    h: Int32Array.from(jobs, (job) => job.h), seed: Uint32Array.from(jobs, (job) => job.seed), theta0, thetaStride: LTS_MAX_PARAMS,
+  };
+  const packed = packLtsJobs(tables, Int32Array.from(jobs, (_, j) => j));
   return { ...packed, points: gatherPoolPoints(packed) };
 }
 
