@@ -9,7 +9,7 @@
  * against a bound, so a few jobs may legitimately differ; the f64 polish that follows removes that.)
  */
 import { describe, expect, it } from 'vitest';
-import { jobResults, toJobTable, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
+import { createBatchResult, jobResults, toJobTable, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
 import { polishCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, N_CURVES, bestSubsetOf, makeCase, referenceCandidates } from './cases.js';
 
@@ -70,7 +70,7 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
       if (tolerance.sameCandidate) expect(sameCandidate).toBe(N_CURVES);
     });
 
-    it('returns the same results for the jobs as a table (LtsJobTable) as for job objects', async () => {
+    it('returns the same results for the jobs as a table (LtsJobTable) as for job objects, also into a reused result', async () => {
       // A third of the suite, with every pool tier and both parameter counts; the two forms are
       // the same jobs, so a backend must return the same numbers for both, bit for bit.
       const jobs = Array.from({ length: N_CURVES / 3 }, (_, i) => makeCase(3 * i + (i % 3)).job);
@@ -80,6 +80,14 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
         const fromTable = await backend.evaluate({ ...BATCH_BASE, jobs: toJobTable(jobs) });
         expect(new Set(Array.from(fromObjects.nParams))).toEqual(new Set([3, 4]));
         expect(fromTable).toEqual(fromObjects);
+        // Into a result of the same shape holding other numbers: every entry is written.
+        const into = createBatchResult(jobs.length, BATCH_BASE.keepBest, fromObjects.thetaStride);
+        for (const a of [into.nParams, into.count, into.nonFinite, into.candidate, into.objective, into.theta]) a.fill(-7);
+        const reused = await backend.evaluate({ ...BATCH_BASE, jobs: toJobTable(jobs) }, undefined, into);
+        expect(reused).toBe(into);
+        expect(reused).toEqual(fromObjects);
+        const misfit = createBatchResult(jobs.length, BATCH_BASE.keepBest + 1, fromObjects.thetaStride);
+        await expect(backend.evaluate({ ...BATCH_BASE, jobs }, undefined, misfit)).rejects.toThrowError(expect.objectContaining({ code: 'invalid-option', field: 'into' }) as Error);
       } finally {
         await backend.dispose();
       }

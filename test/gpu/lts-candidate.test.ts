@@ -84,6 +84,12 @@ describe('WebGPU LTS candidates', () => {
     try {
       const chunked = await chunkedBackend.evaluate(batch);
       expect(chunked).toEqual(whole);
+      // Two calls under way at once on one backend: each keeps its own prepared tables.
+      const reversed = { ...batch, jobs: [...jobs].reverse() };
+      const alone = await chunkedBackend.evaluate(reversed);
+      const [first, second] = await Promise.all([chunkedBackend.evaluate(batch), chunkedBackend.evaluate(reversed)]);
+      expect(first).toEqual(whole);
+      expect(second).toEqual(alone);
     } finally {
       await chunkedBackend.dispose();
     }

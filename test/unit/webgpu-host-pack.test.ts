@@ -4,10 +4,11 @@
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
 import { batchJobs, createBatchResult, jobResult, jobResults, toJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
-import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, LtsPackScratch, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs } from '../../src/backends/webgpu/webgpu-backend.js';
 import { prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
+import { HostScratch } from '../../src/backends/webgpu/host-scratch.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
 import { TrimfitError } from '../../src/api/errors.js';
@@ -257,13 +258,21 @@ describe('WebGPU host packing', () => {
     expect(results[2].best.map((b) => [b.candidate, b.objective, Array.from(b.theta)])).toEqual([[7, 8, [1.5, 1.75, 12]], [2, 12, [1.5, 1.75, 12]]]);
     expect(Array.from(sigmoidFromFrame(f32, frame, 3, thetaAt))).toEqual([1.5, 1.75, 12]);
     expect(results[0]).toEqual({ best: [], nonFinite: 0 });
-    // Slots outside the chunk and past each job's count are untouched.
-    out.theta.fill(-7, 4, 16);
-    out.theta.fill(-7, 32, 36);
+    // Into a result holding other numbers: the chunk's jobs read as in a new result (rows past
+    // count and θ past nParams zeroed), and job 1, outside the chunk, is untouched.
+    const fresh = { count: Array.from(out.count), candidate: Array.from(out.candidate), objective: Array.from(out.objective), theta: Array.from(out.theta) };
+    for (const a of [out.candidate, out.objective, out.theta]) a.fill(-7);
+    out.count[2] = 1;
     decodeSelectBest(words, Int32Array.of(2, 0), 3, maps.objectiveScale, maps.theta, out);
-    expect(results[1]).toEqual({ best: [], nonFinite: 0 });
-    expect(out.theta.subarray(4, 16).every((v) => v === -7)).toBe(true);
-    expect(out.theta.subarray(32, 36).every((v) => v === -7)).toBe(true);
+    const job1 = (a: ArrayLike<number>, perSlot: number) => Array.from(a).slice(3 * perSlot, 6 * perSlot);
+    expect(job1(out.candidate, 1)).toEqual([-7, -7, -7]);
+    expect(job1(out.theta, 4).every((v) => v === -7)).toBe(true);
+    const jobs02 = (a: ArrayLike<number>, perSlot: number) => [...Array.from(a).slice(0, 3 * perSlot), ...Array.from(a).slice(6 * perSlot)];
+    expect(jobs02(out.candidate, 1)).toEqual(jobs02(fresh.candidate, 1));
+    expect(jobs02(out.objective, 1)).toEqual(jobs02(fresh.objective, 1));
+    expect(jobs02(out.theta, 4)).toEqual(jobs02(fresh.theta, 4));
+    expect(Array.from(out.theta.subarray(24, 36))).toEqual([1.5, 1.75, 12, 0, 1.5, 1.75, 12, 0, 0, 0, 0, 0]);
+    expect(Array.from(out.count)).toEqual(fresh.count);
     // A count past keepBest (a damaged output) writes keepBest rows, never another job's slots.
     u32[2] = 99;
     out.candidate.fill(-5, 3, 6);
@@ -275,7 +284,7 @@ describe('WebGPU host packing', () => {
   });
 
   it('packs into reused scratch memory exactly as into new arrays', () => {
-    const pack = (jobs: LtsJob[], scratch?: LtsPackScratch) => {
+    const pack = (jobs: LtsJob[], scratch?: HostScratch) => {
       const prepared = prepareLtsBatch({ model: 'sigmoid', jobs, nCandidates: 8, cSteps: 2, gnIterations: 8, keepBest: 4 });
       return packLtsJobs(prepared, prepared.groups[0], scratch);
     };
@@ -286,7 +295,7 @@ describe('WebGPU host packing', () => {
     // written), then a smaller one with 3: the second must not see the first's words.
     const four = jobsOn([curve(50, 7), curve(40, 8)], 9, 30).map((j) => ({ ...j, theta0: Float64Array.of(1.5, 1, 30, 0.5), settings: { ...settings, freeEpsilon: true } }));
     const three = jobsOn([curve(30, 9)], 4, 20);
-    const scratch = new LtsPackScratch();
+    const scratch = new HostScratch();
     const first = pack(four, scratch);
     expect(plain(first)).toEqual(plain(pack(four)));
     const second = pack(three, scratch);

@@ -6,17 +6,17 @@
 import { TrimfitError } from '../../api/errors.js';
 import { evaluateJobF64 } from '../../core/lts.js';
 import { createModel } from '../../core/models/index.js';
-import { batchJobs, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { batchJobs, clearUnfilled, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 
 export function createCpuBackend(): CandidateBackend {
   return {
     name: 'cpu',
     description: 'CPU f64 reference (single thread)',
-    async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
+    async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
       const jobs = batchJobs(batch);
       const models = jobs.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
       const stride = models.reduce((p, m) => Math.max(p, m.nParams), 0);
-      const out = createBatchResult(jobs.length, batch.keepBest, stride);
+      const out = resultFor(jobs.length, batch.keepBest, stride, into);
       jobs.forEach((job, j) => {
         if (signal?.aborted) throw new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'signal: the evaluation was aborted');
         const model = models[j];
@@ -29,8 +29,9 @@ export function createCpuBackend(): CandidateBackend {
           const s = j * batch.keepBest + r;
           out.candidate[s] = c.candidate;
           out.objective[s] = c.objective;
-          out.theta.set(c.theta, s * stride);
+          out.theta.set(c.theta, s * out.thetaStride);
         });
+        clearUnfilled(out, j);
       });
       return out;
     },

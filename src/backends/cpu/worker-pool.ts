@@ -6,7 +6,7 @@
  * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
  */
 import * as Comlink from 'comlink';
-import { batchJobs, batchResultBuffers, copyJobResult, createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
+import { batchJobs, batchResultBuffers, copyJobResult, resultFor, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
 import type { RemoteEvaluate, WorkerApi } from '../../workers/fit.worker.js';
 import { capture, transferring, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
 import type { ModelName } from '../../core/models/model.js';
@@ -162,13 +162,15 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     name: 'cpu',
     size,
     description: `f64 worker pool (${size} worker${size === 1 ? '' : 's'})`,
-    async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
+    async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
       signal?.throwIfAborted();
       const all = batchJobs(batch);
+      // Checked before any work: a result that does not fit fails the call, not its end.
+      const target = into && resultFor(all.length, batch.keepBest, into.thetaStride, into);
       const slices = splitJobs(all, size).filter((jobs) => jobs.length > 0);
       try {
         const parts = await Promise.all(slices.map((jobs) => run((api) => api.evaluate({ ...batch, jobs }), signal)));
-        return concatResults(parts, all.length, batch.keepBest);
+        return concatResults(parts, all.length, batch.keepBest, target);
       } catch (e) {
         if (signal?.aborted) await terminateAll();
         throw e;
@@ -190,10 +192,10 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
   };
 }
 
-/** The results of consecutive slices of one batch, as one result in batch order. */
-function concatResults(parts: BatchResult[], jobCount: number, keepBest: number): BatchResult {
-  if (parts.length === 1) return parts[0];
-  const out = createBatchResult(jobCount, keepBest, parts.reduce((p, r) => Math.max(p, r.thetaStride), 0));
+/** The results of consecutive slices of one batch, as one result in batch order (in `into` when given). */
+function concatResults(parts: BatchResult[], jobCount: number, keepBest: number, into?: BatchResult): BatchResult {
+  if (parts.length === 1 && !into) return parts[0];
+  const out = resultFor(jobCount, keepBest, parts.reduce((p, r) => Math.max(p, r.thetaStride), 0), into);
   let to = 0;
   for (const part of parts) for (let from = 0; from < part.jobCount; from++) copyJobResult(part, from, out, to++);
   return out;

@@ -1,7 +1,8 @@
 /**
  * Profile of the LTS candidate kernel's layouts (tuning.ts) on one GPU: for each pool size n and
  * each variant, candidates/s end to end (cold: the first call, pipeline compilation included;
- * warm: best of the next calls; upload and readback always included), then one call without
+ * warm: best of the next calls, which write into the first call's result; upload and readback
+ * always included; the jobs come as a table, LtsJobTable), then one call without
  * chunk overlap split into host packing, GPU (submit → records mapped) and host decoding, whose
  * GPU part gives gpuCandidatesPerS; a sample of jobs against ltsCandidate in f64 (same best
  * subset, objective within the f32 tolerance of the conformance spec) and every job's best
@@ -254,14 +255,16 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
           const warmMs: number[] = [];
           for (let r = 0; r < warmRuns; r++) {
             start = performance.now();
-            results = await backend.evaluate(batch);
+            results = await backend.evaluate(batch, undefined, results);
             warmMs.push(performance.now() - start);
           }
           const best = Math.min(...warmMs);
           const serial = await createWebGpuBackend({ device, variant, chunksInFlight: 1 });
+          // The timed calls write into one result of their own (`results` is checked below).
+          let spare: BatchResult | undefined;
           try {
             for (let r = 0; r < SERIAL_RUNS; r++) {
-              await serial.evaluate(batch);
+              spare = await serial.evaluate(batch, undefined, spare);
               const t = serial.timings;
               if (row.serialMs !== undefined && row.serialMs.gpu <= t.gpuMs) continue;
               row.serialMs = { hostPack: round(t.hostPackMs), gpu: round(t.gpuMs), decode: round(t.decodeMs), chunks: t.chunks, prepare: round(t.prepareMs), pack: round(t.packMs), upload: round(t.uploadMs) };
@@ -276,7 +279,7 @@ export async function profileKernelVariants(options: KernelProfileOptions = {}):
             // each chunk leaves the GPU idle long enough for it to fall back); the faster counts.
             let bestPassesMs = Infinity;
             for (let r = 0; r < SERIAL_RUNS; r++) {
-              await timed.evaluate(batch);
+              spare = await timed.evaluate(batch, undefined, spare);
               const p = timed.timings.passMs;
               const passesMs = p ? p.gatherPool + p.candidates + p.selectBest : 0;
               // Zero spans: an implementation whose timestamps do not advance (they say nothing).

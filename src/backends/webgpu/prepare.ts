@@ -9,6 +9,7 @@ import { TrimfitError } from '../../api/errors.js';
 import { createModel } from '../../core/models/index.js';
 import type { Model } from '../../core/models/model.js';
 import { checkJobTable, isJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
+import { scratchArray, type HostScratch } from './host-scratch.js';
 import { LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, ltsCurve, ltsPoolTier, type LtsCurve, type LtsPackTables } from './kernels/lts_candidates.js';
 
 function isCount(v: unknown, min: number): v is number {
@@ -71,8 +72,8 @@ class JobGroups {
   private lastKey = -1;
   private lastGroup = -1;
 
-  constructor(jobCount: number) {
-    this.groupOf = new Int32Array(jobCount);
+  constructor(private readonly jobCount: number, private readonly scratch: HostScratch | undefined) {
+    this.groupOf = scratchArray(scratch, 'prepare.groupOf', Int32Array, jobCount);
   }
 
   add(index: number, key: number): void {
@@ -89,10 +90,13 @@ class JobGroups {
     this.sizes[this.lastGroup]++;
   }
 
+  /** The groups' lists of batch indices, consecutive views of one array. */
   lists(): Int32Array[] {
-    const groups = this.sizes.map((size) => new Int32Array(size));
+    const all = scratchArray(this.scratch, 'prepare.groups', Int32Array, this.jobCount);
+    let start = 0;
+    const groups = this.sizes.map((size) => all.subarray(start, (start += size)));
     const filled = new Int32Array(groups.length);
-    for (let index = 0; index < this.groupOf.length; index++) {
+    for (let index = 0; index < this.jobCount; index++) {
       const g = this.groupOf[index];
       groups[g][filled[g]++] = index;
     }
@@ -109,15 +113,16 @@ const MAX_POOL = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
  * A batch as packing tables, with what the kernel relies on checked: model 'sigmoid', counts,
  * and per job a pool of nParams + 1 to MAX_POOL usable points of its curve, h in [nParams + 1, m]
  * and nParams entries of theta0. Errors name the job's field (`jobs[j].h`, or for a table
- * `jobs.h[j]`).
+ * `jobs.h[j]`). With `scratch`, the tables it makes are views of its memory, valid until the
+ * next call with the same scratch.
  */
-export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
+export function prepareLtsBatch(batch: LtsBatch, scratch?: HostScratch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
   if (!isCount(batch.nCandidates, 1) || batch.nCandidates > 0xffffffff) throw new TrimfitError('invalid-option', 'nCandidates', 'an integer ≥ 1', batch.nCandidates);
   checkCount(batch.cSteps, 0, 'cSteps');
   checkCount(batch.gnIterations, 0, 'gnIterations');
   checkCount(batch.keepBest, 1, 'keepBest');
-  return isJobTable(batch.jobs) ? prepareTable(batch.model, batch.jobs) : prepareJobs(batch.model, batch.jobs);
+  return isJobTable(batch.jobs) ? prepareTable(batch.model, batch.jobs, scratch) : prepareJobs(batch.model, batch.jobs, scratch);
 }
 
 /**
@@ -125,26 +130,27 @@ export function prepareLtsBatch(batch: LtsBatch): PreparedBatch {
  * (settings values, data range), both usually shared by the consecutive jobs of a sweep; a pool
  * array is checked once per curve it is used on.
  */
-function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[]): PreparedBatch {
+function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: HostScratch | undefined): PreparedBatch {
   const jobCount = jobs.length;
   const curves: LtsCurve[] = [];
   const curveByY = new Map<Float64Array, number>();
-  const curveOf = new Int32Array(jobCount);
+  const curveOf = scratchArray(scratch, 'prepare.curveOf', Int32Array, jobCount);
   const models: Model[] = [];
   const modelByKey = new Map<string, number>();
   // Per curve, the model its last job used with that job's settings and range.
   const curveModel: Array<{ settings: LtsJob['settings']; xMin: number; xMax: number; xMinPositive: number; model: number } | undefined> = [];
-  const modelOf = new Int32Array(jobCount);
+  const modelOf = scratchArray(scratch, 'prepare.modelOf', Int32Array, jobCount);
   const poolIds = new PerCurveIds<Int32Array>();
   const pools: Int32Array[] = [];
-  const poolOf = new Int32Array(jobCount);
+  const poolOf = scratchArray(scratch, 'prepare.poolOf', Int32Array, jobCount);
   const boundsIds = new PerCurveIds<number>();
-  const boundsOf = new Int32Array(jobCount);
-  const h = new Int32Array(jobCount);
-  const seed = new Uint32Array(jobCount);
+  const boundsOf = scratchArray(scratch, 'prepare.boundsOf', Int32Array, jobCount);
+  const h = scratchArray(scratch, 'prepare.h', Int32Array, jobCount);
+  const seed = scratchArray(scratch, 'prepare.seed', Uint32Array, jobCount);
   const thetaStride = LTS_MAX_PARAMS;
-  const theta0 = new Float64Array(jobCount * thetaStride);
-  const groups = new JobGroups(jobCount);
+  // Only each job's first nParams entries are written (and read).
+  const theta0 = scratchArray(scratch, 'prepare.theta0', Float64Array, jobCount * thetaStride);
+  const groups = new JobGroups(jobCount, scratch);
   let prev: LtsJob | undefined;
   for (let index = 0; index < jobCount; index++) {
     const job = jobs[index];
@@ -206,7 +212,7 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[]): PreparedBat
  * typed arrays; a pool is checked once per curve it is used on. The table's per-job arrays are
  * used as they are (not copied).
  */
-function prepareTable(modelName: 'sigmoid', table: LtsJobTable): PreparedBatch {
+function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScratch | undefined): PreparedBatch {
   const jobCount = checkJobTable(table);
   const curves = table.curves.map(({ x, y }) => ltsCurve(x, y));
   const models = table.models.map((spec) => createModel(modelName, spec.settings, spec));
@@ -218,10 +224,10 @@ function prepareTable(modelName: 'sigmoid', table: LtsJobTable): PreparedBatch {
   const poolLength = table.pools.map((pool) => pool.length);
   const poolIds = new PerCurveIds<number>();
   const pools: Int32Array[] = [];
-  const poolOf = new Int32Array(jobCount);
+  const poolOf = scratchArray(scratch, 'prepare.poolOf', Int32Array, jobCount);
   const boundsIds = new PerCurveIds<number>();
-  const boundsOf = new Int32Array(jobCount);
-  const groups = new JobGroups(jobCount);
+  const boundsOf = scratchArray(scratch, 'prepare.boundsOf', Int32Array, jobCount);
+  const groups = new JobGroups(jobCount, scratch);
   for (let index = 0; index < jobCount; index++) {
     const c = curveOf[index];
     const k = poolOfJob[index];

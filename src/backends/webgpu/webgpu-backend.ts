@@ -9,16 +9,17 @@
  * chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
-import { createBatchResult, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './device.js';
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
 import { gatherPoolPipelineSpec } from './kernels/gather_pool.js';
 import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
-  LtsPackScratch, ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps,
+  ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps,
 } from './kernels/lts_candidates.js';
 import { checkCount, prepareLtsBatch, type PreparedBatch } from './prepare.js';
+import { HostScratch } from './host-scratch.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
 } from './kernels/select_best.js';
@@ -65,7 +66,7 @@ const DEFAULT_CHUNKS_IN_FLIGHT = 2;
 export interface WebGpuEvaluationTimings {
   /** Host: job checks, models, packing, upload and dispatch encoding: prepareMs + packMs + uploadMs, set when the call ends. */
   hostPackMs: number;
-  /** Part of hostPackMs, once per call: checking the jobs, the curve and model tables, and allocating the results. */
+  /** Part of hostPackMs, once per call: checking the jobs, the packing tables, and allocating the results (unless evaluate() was given `into`). */
   prepareMs: number;
   /** Part of hostPackMs: packing each chunk's Job structs, distinct pools and curves. */
   packMs: number;
@@ -121,7 +122,9 @@ class WebGpuBackend implements WebGpuCandidateBackend {
   readonly description: string;
   private readonly pool: BufferPool;
   /** Host memory for packing, reused by every chunk: a chunk is packed and uploaded with no await in between. */
-  private readonly packScratch = new LtsPackScratch();
+  private readonly packScratch = new HostScratch();
+  /** Host memory for a call's prepared tables, held by one call at a time (calls may overlap). */
+  private prepareScratch: HostScratch | undefined = new HostScratch();
   private readonly maxCandidatesPerChunk: number;
   private readonly chunksInFlight: number;
   private readonly variant: LtsKernelVariant;
@@ -146,11 +149,21 @@ class WebGpuBackend implements WebGpuCandidateBackend {
     return Promise.race([p, this.gpu.lost.then((detail) => { throw deviceLostError(detail); })]);
   }
 
-  async evaluate(batch: LtsBatch, signal?: AbortSignal): Promise<BatchResult> {
+  async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
     const prepareStart = performance.now();
     this.timings = emptyTimings();
-    const prepared = prepareLtsBatch(batch);
-    const results = createBatchResult(prepared.jobCount, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0));
+    // A call that overlaps another prepares into new memory.
+    const scratch = this.prepareScratch;
+    this.prepareScratch = undefined;
+    try {
+      return await this.evaluatePrepared(batch, prepareLtsBatch(batch, scratch), prepareStart, signal, into);
+    } finally {
+      if (scratch) this.prepareScratch = scratch;
+    }
+  }
+
+  private async evaluatePrepared(batch: LtsBatch, prepared: PreparedBatch, prepareStart: number, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
+    const results = resultFor(prepared.jobCount, batch.keepBest, prepared.models.reduce((p, m) => Math.max(p, m.nParams), 0), into);
     this.timings.prepareMs = performance.now() - prepareStart;
     // Oldest first; a chunk's promise settles after its results are written and its buffers released.
     const running: Promise<void>[] = [];

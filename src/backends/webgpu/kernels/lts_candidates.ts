@@ -16,6 +16,7 @@ import type { LtsJob } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 import { LTS_POOL_TIERS, type LtsKernelVariant } from '../tuning.js';
+import { scratchArray, type HostScratch } from '../host-scratch.js';
 import type { FrameMap } from './select_best.js';
 
 export { LTS_POOL_TIERS };
@@ -196,27 +197,6 @@ function writeFrameParams(theta: ArrayLike<number>, from: number, frame: Conditi
 }
 
 /**
- * Host memory that packLtsJobs reuses from chunk to chunk, grown as needed. Freshly allocated
- * memory costs a page fault per 4 KiB at its first write, which for 2^20-candidate chunks can cost
- * more than the packing itself (about 17 µs a page on a sandboxed Linux host). A chunk packed into a
- * scratch holds views of it, valid until the next packLtsJobs call with the same scratch: the
- * WebGPU backend uploads them before that (queue.writeBuffer copies the data during the call).
- */
-export class LtsPackScratch {
-  private readonly buffers = new Map<string, ArrayBuffer>();
-
-  /** An ArrayBuffer of at least `bytes` bytes for `role`; its contents are whatever was last written. */
-  take(role: 'jobs' | 'bounds' | 'poolIndex' | 'curvePoints' | 'gathers', bytes: number): ArrayBuffer {
-    const held = this.buffers.get(role);
-    if (held && held.byteLength >= bytes) return held;
-    // Room to grow by half, so that chunks of slowly growing size do not reallocate every time.
-    const buffer = new ArrayBuffer(Math.max(bytes, Math.ceil(1.5 * (held?.byteLength ?? 0))));
-    this.buffers.set(role, buffer);
-    return buffer;
-  }
-}
-
-/**
  * Ids of distinct (curve, key) pairs in first-seen order, for a key that jobs of one curve share:
  * a pool array, a model. Each curve remembers its last key (a sweep's jobs come per curve, or
  * cycle over curves with one key each); a map holds the rest once a curve has seen a second.
@@ -277,10 +257,12 @@ export interface LtsPackTables {
  * job j. Work per job is its 32-byte Job struct, from typed arrays only; each distinct curve's
  * points, each distinct (curve, pool array)'s indices and each distinct (curve, model)'s bounds
  * are written once. The pools have been checked against their curves (prepareLtsBatch). With
- * `scratch`, the packed arrays are views of its memory (see LtsPackScratch); without, they are
+ * `scratch`, the packed arrays are views of its memory (see HostScratch), valid until the next
+ * packLtsJobs call with it (the WebGPU backend uploads them before: queue.writeBuffer copies the
+ * data during the call); without, they are
  * new arrays.
  */
-export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scratch?: LtsPackScratch): PackedLtsChunk {
+export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scratch?: HostScratch): PackedLtsChunk {
   const { curves, curveOf, models, modelOf, pools, poolOf, boundsOf } = tables;
   const jobCount = order.length;
   // Offsets in this chunk of each curve's points, pair's pool and pair's bounds entry: −1 until
@@ -312,12 +294,12 @@ export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scr
   }
   // Every element of curvePoints, poolIndex and gathers is written below; the job and bounds
   // structs are zeroed first, since not every word of a struct is (unused parameter slots, padding).
-  const curvePoints = scratch ? new Float32Array(scratch.take('curvePoints', 8 * curvePointCount), 0, 2 * curvePointCount) : new Float32Array(2 * curvePointCount);
+  const curvePoints = scratchArray(scratch, 'pack.curvePoints', Float32Array, 2 * curvePointCount);
   for (const c of chunkCurves) curvePoints.set(curves[c].points, 2 * curveOffset[c]);
-  const poolIndex = scratch ? new Uint32Array(scratch.take('poolIndex', 4 * totalPoints), 0, totalPoints) : new Uint32Array(totalPoints);
+  const poolIndex = scratchArray(scratch, 'pack.poolIndex', Uint32Array, totalPoints);
   const poolCount = chunkPools.length / 2;
   const gatherWords = (poolCount * LTS_GATHER_BYTES) / 4;
-  const gathers = scratch ? new Uint32Array(scratch.take('gathers', 4 * gatherWords), 0, gatherWords) : new Uint32Array(gatherWords);
+  const gathers = scratchArray(scratch, 'pack.gathers', Uint32Array, gatherWords);
   for (let k = 0; k < poolCount; k++) {
     const g = chunkPools[2 * k];
     const pool = pools[g];
@@ -330,7 +312,7 @@ export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scr
     for (let i = 0; i < pool.length; i++) poolIndex[offset + i] = pool[i];
   }
   const boundsWords = (boundsFirstJob.length * LTS_BOUNDS_BYTES) / 4;
-  const bounds = scratch ? new Float32Array(scratch.take('bounds', 4 * boundsWords), 0, boundsWords) : new Float32Array(boundsWords);
+  const bounds = scratchArray(scratch, 'pack.bounds', Float32Array, boundsWords);
   if (scratch) bounds.fill(0);
   for (let e = 0; e < boundsFirstJob.length; e++) {
     const b = order[boundsFirstJob[e]];
@@ -343,10 +325,9 @@ export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scr
     bounds[word + LTS_BOUNDS_WORD.c0Fixed] = -frame.yShift / frame.yScale;
   }
   const jobWords = (jobCount * LTS_JOB_BYTES) / 4;
-  const buffer = scratch ? scratch.take('jobs', 4 * jobWords) : new ArrayBuffer(4 * jobWords);
-  const u32 = new Uint32Array(buffer, 0, jobWords);
+  const u32 = scratchArray(scratch, 'pack.jobs', Uint32Array, jobWords);
   if (scratch) u32.fill(0);
-  const f32 = new Float32Array(buffer, 0, jobWords);
+  const f32 = new Float32Array(u32.buffer, 0, jobWords);
   const frames: ConditionedFrame[] = new Array(jobCount);
   const { h, seed, theta0, thetaStride } = tables;
   for (let j = 0; j < jobCount; j++) {

@@ -2,7 +2,7 @@
  * Host side of shaders/select_best.wgsl: per job the keepBest lowest objectives of the candidate
  * pass, with their parameters, decoded from the compact record buffer it writes.
  */
-import type { BatchResult } from '../../backend.js';
+import { clearUnfilled, type BatchResult } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 
@@ -42,7 +42,8 @@ export interface FrameMap {
  * select_best's output arrays (see shaders/select_best.wgsl). Objectives are scaled by
  * `objectiveScale[j]` and θ mapped by `thetaMap[q]` out of the frame. θ is written one parameter
  * at a time, in loops with the job's scale and shift hoisted: about 6× faster than record by
- * record with a callback per record. Slots at r ≥ count are left as they are.
+ * record with a callback per record. A job's unfilled entries (rows at r ≥ count, θ past nParams)
+ * are zeroed, so `out` may be a reused result; jobs outside the chunk are left as they are.
  */
 export function decodeSelectBest(
   words: ArrayBuffer,
@@ -94,4 +95,7 @@ export function decodeSelectBest(
       }
     }
   }
+  // Entries a reused result may hold from an earlier call: rows past count, θ past nParams.
+  if (nParams < thetaStride) for (let j = 0; j < jobs; j++) clearUnfilled(out, jobIndex[j]);
+  else for (let j = 0; j < jobs; j++) if (rows[j] < keepBest) clearUnfilled(out, jobIndex[j]);
 }
