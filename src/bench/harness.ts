@@ -165,10 +165,10 @@ export interface BenchReport {
 
 const DEFINITIONS = {
   coldMs: 'first run of the row, plus creating its backend (worker start, device request, pipeline compile) when the row is the first on it; candidate rows of one n share a backend, every sweep row has its own',
-  warmMs: 'median of the warm runs on the same backend, readback included',
+  warmMs: 'median of the warm runs on the same backend, readback included; the candidate rows (case (a), jobs given as an LtsJobTable) write their warm runs into the first run\'s result (evaluate\'s `into`), as repeated batches of one shape can',
   ratios: '"A/B" = throughput of A / throughput of B (> 1: A faster); candidate fits per second where both rows count them, else curves per second',
   scaling: 'work is scaled down per backend so cold + warm runs of a row fit the budget; skipped lists what was not run',
-  hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (prepare: job checks, curve and model tables, result allocation; pack: job structs, distinct pools and curves; upload: queue writes, bind groups, encoding and submit; decode: records into the results); the GPU works meanwhile, so warmMs near their sum means the host set the pace',
+  hostMs: 'WebGPU candidate rows: host time of the last warm run, summed over its chunks (prepare: job checks, packing tables, result allocation when not reused; pack: job structs, distinct pools and curves; upload: queue writes, bind groups, encoding and submit; decode: records into the results); the GPU works meanwhile, so warmMs near their sum means the host set the pace',
 };
 
 /** Milliseconds to 0.1 ms, as the reports print them. */

@@ -166,7 +166,7 @@ export async function runNodeKernelProfile(options: { quick?: boolean; outDirs?:
 export async function runNodePipelineSweep(options: { quick?: boolean; outDirs?: string[]; log?: (line: string) => void } = {}): Promise<{ report: PipelineReport; table: string; written: string[] }> {
   const quick = options.quick ?? false;
   const sizes = quick
-    ? { n: 16, candidates: 4096, repeats: 1, settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 1024 }, { chunksInFlight: 2, maxCandidatesPerChunk: 2048 }] }
+    ? { n: 16, candidates: 4096, repeats: 1, settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 1024 }, { chunksInFlight: 2, maxCandidatesPerChunk: 2048, newResultPerCall: true }] }
     : {};
   const report = await runPipelineSweep(await dawnGpu(), { ...sizes, log: options.log });
   const written = await writeJsonTo(options.outDirs ?? [], `pipeline-${adapterSlug(report.adapter)}.json`, report);

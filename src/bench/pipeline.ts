@@ -9,13 +9,22 @@ import { batchJobCount, createWebGpuBackend, TrimfitError, type LtsKernelVariant
 import { sigmoidLtsBatch } from './cases.js';
 import { adapterInfo, cell, hostShare, median, roundMs, type AdapterInfo, type BenchRow } from './harness.js';
 
-/** How the backend splits and overlaps a batch (WebGpuBackendOptions). */
+/** How the backend splits and overlaps a batch (WebGpuBackendOptions), and where warm calls write. */
 export interface PipelineSetting {
   chunksInFlight: number;
   maxCandidatesPerChunk: number;
+  /**
+   * Warm calls get a new result each, instead of writing into the first call's (`into`): what a
+   * caller pays for fresh result memory (about 57 MB per 10^7 candidates at keepBest 10).
+   * @default false
+   */
+  newResultPerCall?: boolean;
 }
 
-/** The default list: chunks in flight 1–3 at the default chunk size, and chunk sizes 2^19–2^22 at 2 in flight. */
+/**
+ * The default list: chunks in flight 1–3 at the default chunk size, chunk sizes 2^19–2^22 at 2 in
+ * flight, and the defaults (2, 2^20) with a new result per call.
+ */
 export const PIPELINE_SETTINGS: readonly PipelineSetting[] = [
   { chunksInFlight: 1, maxCandidatesPerChunk: 1 << 20 },
   { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20 },
@@ -23,6 +32,7 @@ export const PIPELINE_SETTINGS: readonly PipelineSetting[] = [
   { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 19 },
   { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 21 },
   { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 22 },
+  { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20, newResultPerCall: true },
 ];
 
 export interface PipelineSweepOptions {
@@ -41,6 +51,7 @@ export interface PipelineSweepOptions {
 }
 
 export interface PipelineRow extends PipelineSetting {
+  newResultPerCall: boolean;
   /** Backend creation and its first call, in the first round. */
   coldMs: number;
   /** Every warm call of both rounds, in order. */
@@ -67,6 +78,7 @@ function checkSetting(s: PipelineSetting, k: number): void {
   for (const key of ['chunksInFlight', 'maxCandidatesPerChunk'] as const) {
     if (!Number.isInteger(s[key]) || s[key] < 1) throw new TrimfitError('invalid-option', `settings[${k}].${key}`, 'an integer ≥ 1', s[key]);
   }
+  if (s.newResultPerCall !== undefined && typeof s.newResultPerCall !== 'boolean') throw new TrimfitError('invalid-option', `settings[${k}].newResultPerCall`, 'a boolean', s.newResultPerCall);
 }
 
 export async function runPipelineSweep(gpu: GPU | null, options: PipelineSweepOptions = {}): Promise<PipelineReport> {
@@ -87,10 +99,12 @@ export async function runPipelineSweep(gpu: GPU | null, options: PipelineSweepOp
     const start = performance.now();
     const backend = await createWebGpuBackend({ ...setting, variant: options.kernelVariant });
     try {
-      // Warm calls write into the first call's result, as repeated batches of one shape can.
-      const into = await backend.evaluate(batch);
+      // Warm calls write into the first call's result, as repeated batches of one shape can,
+      // unless the setting asks for a new one each.
+      const first = await backend.evaluate(batch);
+      const into = setting.newResultPerCall ? undefined : first;
       const coldMs = performance.now() - start;
-      const row = rows[k] ?? { ...setting, coldMs, warmMs: [], candidateFitsPerSec: 0, hostMs: hostShare(backend)!, gpuMs: 0, chunks: 0 };
+      const row = rows[k] ?? { ...setting, newResultPerCall: setting.newResultPerCall ?? false, coldMs, warmMs: [], candidateFitsPerSec: 0, hostMs: hostShare(backend)!, gpuMs: 0, chunks: 0 };
       for (let r = 0; r < repeats; r++) {
         const t = performance.now();
         await backend.evaluate(batch, undefined, into);
@@ -101,7 +115,7 @@ export async function runPipelineSweep(gpu: GPU | null, options: PipelineSweepOp
       row.gpuMs = roundMs(backend.timings.gpuMs);
       row.chunks = backend.timings.chunks;
       rows[k] = row;
-      log(`${setting.chunksInFlight} in flight × ${setting.maxCandidatesPerChunk} per chunk: warm ${row.warmMs.join(' / ')} ms`);
+      log(`${setting.chunksInFlight} in flight × ${setting.maxCandidatesPerChunk} per chunk${setting.newResultPerCall ? ', new result per call' : ''}: warm ${row.warmMs.join(' / ')} ms`);
     } finally {
       await backend.dispose();
     }
@@ -113,9 +127,9 @@ export function formatPipelineTable(report: PipelineReport): string {
   const lines = [
     `${report.candidates} candidates, n = ${report.n}, on ${report.adapter?.description || report.adapter?.device || 'unknown adapter'}`,
     '',
-    '| in flight | per chunk | chunks | warm ms (median) | cand./s | host ms: prepare / pack / upload / decode | GPU ms (summed) |',
-    '|---|---|---|---|---|---|---|',
-    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${roundMs(median(r.warmMs))} | ${cell(r.candidateFitsPerSec)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
+    '| in flight | per chunk | chunks | results | warm ms (median) | cand./s | host ms: prepare / pack / upload / decode | GPU ms (summed) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...report.rows.map((r) => `| ${r.chunksInFlight} | ${r.maxCandidatesPerChunk} | ${r.chunks} | ${r.newResultPerCall ? 'new per call' : 'reused'} | ${roundMs(median(r.warmMs))} | ${cell(r.candidateFitsPerSec)} | ${r.hostMs.prepare} / ${r.hostMs.pack} / ${r.hostMs.upload} / ${r.hostMs.decode} | ${r.gpuMs} |`),
   ];
   return lines.join('\n');
 }

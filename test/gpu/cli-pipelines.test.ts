@@ -1,5 +1,6 @@
 // `trimfit bench --pipelines` on the test adapter: case (a) end to end with each chunking of the
-// WebGPU pipeline (quick: 4,096 candidates in chunks of 1,024 and 2,048), both rounds recorded.
+// WebGPU pipeline (quick: 4,096 candidates in chunks of 1,024 and 2,048, the second with a new
+// result per call), both rounds recorded.
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ describe('trimfit bench --pipelines', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as PipelineReport;
     expect(report.candidates).toBe(4096);
-    expect(report.rows.map((row) => [row.chunksInFlight, row.maxCandidatesPerChunk, row.chunks])).toEqual([[1, 1024, 4], [2, 2048, 2]]);
+    expect(report.rows.map((row) => [row.chunksInFlight, row.maxCandidatesPerChunk, row.chunks, row.newResultPerCall])).toEqual([[1, 1024, 4, false], [2, 2048, 2, true]]);
     for (const row of report.rows) {
       // One warm call per round, forward then backward.
       expect(row.warmMs).toHaveLength(2);
@@ -34,7 +35,8 @@ describe('trimfit bench --pipelines', () => {
     expect(r.stdout).toMatch(/^\| in flight \| per chunk \| chunks \|/m);
     const rows = r.stdout.split('\n').filter((line) => /^\| [12] \| \d+ \| [24] \|/.test(line));
     expect(rows).toHaveLength(2);
-    // The median warm time, to 0.1 ms.
-    for (const row of rows) expect(row.split('|')[4].trim()).toMatch(/^\d+(\.\d)?$/);
+    // Where warm calls wrote, and the median warm time, to 0.1 ms.
+    expect(rows.map((row) => row.split('|')[4].trim())).toEqual(['reused', 'new per call']);
+    for (const row of rows) expect(row.split('|')[5].trim()).toMatch(/^\d+(\.\d)?$/);
   });
 });

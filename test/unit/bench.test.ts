@@ -34,6 +34,7 @@ describe('runPipelineSweep', () => {
     const settings = [{ chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20 }, { chunksInFlight: 0, maxCandidatesPerChunk: 1 << 20 }];
     await expect(runPipelineSweep(null, { settings })).rejects.toMatchObject({ code: 'invalid-option', field: 'settings[1].chunksInFlight', expected: 'an integer ≥ 1' });
     await expect(runPipelineSweep(null, { settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 0.5 }] })).rejects.toMatchObject({ field: 'settings[0].maxCandidatesPerChunk' });
+    await expect(runPipelineSweep(null, { settings: [{ chunksInFlight: 1, maxCandidatesPerChunk: 8, newResultPerCall: 'yes' as unknown as boolean }] })).rejects.toMatchObject({ field: 'settings[0].newResultPerCall', expected: 'a boolean' });
     await expect(runPipelineSweep(null)).rejects.toMatchObject({ code: 'backend-unavailable' });
   });
 });
