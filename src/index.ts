@@ -33,6 +33,6 @@ export type { LtsKernelVariant, LtsKernelVariantName } from './backends/webgpu/t
 export { fastestVariant, profileKernelVariants, profileRowGpuRate } from './backends/webgpu/kernel-profile.js';
 export type { KernelProfileCheck, KernelProfileOptions, KernelProfileReport, KernelProfileRow } from './backends/webgpu/kernel-profile.js';
 export type { CandidateBackend, LtsBatch, LtsJob, LtsJobTable, LtsModelSpec, BatchResult, JobResult, CandidateResult } from './backends/backend.js';
-export { batchJobCount, batchJobs, isJobTable, jobResult, jobResults, toJobTable } from './backends/backend.js';
+export { batchJobCount, batchJobs, createBatchResult, isJobTable, jobResult, jobResults, toJobTable } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
 export type { Fitter, FitterOptions, SweepCurve, SweepInput, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';
