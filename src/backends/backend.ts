@@ -7,7 +7,7 @@
  * candidates (a flat BatchResult); the caller polishes those in f64 (C-steps to convergence) and
  * keeps the best.
  */
-import type { ModelName, ModelSettings } from '../core/models/model.js';
+import type { Model, ModelName, ModelSettings } from '../core/models/model.js';
 import { TrimfitError } from '../api/errors.js';
 import { createModel } from '../core/models/index.js';
 
@@ -82,6 +82,19 @@ export interface LtsBatch {
   keepBest: number;
 }
 
+/**
+ * The model of a job's settings and data range (createModel); settings it refuses (bounds out of
+ * order, say) give an invalid-input error naming `field` with createModel's reason.
+ */
+export function jobModel(name: ModelName, spec: LtsModelSpec, field: string): Model {
+  try {
+    return createModel(name, spec.settings, { xMin: spec.xMin, xMax: spec.xMax, xMinPositive: spec.xMinPositive });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new TrimfitError('invalid-input', field, 'settings and a data range the model accepts', spec.settings, `${field}: ${e.message}`);
+  }
+}
+
 export function isJobTable(jobs: LtsBatch['jobs']): jobs is LtsJobTable {
   return !Array.isArray(jobs);
 }
@@ -135,7 +148,7 @@ export function batchJobs(batch: LtsBatch): LtsJob[] {
   const jobs = batch.jobs;
   if (!isJobTable(jobs)) return jobs;
   const rows = checkJobTable(jobs);
-  const nParams = jobs.models.map((spec) => createModel(batch.model, spec.settings, spec).nParams);
+  const nParams = jobs.models.map((spec, k) => jobModel(batch.model, spec, `jobs.models[${k}]`).nParams);
   const stride = jobs.thetaStride;
   const out: LtsJob[] = new Array(rows);
   for (let j = 0; j < rows; j++) {

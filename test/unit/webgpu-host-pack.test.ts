@@ -226,6 +226,13 @@ describe('WebGPU host packing', () => {
     expect(fieldOf((t) => ({ ...t, thetaStride: 0 }))).toBe('jobs.thetaStride');
     expect(fieldOf((t) => ({ ...t, pools: new Set(t.pools) as unknown as Int32Array[] }))).toBe('jobs.pools');
     expect(() => batchJobs({ ...batch, jobs: { ...toJobTable(jobs), pool: Int32Array.of(0, 1, 2, 9) } })).toThrowError(expect.objectContaining({ field: 'jobs.pool[3]' }) as Error);
+    // Settings the model refuses, in either form and on every backend's path.
+    const inverted = { ...settings, bMin: 5, bMax: 1 };
+    expect(fieldOf((t) => ({ ...t, models: [{ ...t.models[0], settings: inverted }, ...t.models.slice(1)] }))).toBe('jobs.models[0]');
+    expect(() => batchJobs({ ...batch, jobs: { ...toJobTable(jobs), models: [{ ...toJobTable(jobs).models[0], settings: inverted }, toJobTable(jobs).models[1]] } }))
+      .toThrowError(expect.objectContaining({ code: 'invalid-input', field: 'jobs.models[0]', message: expect.stringContaining('bMin ≤ bMax') }) as Error);
+    const objects = jobs.map((job, j) => (j === 2 ? { ...job, settings: inverted } : job));
+    expect(() => prepareLtsBatch({ ...batch, jobs: objects })).toThrowError(expect.objectContaining({ field: 'jobs[2].settings' }) as Error);
   });
 
   it('decodes a chunk\'s output arrays into f64 results', () => {

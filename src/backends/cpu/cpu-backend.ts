@@ -5,8 +5,7 @@
  */
 import { TrimfitError } from '../../api/errors.js';
 import { evaluateJobF64 } from '../../core/lts.js';
-import { createModel } from '../../core/models/index.js';
-import { batchJobs, clearUnfilled, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { batchJobs, clearUnfilled, jobModel, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 
 export function createCpuBackend(): CandidateBackend {
   return {
@@ -14,7 +13,7 @@ export function createCpuBackend(): CandidateBackend {
     description: 'CPU f64 reference (single thread)',
     async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
       const jobs = batchJobs(batch);
-      const models = jobs.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
+      const models = jobs.map((job, j) => jobModel(batch.model, job, `jobs[${j}].settings`));
       const stride = models.reduce((p, m) => Math.max(p, m.nParams), 0);
       const out = resultFor(jobs.length, batch.keepBest, stride, into);
       jobs.forEach((job, j) => {

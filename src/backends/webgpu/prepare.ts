@@ -6,9 +6,8 @@
  * costs a few typed-array reads per job; job objects cost a curve, model and pool lookup each.
  */
 import { TrimfitError } from '../../api/errors.js';
-import { createModel } from '../../core/models/index.js';
 import type { Model } from '../../core/models/model.js';
-import { checkJobTable, isJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
+import { checkJobTable, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
 import { scratchArray, type HostScratch } from './host-scratch.js';
 import { LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, ltsCurve, ltsPoolTier, type LtsCurve, type LtsPackTables } from './kernels/lts_candidates.js';
 
@@ -178,7 +177,7 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: Hos
       const key = modelKey(job.settings, job.xMin, job.xMax, job.xMinPositive);
       let k = modelByKey.get(key);
       if (k === undefined) {
-        k = models.push(createModel(modelName, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive })) - 1;
+        k = models.push(jobModel(modelName, job, `jobs[${index}].settings`)) - 1;
         modelByKey.set(key, k);
       }
       modelOf[index] = k;
@@ -215,7 +214,7 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: Hos
 function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScratch | undefined): PreparedBatch {
   const jobCount = checkJobTable(table);
   const curves = table.curves.map(({ x, y }) => ltsCurve(x, y));
-  const models = table.models.map((spec) => createModel(modelName, spec.settings, spec));
+  const models = table.models.map((spec, k) => jobModel(modelName, spec, `jobs.models[${k}]`));
   const thetaStride = table.thetaStride;
   models.forEach((model, k) => {
     if (model.nParams > thetaStride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${model.nParams} (nParams of jobs.models[${k}])`, thetaStride);
