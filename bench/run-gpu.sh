@@ -10,14 +10,16 @@
 #   bash bench/run-gpu.sh
 # It runs the conformance spec (CPU f64 and WebGPU against ltsCandidate), the kernel profile
 # (dist/gpu-perf.js: every kernel variant at n = 16, 64, 256 with the host/GPU/decode split, see
-# docs/performance.md) and then the throughput benchmark, with the variant fastest at n = 64, on
-# webgpu, workers and single-thread in
-# one run, writing conformance.log, gpu-perf.log, gpu-perf.json, bench.log and <adapter-slug>.json
+# docs/performance.md), the throughput benchmark, with the variant fastest at n = 64, on
+# webgpu, workers and single-thread in one run, and the pipeline sweep (`--pipelines`: case (a)'s
+# 10^7 candidates with each chunking, about 20 s), writing conformance.log, gpu-perf.log,
+# gpu-perf.json, bench.log, <adapter-slug>.json, pipelines.log and pipeline-<adapter-slug>.json
 # under $OUT (and the benchmark JSON under bench/results/). The benchmark is the full (non-quick)
 # run, which includes case (b), the paper search (`ceiling --search full` over the RETU branches)
 # on webgpu, workers and single-thread; its per-row budget keeps the benchmark at about 150 s on
-# the 16-core GPU machine (conformance at most 100 s, the kernel profile at most 200 s: under 10
-# minutes in all).
+# the 16-core GPU machine (conformance at most 100 s, the kernel profile at most 200 s, the
+# benchmark at most 230 s, the pipeline sweep at most 60 s: the guards sum to 590 s, and the
+# earlier runs took well under them).
 #
 # Dry run on a machine without a GPU (SwiftShader with the local Node and node_modules; much
 # slower, so the benchmark runs --quick and the budgets are cut):
@@ -54,9 +56,11 @@ done
 if [ "$dry" = 1 ]; then
   conf_limit=400; bench_args=(--quick); bench_limit=200
   perf_env=(TRIMFIT_PERF_SMALL=1 TRIMFIT_PERF_N=16,64); perf_limit=200
+  pipe_args=(--quick); pipe_limit=120
 else
-  conf_limit=100; bench_args=(--backend webgpu --budget-ms 4000 --repeats 2); bench_limit=240
+  conf_limit=100; bench_args=(--backend webgpu --budget-ms 4000 --repeats 2); bench_limit=230
   perf_env=(TRIMFIT_PERF_BUDGET_S=140); perf_limit=200
+  pipe_args=(); pipe_limit=60
 fi
 
 status=0
@@ -85,4 +89,10 @@ echo "== benchmark (limit ${bench_limit}s)"
 timeout "$bench_limit" node dist/bench.js "${bench_args[@]}" \
   --note "bench/run-gpu.sh$([ "$dry" = 1 ] && echo ' dry run on a software adapter')" 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/bench.log"
 rc=${PIPESTATUS[0]}; [ "$rc" = 0 ] || { echo "benchmark failed (exit $rc)"; status=1; }
+
+echo "== pipeline sweep (limit ${pipe_limit}s)"
+# Case (a)'s 10^7 candidates end to end with each chunking, and once with a new result per call.
+[ -n "${OUT:-}" ] || pipe_args+=(--out "$out")
+timeout "$pipe_limit" node dist/bench.js --pipelines "${pipe_args[@]}" 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/pipelines.log"
+rc=${PIPESTATUS[0]}; [ "$rc" = 0 ] || { echo "pipeline sweep failed (exit $rc)"; status=1; }
 exit $status
