@@ -110,11 +110,26 @@ export function batchJobCount(batch: LtsBatch): number {
  * against its curve and model (pool, h, theta0) are the backends', as for job objects.
  */
 export function checkJobTable(table: LtsJobTable): number {
+  if (typeof table !== 'object' || table === null) throw new TrimfitError('invalid-input', 'jobs', 'an array of jobs or a job table (LtsJobTable)', table);
   const field = (name: string): string => `jobs.${name}`;
   const lists = { curves: table.curves, pools: table.pools, models: table.models };
   for (const [name, list] of Object.entries(lists)) {
     if (!Array.isArray(list)) throw new TrimfitError('invalid-input', field(name), 'an array', list);
   }
+  table.curves.forEach((curve, c) => {
+    for (const axis of ['x', 'y'] as const) {
+      if (!(curve?.[axis] instanceof Float64Array)) throw new TrimfitError('invalid-input', `jobs.curves[${c}].${axis}`, 'a Float64Array', curve?.[axis]);
+    }
+  });
+  table.pools.forEach((pool, k) => {
+    if (!(pool instanceof Int32Array)) throw new TrimfitError('invalid-input', `jobs.pools[${k}]`, 'an Int32Array', pool);
+  });
+  table.models.forEach((spec, k) => {
+    if (typeof spec?.settings !== 'object' || spec.settings === null) throw new TrimfitError('invalid-input', `jobs.models[${k}].settings`, 'model settings (an object)', spec?.settings);
+    for (const key of ['xMin', 'xMax', 'xMinPositive'] as const) {
+      if (typeof spec[key] !== 'number') throw new TrimfitError('invalid-input', `jobs.models[${k}].${key}`, 'a number', spec[key]);
+    }
+  });
   const columns = { curve: Int32Array, pool: Int32Array, model: Int32Array, h: Int32Array, seed: Uint32Array } as const;
   for (const [name, type] of Object.entries(columns)) {
     const column = (table as unknown as Record<string, unknown>)[name];

@@ -225,6 +225,10 @@ describe('WebGPU host packing', () => {
     expect(fieldOf((t) => ({ ...t, theta0: t.theta0.subarray(1) }))).toBe('jobs.theta0');
     expect(fieldOf((t) => ({ ...t, thetaStride: 0 }))).toBe('jobs.thetaStride');
     expect(fieldOf((t) => ({ ...t, pools: new Set(t.pools) as unknown as Int32Array[] }))).toBe('jobs.pools');
+    expect(fieldOf((t) => ({ ...t, pools: [...t.pools.slice(0, 3), Array.from(t.pools[3]) as unknown as Int32Array] }))).toBe('jobs.pools[3]');
+    expect(fieldOf((t) => ({ ...t, curves: [t.curves[0], { x: t.curves[1].x, y: Array.from(t.curves[1].y) as unknown as Float64Array }] }))).toBe('jobs.curves[1].y');
+    expect(fieldOf((t) => ({ ...t, models: [t.models[0], { ...t.models[1], xMax: undefined as unknown as number }] }))).toBe('jobs.models[1].xMax');
+    expect(fieldOf(() => null as unknown as LtsJobTable)).toBe('jobs');
     expect(() => batchJobs({ ...batch, jobs: { ...toJobTable(jobs), pool: Int32Array.of(0, 1, 2, 9) } })).toThrowError(expect.objectContaining({ field: 'jobs.pool[3]' }) as Error);
     // Settings the model refuses, in either form and on every backend's path.
     const inverted = { ...settings, bMin: 5, bMax: 1 };
