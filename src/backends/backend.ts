@@ -7,7 +7,7 @@
  * candidates (a flat BatchResult); the caller polishes those in f64 (C-steps to convergence) and
  * keeps the best.
  */
-import type { Model, ModelName, ModelSettings } from '../core/models/model.js';
+import type { Model, ModelName, ModelSettings, XDomain } from '../core/models/model.js';
 import { TrimfitError } from '../api/errors.js';
 import { createModel } from '../core/models/index.js';
 
@@ -95,6 +95,93 @@ export function jobModel(name: ModelName, spec: LtsModelSpec, field: string): Mo
   }
 }
 
+function isCount(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
+}
+
+/** `value` when it is an integer ≥ min, else an invalid-option error naming `field`. */
+export function checkCount(value: unknown, min: number, field: string): number {
+  if (!isCount(value, min)) throw new TrimfitError('invalid-option', field, `an integer ≥ ${min}`, value);
+  return value;
+}
+
+/**
+ * The counts of a batch, as every backend requires them, in the api's ranges (ltsStarts, cSteps,
+ * gnIterations — where 0 is allowed for measurements — and keepBest in src/api/validate.ts): a
+ * bound keeps a count from making a result too large to allocate or a call that never ends.
+ */
+export const BATCH_COUNT_RANGES = { nCandidates: [1, 1e7], cSteps: [0, 100], gnIterations: [0, 1000], keepBest: [1, 1000] } as const;
+
+/** A batch's counts: integers in BATCH_COUNT_RANGES; else an invalid-option error naming the count. */
+export function checkBatchCounts(batch: LtsBatch): void {
+  for (const [name, [min, max]] of Object.entries(BATCH_COUNT_RANGES)) {
+    const value = (batch as unknown as Record<string, unknown>)[name];
+    if (!isCount(value, min) || value > max) throw new TrimfitError('invalid-option', name, `an integer in [${min}, ${max}]`, value);
+  }
+}
+
+/**
+ * A job's shape, checked before anything reads it: an object with Float64Array x and y, a
+ * settings object and a numeric data range. Errors name `jobs[index].…`.
+ */
+export function checkJobShape(job: LtsJob, index: number): void {
+  // Field names are built only for an error: this runs once per job of large batches.
+  if (typeof job !== 'object' || job === null) throw new TrimfitError('invalid-input', `jobs[${index}]`, 'a job (LtsJob)', job);
+  if (!(job.x instanceof Float64Array)) throw new TrimfitError('invalid-input', `jobs[${index}].x`, 'a Float64Array', job.x);
+  if (!(job.y instanceof Float64Array)) throw new TrimfitError('invalid-input', `jobs[${index}].y`, 'a Float64Array', job.y);
+  if (typeof job.settings !== 'object' || job.settings === null) throw new TrimfitError('invalid-input', `jobs[${index}].settings`, 'model settings (an object)', job.settings);
+  if (typeof job.xMin !== 'number') throw new TrimfitError('invalid-input', `jobs[${index}].xMin`, 'a number', job.xMin);
+  if (typeof job.xMax !== 'number') throw new TrimfitError('invalid-input', `jobs[${index}].xMax`, 'a number', job.xMax);
+  if (typeof job.xMinPositive !== 'number') throw new TrimfitError('invalid-input', `jobs[${index}].xMinPositive`, 'a number', job.xMinPositive);
+}
+
+/**
+ * A job's own scalars, as every backend requires them: a pool (Int32Array) of nParams + 1 to
+ * maxPool indices, h an integer in [nParams + 1, m], theta0 nParams finite numbers and the seed
+ * a u32. Errors name `jobs[index].…`. The pool's points are checkPoolPoints'.
+ */
+export function checkJobScalars(job: LtsJob, nParams: number, maxPool: number, index: number): void {
+  const { pool, h, theta0, seed } = job;
+  if (!(pool instanceof Int32Array)) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, 'an Int32Array', pool);
+  const m = pool.length;
+  if (m < nParams + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${nParams + 1}, ${maxPool}]`, m);
+  if (!isCount(h, nParams + 1) || h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${nParams + 1}, ${m}]`, h);
+  if (!(theta0 instanceof Float64Array) || theta0.length !== nParams) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `a Float64Array of length ${nParams}`, theta0);
+  for (let q = 0; q < nParams; q++) {
+    if (!(theta0[q] - theta0[q] === 0)) throw new TrimfitError('invalid-input', `jobs[${index}].theta0[${q}]`, 'a finite number', theta0[q]);
+  }
+  if (!(seed >= 0 && seed <= 0xffffffff && Math.floor(seed) === seed)) throw new TrimfitError('invalid-input', `jobs[${index}].seed`, 'an integer in [0, 4294967295]', seed);
+}
+
+/** theta0[from .. from + nParams) finite; else an invalid-input error naming `field[i]` (i the array index). */
+export function checkTheta0(theta0: Float64Array, from: number, nParams: number, field: string): void {
+  for (let i = from; i < from + nParams; i++) {
+    const v = theta0[i];
+    if (!(v - v === 0)) throw new TrimfitError('invalid-input', `${field}[${i}]`, 'a finite number', v);
+  }
+}
+
+const DOMAIN_TEXT: Record<XDomain, string> = { any: 'a finite x', nonnegative: 'a finite x ≥ 0', positive: 'a finite x > 0' };
+
+/** Whether x is finite and inside the model's x domain. */
+export function inXDomain(x: number, domain: XDomain): boolean {
+  return x - x === 0 && (domain === 'any' || (domain === 'nonnegative' ? x >= 0 : x > 0));
+}
+
+/**
+ * Every index of `pool` names a point of (x, y) with x in the model's domain and y finite; else
+ * an invalid-input error naming the pool entry (`poolField[k]`) or the point (`curveField.x[i]`,
+ * `curveField.y[i]`).
+ */
+export function checkPoolPoints(x: Float64Array, y: Float64Array, pool: Int32Array, domain: XDomain, poolField: string, curveField: string): void {
+  for (let k = 0; k < pool.length; k++) {
+    const i = pool[k];
+    if (!(i >= 0 && i < x.length && i < y.length)) throw new TrimfitError('invalid-input', `${poolField}[${k}]`, `an index in [0, ${Math.min(x.length, y.length)})`, i);
+    if (!inXDomain(x[i], domain)) throw new TrimfitError('invalid-input', `${curveField}.x[${i}]`, DOMAIN_TEXT[domain], x[i]);
+    if (!(y[i] - y[i] === 0)) throw new TrimfitError('invalid-input', `${curveField}.y[${i}]`, 'a finite number', y[i]);
+  }
+}
+
 export function isJobTable(jobs: LtsBatch['jobs']): jobs is LtsJobTable {
   return !Array.isArray(jobs);
 }
@@ -174,6 +261,64 @@ export function batchJobs(batch: LtsBatch): LtsJob[] {
     out[j] = { x, y, pool: jobs.pools[jobs.pool[j]], h: jobs.h[j], theta0: jobs.theta0.slice(j * stride, j * stride + p), seed: jobs.seed[j], xMin, xMax, xMinPositive, settings };
   }
   return out;
+}
+
+/**
+ * A job table's rows against their models (`models[k]` for `table.models[k]`), as every backend
+ * requires them; the table's shape has been checked (checkJobTable). Per job: its pool of
+ * nParams + 1 to maxPool indices, h in [nParams + 1, m] and nParams finite θ0 entries; per
+ * distinct (curve, pool), the pool's points (checkPoolPoints). Errors name the table's field:
+ * `jobs.h[j]`, `jobs.theta0[i]`, `jobs.pools[k]`, `jobs.pools[k][i]`, `jobs.curves[c].y[i]`.
+ */
+export function checkTableRows(table: LtsJobTable, models: readonly Model[], maxPool: number): void {
+  const stride = table.thetaStride;
+  models.forEach((model, k) => {
+    if (model.nParams > stride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${model.nParams} (nParams of jobs.models[${k}])`, stride);
+  });
+  const { curve, pool, model, h, theta0, pools, curves } = table;
+  // Each curve's last checked pool, then every checked (curve, pool) pair: a sweep's jobs on one
+  // curve mostly share one pool, so the set is rarely consulted.
+  const lastPool = new Int32Array(curves.length).fill(-1);
+  const checked = new Set<number>();
+  for (let j = 0; j < curve.length; j++) {
+    const c = curve[j];
+    const k = pool[j];
+    const { nParams: p, xDomain } = models[model[j]];
+    const m = pools[k].length;
+    if (m < p + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs.pools[${k}]`, `length in [${p + 1}, ${maxPool}] (used by job ${j})`, m);
+    if (!(h[j] >= p + 1 && h[j] <= m)) throw new TrimfitError('invalid-input', `jobs.h[${j}]`, `an integer in [${p + 1}, ${m}]`, h[j]);
+    checkTheta0(theta0, j * stride, p, 'jobs.theta0');
+    if (lastPool[c] === k) continue;
+    lastPool[c] = k;
+    const key = c * pools.length + k;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    checkPoolPoints(curves[c].x, curves[c].y, pools[k], xDomain, `jobs.pools[${k}]`, `jobs.curves[${c}]`);
+  }
+}
+
+/**
+ * The jobs of a batch as objects with their models, checked as every backend requires them:
+ * a table by checkJobTable and checkTableRows, job objects one by one (checkJobShape, jobModel,
+ * checkJobScalars, checkPoolPoints). `maxPool` bounds the pool length.
+ */
+export function checkedJobs(batch: LtsBatch, maxPool = Infinity): { jobs: LtsJob[]; models: Model[] } {
+  const jobs = batch.jobs;
+  if (isJobTable(jobs)) {
+    checkJobTable(jobs);
+    const specModels = jobs.models.map((spec, k) => jobModel(batch.model, spec, `jobs.models[${k}]`));
+    checkTableRows(jobs, specModels, maxPool);
+    return { jobs: batchJobs(batch), models: Array.from(jobs.model, (k) => specModels[k]) };
+  }
+  if (!Array.isArray(jobs)) throw new TrimfitError('invalid-input', 'jobs', 'an array of jobs or a job table (LtsJobTable)', jobs);
+  const models = jobs.map((job, j) => {
+    checkJobShape(job, j);
+    const model = jobModel(batch.model, job, `jobs[${j}].settings`);
+    checkJobScalars(job, model.nParams, maxPool, j);
+    checkPoolPoints(job.x, job.y, job.pool, model.xDomain, `jobs[${j}].pool`, `jobs[${j}]`);
+    return model;
+  });
+  return { jobs, models };
 }
 
 /**
@@ -366,7 +511,9 @@ export interface CandidateBackend {
   /**
    * The keepBest lowest-objective candidates of every job, in batch order. With `into` (a result
    * of this batch's jobCount and keepBest, see `resultFor`), every entry of it is written and it
-   * is returned: repeated batches of one shape can reuse one result.
+   * is returned: repeated batches of one shape can reuse one result. A job or count that breaks
+   * the contract (checkBatchCounts, checkedJobs; the WebGPU backend also bounds the pool length)
+   * rejects with the same TrimfitError on every backend, naming the field, before any work.
    */
   evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult>;
   dispose(): Promise<void>;

@@ -9,7 +9,7 @@
  * against a bound, so a few jobs may legitimately differ; the f64 polish that follows removes that.)
  */
 import { describe, expect, it } from 'vitest';
-import { createBatchResult, jobResults, toJobTable, type CandidateBackend, type JobResult } from '../../src/backends/backend.js';
+import { createBatchResult, jobResults, toJobTable, type CandidateBackend, type JobResult, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
 import { polishCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, N_CURVES, bestSubsetOf, makeCase, referenceCandidates } from './cases.js';
 
@@ -90,6 +90,45 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
         // (Plain matchers: the spec also runs as dist/conformance.js on the GPU machine.)
         const refused = await backend.evaluate({ ...BATCH_BASE, jobs }, undefined, misfit).then(() => undefined, (e: unknown) => e as { code?: string; field?: string });
         expect([refused?.code, refused?.field]).toEqual(['invalid-option', 'into']);
+      } finally {
+        await backend.dispose();
+      }
+    });
+
+    it('refuses bad jobs and counts with the same error, naming the field, in both forms', async () => {
+      const jobs = [0, 1, 2].map((i) => makeCase(i).job);
+      const job = jobs[1];
+      const point = job.pool[2];
+      const withJob = (edit: Partial<LtsJob>): LtsBatch => ({ ...BATCH_BASE, jobs: jobs.map((j, k) => (k === 1 ? { ...j, ...edit } : j)) });
+      const table = (edit: (t: LtsJobTable) => Partial<LtsJobTable>): LtsBatch => {
+        const t = toJobTable(jobs);
+        return { ...BATCH_BASE, jobs: { ...t, ...edit(t) } };
+      };
+      const nanAt = (a: Float64Array, i: number) => Float64Array.from(a, (v, k) => (k === i ? NaN : v));
+      const cases: Array<[string, LtsBatch, string]> = [
+        ['h above m', withJob({ h: job.pool.length + 1 }), 'jobs[1].h'],
+        ['h not above nParams', withJob({ h: 3 }), 'jobs[1].h'],
+        ['a pool index past the curve', withJob({ pool: Int32Array.from(job.pool, (v, k) => (k === 2 ? job.x.length : v)) }), 'jobs[1].pool[2]'],
+        ['a pool point with y NaN', withJob({ y: nanAt(job.y, point) }), `jobs[1].y[${point}]`],
+        ['a pool point with x < 0', withJob({ x: Float64Array.from(job.x, (v, k) => (k === point ? -1 : v)) }), `jobs[1].x[${point}]`],
+        ['theta0 with NaN', withJob({ theta0: nanAt(job.theta0, 1) }), 'jobs[1].theta0[1]'],
+        ['theta0 of the wrong length', withJob({ theta0: job.theta0.subarray(1) }), 'jobs[1].theta0'],
+        ['a seed that is no u32', withJob({ seed: -1 }), 'jobs[1].seed'],
+        ['settings the model refuses', withJob({ settings: { ...job.settings, bMin: 9, bMax: 1 } }), 'jobs[1].settings'],
+        ['table: h above m', table((t) => ({ h: Int32Array.from(t.h, (v, k) => (k === 1 ? 999 : v)) })), 'jobs.h[1]'],
+        ['table: theta0 with NaN', table((t) => ({ theta0: nanAt(t.theta0, t.thetaStride + 1) })), `jobs.theta0[${toJobTable(jobs).thetaStride + 1}]`],
+        ['table: a pool point with y NaN', table((t) => ({ curves: t.curves.map((c, k) => (k === 1 ? { x: c.x, y: nanAt(c.y, point) } : c)) })), `jobs.curves[1].y[${point}]`],
+        ['table: a model index past the list', table(() => ({ model: Int32Array.of(0, 3, 2) })), 'jobs.model[1]'],
+        ['keepBest 0', { ...BATCH_BASE, jobs, keepBest: 0 }, 'keepBest'],
+        ['nCandidates 1.5', { ...BATCH_BASE, jobs, nCandidates: 1.5 }, 'nCandidates'],
+      ];
+      const backend = await makeBackend();
+      try {
+        for (const [what, batch, field] of cases) {
+          // (Plain matchers: the spec also runs as dist/conformance.js on the GPU machine.)
+          const e = await backend.evaluate(batch).then(() => undefined, (error: unknown) => error as { name?: string; code?: string; field?: string });
+          expect([what, e?.name, e?.field]).toEqual([what, 'TrimfitError', field]);
+        }
       } finally {
         await backend.dispose();
       }

@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fit, lts, createFitter, isTrimfitError, parseCurveJson, parseNumericCsv, parseXyCsv, MODEL_NAMES, type FailedFit, type FitResult, type Fitter, type SweepCurve } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
+import { createCpuBackend, toJobTable, type LtsBatch, type LtsJob } from '../../src/index.js';
+import { prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
 import type { ErrorCode } from '../../src/api/errors.js';
 
 /** Inputs tried per entry point in this process (reported by the fuzz run). */
@@ -404,6 +406,104 @@ export async function fuzzLoader(runs: number, seed?: number): Promise<void> {
       } catch (e) {
         expectInputError(e);
         expect(files.some(([name]) => (e as Error).message.includes(name) || (e as { field: string }).field.includes(name))).toBe(true);
+      }
+    }),
+    { numRuns: runs, seed },
+  );
+}
+
+/**
+ * Candidate backends below the api layer: a valid batch of three sigmoid jobs on two curves, as
+ * job objects or as a table, with one field replaced (a column, an element of an array, a setting,
+ * a count). The CPU backend's evaluate and the WebGPU backend's host preparation (the checks it
+ * makes before touching a device) must agree: both accept it, or both refuse it with a
+ * TrimfitError naming the same field. An accepted batch's rows hold finite numbers.
+ */
+const backendBase = (() => {
+  const curve = (k: number) => {
+    const x = Float64Array.from({ length: 14 }, (_, i) => (i === 0 ? 0 : 2 ** (i / 2 + k)));
+    const y = Float64Array.from(x, (v, i) => 20 / (1 + (30 / Math.max(v, 1e-9)) ** 1.5) + Math.sin(3 * i + k));
+    return { x, y };
+  };
+  const [a, b] = [curve(0), curve(1)];
+  const pool = Int32Array.from({ length: 14 }, (_, i) => i);
+  const settings = { freeEpsilon: false, uMax: Infinity, bMin: 0.05, bMax: 20, cMidMin: NaN, cMidMax: NaN };
+  const job = (c: typeof a, seed: number): LtsJob => ({ ...c, pool, h: 10, theta0: Float64Array.of(1.5, Math.log(30), 20), seed, xMin: 0, xMax: c.x[13], xMinPositive: c.x[1], settings });
+  return [job(a, 1), job(b, 2), job(a, 3)];
+})();
+
+const editArb = fc.record({
+  form: fc.constantFrom('objects', 'table'),
+  target: fc.constantFrom('job', 'element', 'setting', 'count', 'column'),
+  job: fc.integer({ min: 0, max: 2 }),
+  key: fc.constantFrom('x', 'y', 'pool', 'h', 'theta0', 'seed', 'xMin', 'xMax', 'xMinPositive', 'settings'),
+  setting: fc.constantFrom('freeEpsilon', 'uMax', 'uMin', 'bMin', 'bMax', 'cMidMin', 'cMidMax'),
+  count: fc.constantFrom('nCandidates', 'cSteps', 'gnIterations', 'keepBest'),
+  column: fc.constantFrom('curve', 'pool', 'model', 'h', 'seed', 'theta0', 'thetaStride', 'curves', 'pools', 'models'),
+  index: fc.integer({ min: 0, max: 15 }),
+  value: anyValue,
+});
+
+function editedBatch(e: { form: string; target: string; job: number; key: string; setting: string; count: string; column: string; index: number; value: unknown }): LtsBatch {
+  const jobs = backendBase.map((job) => ({ ...job, settings: { ...job.settings } })) as unknown as Array<Record<string, unknown>>;
+  const batch: Record<string, unknown> = { model: 'sigmoid', nCandidates: 3, cSteps: 1, gnIterations: 2, keepBest: 2 };
+  const job = jobs[e.job];
+  if (e.target === 'job') job[e.key] = e.value;
+  else if (e.target === 'element') {
+    const arr = job[e.key];
+    if (ArrayBuffer.isView(arr)) {
+      const copy = (arr as Float64Array).slice();
+      copy[e.index % copy.length] = Number(e.value);
+      job[e.key] = copy;
+    } else job[e.key] = e.value;
+  } else if (e.target === 'setting') (job.settings as Record<string, unknown>)[e.setting] = e.value;
+  else if (e.target === 'count') batch[e.count] = e.value;
+  if (e.form === 'objects') return { ...batch, jobs } as unknown as LtsBatch;
+  // A table of the (edited) jobs; a column edit replaces one column of it.
+  let table: Record<string, unknown>;
+  try {
+    table = toJobTable(jobs as unknown as LtsJob[]) as unknown as Record<string, unknown>;
+  } catch {
+    table = toJobTable(backendBase) as unknown as Record<string, unknown>;
+  }
+  if (e.target === 'column') {
+    const column = table[e.column];
+    if (ArrayBuffer.isView(column) && e.index < 8) {
+      const copy = (column as Int32Array).slice();
+      copy[e.index % copy.length] = Number(e.value);
+      table[e.column] = copy;
+    } else table[e.column] = e.value;
+  }
+  return { ...batch, jobs: table } as unknown as LtsBatch;
+}
+
+export async function fuzzBackends(runs: number, seed?: number): Promise<void> {
+  const cpu = createCpuBackend();
+  const outcome = async (f: () => unknown): Promise<{ field: string | null; value?: unknown }> => {
+    try {
+      return { field: null, value: await f() };
+    } catch (e) {
+      expectInputError(e);
+      return { field: (e as { field: string }).field };
+    }
+  };
+  await fc.assert(
+    fc.asyncProperty(editArb, async (edit) => {
+      count('backends');
+      const batch = editedBatch(edit);
+      const onCpu = await timed('backends', () => outcome(() => cpu.evaluate(batch)));
+      const onGpuHost = await outcome(() => prepareLtsBatch(batch));
+      expect([onGpuHost.field, edit]).toEqual([onCpu.field, edit]);
+      count(`backends (${onCpu.field === null ? 'accepted' : 'refused'})`);
+      if (onCpu.field === null) {
+        const r = onCpu.value as Awaited<ReturnType<typeof cpu.evaluate>>;
+        for (let j = 0; j < r.jobCount; j++) {
+          for (let k = 0; k < r.count[j]; k++) {
+            const s = j * r.keepBest + k;
+            expect(Number.isFinite(r.objective[s])).toBe(true);
+            for (let q = 0; q < r.nParams[j]; q++) expect(Number.isFinite(r.theta[s * r.thetaStride + q])).toBe(true);
+          }
+        }
       }
     }),
     { numRuns: runs, seed },

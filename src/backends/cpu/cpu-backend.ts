@@ -1,19 +1,20 @@
 /**
  * The f64 reference CandidateBackend: every candidate is `ltsCandidate` (src/core/lts.ts) on the
  * calling thread, the keepBest lowest kept by `keepLowest`. The worker pool runs this same backend
- * in each worker; the WebGPU backend is compared against it candidate by candidate.
+ * in each worker; the WebGPU backend is compared against it candidate by candidate. Jobs are
+ * checked first (checkedJobs), as on every backend.
  */
 import { TrimfitError } from '../../api/errors.js';
 import { evaluateJobF64 } from '../../core/lts.js';
-import { batchJobs, clearUnfilled, jobModel, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { checkBatchCounts, checkedJobs, clearUnfilled, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 
 export function createCpuBackend(): CandidateBackend {
   return {
     name: 'cpu',
     description: 'CPU f64 reference (single thread)',
     async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
-      const jobs = batchJobs(batch);
-      const models = jobs.map((job, j) => jobModel(batch.model, job, `jobs[${j}].settings`));
+      checkBatchCounts(batch);
+      const { jobs, models } = checkedJobs(batch);
       const stride = models.reduce((p, m) => Math.max(p, m.nParams), 0);
       const out = resultFor(jobs.length, batch.keepBest, stride, into);
       jobs.forEach((job, j) => {

@@ -6,7 +6,7 @@
  * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
  */
 import * as Comlink from 'comlink';
-import { batchJobs, batchResultBuffers, copyJobResult, resultFor, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
+import { batchResultBuffers, checkBatchCounts, checkedJobs, copyJobResult, resultFor, type BatchResult, type CandidateBackend, type LtsBatch, type LtsJob } from '../backend.js';
 import type { RemoteEvaluate, WorkerApi } from '../../workers/fit.worker.js';
 import { capture, transferring, unwrap, type WorkerReply } from '../../workers/error-transfer.js';
 import type { ModelName } from '../../core/models/model.js';
@@ -164,7 +164,9 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     description: `f64 worker pool (${size} worker${size === 1 ? '' : 's'})`,
     async evaluate(batch: LtsBatch, signal?: AbortSignal, into?: BatchResult): Promise<BatchResult> {
       signal?.throwIfAborted();
-      const all = batchJobs(batch);
+      // Checked here, so that an error names the job's index in the batch, not in a worker's slice.
+      checkBatchCounts(batch);
+      const all = checkedJobs(batch).jobs;
       // Checked before any work: a result that does not fit fails the call, not its end.
       const target = into && resultFor(all.length, batch.keepBest, into.thetaStride, into);
       const slices = splitJobs(all, size).filter((jobs) => jobs.length > 0);

@@ -12,7 +12,7 @@
  * GPU), which both read `fastestVariant` of the result. A row that throws (compilation, device
  * loss) records `error` and the profile goes on; after a device loss the next row gets a new device.
  */
-import { jobResult, toJobTable, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
+import { checkCount, jobResult, toJobTable, type BatchResult, type LtsBatch, type LtsJob } from '../backend.js';
 import { keepLowest, ltsCandidate, sameSubset, smallestH, squaredResiduals } from '../../core/lts.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../core/models/index.js';
 import { rngUniform } from '../../core/rng.js';
@@ -24,7 +24,6 @@ import { ltsCurve } from './kernels/lts_candidates.js';
 import { H100_SXM_FP32_PEAK_FLOPS, H100_SXM_SFU_PEAK_OPS, ltsOpCount } from './flops.js';
 import { LTS_KERNEL_VARIANTS, LTS_POOL_TIERS, checkKernelVariant, defaultVariantFor, isLtsKernelVariantName, type LtsKernelVariantName } from './tuning.js';
 import { createWebGpuBackend, type WebGpuPassTimings } from './webgpu-backend.js';
-import { checkCount } from './prepare.js';
 
 export interface KernelProfileOptions {
   /** The GPUDevice to profile on (never destroyed by trimfit). @default undefined — trimfit requests its own */

@@ -7,19 +7,9 @@
  */
 import { TrimfitError } from '../../api/errors.js';
 import type { Model } from '../../core/models/model.js';
-import { checkJobTable, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
+import { checkBatchCounts, checkJobScalars, checkJobShape, checkJobTable, checkPoolPoints, checkTableRows, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
 import { scratchArray, type HostScratch } from './host-scratch.js';
 import { LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, ltsCurve, ltsPoolTier, type LtsCurve, type LtsPackTables } from './kernels/lts_candidates.js';
-
-function isCount(v: unknown, min: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min;
-}
-
-/** `value` when it is an integer ≥ min, else an invalid-option error naming `field`. */
-export function checkCount(value: unknown, min: number, field: string): number {
-  if (!isCount(value, min)) throw new TrimfitError('invalid-option', field, `an integer ≥ ${min}`, value);
-  return value;
-}
 
 /** A checked batch as packing tables, with the jobs grouped by compile-time facts (nParams, pool tier) as lists of batch indices. */
 export interface PreparedBatch extends LtsPackTables {
@@ -49,17 +39,13 @@ function modelKey(settings: LtsJob['settings'], xMin: number, xMax: number, xMin
 }
 
 /**
- * Every index of `pool` names a usable point of `curve`; else an invalid-input error naming the
- * pool entry (`poolField[k]`) or the point (`curveField.x[i]`, `curveField.y[i]`).
+ * Every index of `pool` names a usable point of `curve` (its flags, computed once per curve);
+ * else checkPoolPoints names the entry or point at fault.
  */
 function checkPool(curve: LtsCurve, pool: Int32Array, poolField: string, curveField: string): void {
-  const { usable, x, y } = curve;
+  const usable = curve.usable;
   for (let k = 0; k < pool.length; k++) {
-    const i = pool[k];
-    if (usable[i] === 1) continue;
-    if (!(i >= 0 && i < x.length && i < y.length)) throw new TrimfitError('invalid-input', `${poolField}[${k}]`, `an index in [0, ${Math.min(x.length, y.length)})`, i);
-    if (!(x[i] >= 0 && Number.isFinite(x[i]))) throw new TrimfitError('invalid-input', `${curveField}.x[${i}]`, 'a finite x ≥ 0 (sigmoid)', x[i]);
-    throw new TrimfitError('invalid-input', `${curveField}.y[${i}]`, 'a finite number', y[i]);
+    if (usable[pool[k]] !== 1) checkPoolPoints(curve.x, curve.y, pool, 'nonnegative', poolField, curveField);
   }
 }
 
@@ -110,17 +96,14 @@ const MAX_POOL = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
 
 /**
  * A batch as packing tables, with what the kernel relies on checked: model 'sigmoid', counts,
- * and per job a pool of nParams + 1 to MAX_POOL usable points of its curve, h in [nParams + 1, m]
- * and nParams entries of theta0. Errors name the job's field (`jobs[j].h`, or for a table
+ * and per job a pool of nParams + 1 to MAX_POOL usable points of its curve, h in [nParams + 1, m],
+ * nParams finite entries of theta0 and a u32 seed (checkJobScalars). Errors name the job's field (`jobs[j].h`, or for a table
  * `jobs.h[j]`). With `scratch`, the tables it makes are views of its memory, valid until the
  * next call with the same scratch.
  */
 export function prepareLtsBatch(batch: LtsBatch, scratch?: HostScratch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
-  if (!isCount(batch.nCandidates, 1) || batch.nCandidates > 0xffffffff) throw new TrimfitError('invalid-option', 'nCandidates', 'an integer ≥ 1', batch.nCandidates);
-  checkCount(batch.cSteps, 0, 'cSteps');
-  checkCount(batch.gnIterations, 0, 'gnIterations');
-  checkCount(batch.keepBest, 1, 'keepBest');
+  checkBatchCounts(batch);
   return isJobTable(batch.jobs) ? prepareTable(batch.model, batch.jobs, scratch) : prepareJobs(batch.model, batch.jobs, scratch);
 }
 
@@ -153,6 +136,7 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: Hos
   let prev: LtsJob | undefined;
   for (let index = 0; index < jobCount; index++) {
     const job = jobs[index];
+    checkJobShape(job, index);
     // Curve: the previous job's when it has the same arrays (a sweep's jobs come per curve),
     // else the one with this y array (checked against x; distinct y arrays are the rule).
     if (prev && job.x === prev.x && job.y === prev.y) curveOf[index] = curveOf[index - 1];
@@ -184,11 +168,9 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: Hos
       curveModel[c] = { settings: job.settings, xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive, model: k };
     }
     const p = models[modelOf[index]].nParams;
+    checkJobScalars(job, p, MAX_POOL, index);
     const pool = job.pool;
     const m = pool.length;
-    if (m < p + 1 || m > MAX_POOL) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${p + 1}, ${MAX_POOL}]`, m);
-    if (!isCount(job.h, p + 1) || job.h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${p + 1}, ${m}]`, job.h);
-    if (job.theta0.length !== p) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `length ${p}`, job.theta0);
     // A pool array already checked against this curve is not walked again (a sweep sends many
     // jobs per Stage-1 pool; the check is the costliest part of preparing a job).
     const poolId = poolIds.id(c, pool);
@@ -215,10 +197,8 @@ function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScr
   const jobCount = checkJobTable(table);
   const curves = table.curves.map(({ x, y }) => ltsCurve(x, y));
   const models = table.models.map((spec, k) => jobModel(modelName, spec, `jobs.models[${k}]`));
+  checkTableRows(table, models, MAX_POOL);
   const thetaStride = table.thetaStride;
-  models.forEach((model, k) => {
-    if (model.nParams > thetaStride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${model.nParams} (nParams of jobs.models[${k}])`, thetaStride);
-  });
   const { curve: curveOf, model: modelOf, pool: poolOfJob, h } = table;
   const poolLength = table.pools.map((pool) => pool.length);
   const poolIds = new PerCurveIds<number>();
@@ -232,13 +212,8 @@ function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScr
     const k = poolOfJob[index];
     const p = models[modelOf[index]].nParams;
     const m = poolLength[k];
-    if (m < p + 1 || m > MAX_POOL) throw new TrimfitError('invalid-input', `jobs.pools[${k}]`, `length in [${p + 1}, ${MAX_POOL}] (used by job ${index})`, m);
-    if (!(h[index] >= p + 1 && h[index] <= m)) throw new TrimfitError('invalid-input', `jobs.h[${index}]`, `an integer in [${p + 1}, ${m}]`, h[index]);
     const poolId = poolIds.id(c, k);
-    if (poolId === pools.length) {
-      checkPool(curves[c], table.pools[k], `jobs.pools[${k}]`, `jobs.curves[${c}]`);
-      pools.push(table.pools[k]);
-    }
+    if (poolId === pools.length) pools.push(table.pools[k]);
     poolOf[index] = poolId;
     boundsOf[index] = boundsIds.id(c, modelOf[index]);
     groups.add(index, groupKey(p, m));

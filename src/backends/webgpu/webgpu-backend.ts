@@ -9,7 +9,7 @@
  * chunk and decodes the previous one while the GPU computes.
  */
 import { TrimfitError } from '../../api/errors.js';
-import { resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
+import { checkCount, resultFor, type BatchResult, type CandidateBackend, type LtsBatch } from '../backend.js';
 import { acquireGpuDevice, deviceLostError, type GpuDeviceHandle } from './device.js';
 import { BUFFER_USAGE, BufferPool, MAP_MODE_READ } from './buffer-pool.js';
 import { getPipeline } from './pipeline-cache.js';
@@ -18,7 +18,7 @@ import {
   LTS_MAX_PARAMS, LTS_PARAMS_BYTES, LTS_JOB_BYTES, LTS_BOUNDS_BYTES,
   ltsCandidatesPipelineSpec, ltsParamsData, ltsPoolTier, packLtsJobs, sigmoidFrameMaps,
 } from './kernels/lts_candidates.js';
-import { checkCount, prepareLtsBatch, type PreparedBatch } from './prepare.js';
+import { prepareLtsBatch, type PreparedBatch } from './prepare.js';
 import { HostScratch } from './host-scratch.js';
 import {
   SELECT_PARAMS_BYTES, decodeSelectBest, selectBestParamsData, selectBestPipelineSpec, selectBestWordsPerJob,
