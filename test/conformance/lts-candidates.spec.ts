@@ -9,7 +9,7 @@
  * against a bound, so a few jobs may legitimately differ; the f64 polish that follows removes that.)
  */
 import { describe, expect, it } from 'vitest';
-import { createBatchResult, jobResults, toJobTable, type CandidateBackend, type JobResult, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
+import { createBatchResult, jobResults, toJobTable, type BatchResult, type CandidateBackend, type JobResult, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
 import { polishCandidate } from '../../src/core/lts.js';
 import { BATCH_BASE, N_CURVES, bestSubsetOf, makeCase, referenceCandidates } from './cases.js';
 
@@ -88,8 +88,10 @@ export function ltsConformanceSpec(name: string, makeBackend: () => Promise<Cand
         expect(reused).toEqual(fromObjects);
         const misfit = createBatchResult(jobs.length, BATCH_BASE.keepBest + 1, fromObjects.thetaStride);
         // (Plain matchers: the spec also runs as dist/conformance.js on the GPU machine.)
-        const refused = await backend.evaluate({ ...BATCH_BASE, jobs }, undefined, misfit).then(() => undefined, (e: unknown) => e as { code?: string; field?: string });
-        expect([refused?.code, refused?.field]).toEqual(['invalid-option', 'into']);
+        for (const bad of [misfit, null as unknown as BatchResult]) {
+          const refused = await backend.evaluate({ ...BATCH_BASE, jobs }, undefined, bad).then(() => undefined, (e: unknown) => e as { code?: string; field?: string });
+          expect([refused?.code, refused?.field]).toEqual(['invalid-option', 'into']);
+        }
       } finally {
         await backend.dispose();
       }

@@ -168,7 +168,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       checkBatchCounts(batch);
       const all = checkedJobs(batch).jobs;
       // Checked before any work: a result that does not fit fails the call, not its end.
-      const target = into && resultFor(all.length, batch.keepBest, into.thetaStride, into);
+      const target = into === undefined ? undefined : resultFor(all.length, batch.keepBest, 0, into);
       const slices = splitJobs(all, size).filter((jobs) => jobs.length > 0);
       try {
         const parts = await Promise.all(slices.map((jobs) => run((api) => api.evaluate({ ...batch, jobs }), signal)));
