@@ -126,6 +126,29 @@ describe('model parametrisation', () => {
   });
 });
 
+describe('power law: a = A·xRef^(−b) at the edges of f64', () => {
+  // x near 1e-300 makes xRef^(−b) overflow for b > 0 (about 1e-300^(−6.6) here).
+  const tiny = createModel('power', DEFAULT_MODEL_SETTINGS, { xMin: 1e-300, xMax: 1e-299, xMinPositive: 1e-300 });
+  // ln xRef (the model's x scale), read back through a factor that stays representable.
+  const lnRef = -100 * Math.log(tiny.toNatural(Float64Array.of(1, 0.01, 0)).a);
+  it('gives a = 0 for A = 0 (not 0·∞ = NaN), a representable product where the factor alone overflows, and ±Infinity only beyond f64', () => {
+    expect(tiny.toNatural(Float64Array.of(0, 6.6, 0)).a).toBe(0);
+    expect(lnRef).toBeLessThan(-680);
+    const big = tiny.toNatural(Float64Array.of(-1e-200, 1.2, 0)).a;
+    expect(Math.exp(-1.2 * lnRef)).toBe(Infinity);
+    expect(big / -Math.exp(Math.log(1e-200) - 1.2 * lnRef)).toBeCloseTo(1, 12);
+    expect(Number.isFinite(big)).toBe(true);
+    expect(tiny.toNatural(Float64Array.of(1e100, 6.6, 0)).a).toBe(Infinity);
+    // A and a round-trip through the log-space form.
+    expect(tiny.fromNatural({ a: big, b: 1.2, c: 0 })[0] / -1e-200).toBeCloseTo(1, 12);
+  });
+  it('is the plain product wherever that is representable', () => {
+    const m = model('power');
+    const theta = Float64Array.of(3.7, 1.3, 0.2);
+    expect(m.toNatural(theta).a).toBe(theta[0] * Math.exp(-theta[1] * Math.log(100)));
+  });
+});
+
 describe('model starts', () => {
   const x = Float64Array.from({ length: 30 }, (_, i) => (i === 0 ? 0 : 0.5 + 3.3 * i));
   it.each(VARIANTS)('%s (free c0: %s): starts are inside the box and sorted by SSE', (name, free) => {

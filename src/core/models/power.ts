@@ -21,6 +21,18 @@ const START_B = [-1, -0.5, -0.2, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
 /** Start grid over e^γ / xRef (shared with the log model). */
 export const START_SHIFT = [1e-4, 1e-3, 1e-2, 0.1, 0.3, 1, 3];
 
+/**
+ * v·e^logFactor. Where e^logFactor alone is beyond f64 (xRef^(−b) for x near 1e-300), the plain
+ * product would turn v = 0 into NaN (0·∞) or overflow or underflow a representable product, so
+ * it is then formed in log space. ±Infinity only when the product itself is beyond f64.
+ */
+export function scaleByPower(v: number, logFactor: number): number {
+  const direct = v * Math.exp(logFactor);
+  if (Number.isFinite(direct) && (direct !== 0 || v === 0)) return direct;
+  if (v === 0) return 0;
+  return Math.sign(v) * Math.exp(Math.log(Math.abs(v)) + logFactor);
+}
+
 export function createPower(data: DataRange): Model {
   const xMin = data.xMin;
   const xRef = xScaleOf(data);
@@ -57,8 +69,8 @@ export function createPower(data: DataRange): Model {
     upper,
     value,
     valueAndGradient,
-    toNatural: (theta) => ({ a: theta[0] * Math.exp(-theta[1] * lnRef), b: theta[1], c: Math.exp(theta[2]) - xMin }),
-    fromNatural: (p) => Float64Array.of(p.a * Math.exp(p.b * lnRef), p.b, Math.log(p.c + xMin)),
+    toNatural: (theta) => ({ a: scaleByPower(theta[0], -theta[1] * lnRef), b: theta[1], c: Math.exp(theta[2]) - xMin }),
+    fromNatural: (p) => Float64Array.of(scaleByPower(p.a, p.b * lnRef), p.b, Math.log(p.c + xMin)),
     starts: (x, y, idx, count) =>
       varproStarts(
         {
