@@ -1,9 +1,10 @@
 /**
- * Host side of an evaluate() call before any chunk: checks what the kernel relies on (the api
- * layer has validated the data itself) and turns a batch of either form into the tables that
- * packing reads (LtsPackTables): per job only indices and scalars, per distinct curve, model,
- * (curve, pool) and (curve, model) one entry. A job table (LtsJobTable) is already that shape and
- * costs a few typed-array reads per job; job objects cost a curve, model and pool lookup each.
+ * Host side of an evaluate() call before any chunk: checks the batch as every backend does (the
+ * checks of backend.ts, with the largest pool tier as the bound on a pool's length), and turns a
+ * batch of either form into the tables that packing reads (LtsPackTables): per job only indices
+ * and scalars, per distinct curve, model, (curve, pool) and (curve, model) one entry. A job table
+ * (LtsJobTable) is already that shape and costs a few typed-array reads per job; job objects cost
+ * a curve, model and pool lookup each.
  */
 import { TrimfitError } from '../../api/errors.js';
 import type { Model } from '../../core/models/model.js';
@@ -96,10 +97,10 @@ const MAX_POOL = LTS_POOL_TIERS[LTS_POOL_TIERS.length - 1];
 
 /**
  * A batch as packing tables, with what the kernel relies on checked: model 'sigmoid', counts,
- * and per job a pool of nParams + 1 to MAX_POOL usable points of its curve, h in [nParams + 1, m],
- * nParams finite entries of theta0 and a u32 seed (checkJobScalars). Errors name the job's field (`jobs[j].h`, or for a table
- * `jobs.h[j]`). With `scratch`, the tables it makes are views of its memory, valid until the
- * next call with the same scratch.
+ * and per job a pool of nParams + 1 to MAX_POOL usable points of its curve, h in
+ * [nParams + 1, m], nParams finite entries of theta0 and a u32 seed (checkJobScalars). Errors
+ * name the job's field (`jobs[j].h`, or for a table `jobs.h[j]`). With `scratch`, the tables it
+ * makes are views of its memory, valid until the next call with the same scratch.
  */
 export function prepareLtsBatch(batch: LtsBatch, scratch?: HostScratch): PreparedBatch {
   if (batch.model !== 'sigmoid') throw new TrimfitError('invalid-option', 'model', "'sigmoid' (the models mirrored in WGSL)", batch.model);
