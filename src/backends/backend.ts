@@ -147,18 +147,15 @@ export function checkJobScalars(job: LtsJob, nParams: number, maxPool: number, i
   if (m < nParams + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs[${index}].pool`, `length in [${nParams + 1}, ${maxPool}]`, m);
   if (!isCount(h, nParams + 1) || h > m) throw new TrimfitError('invalid-input', `jobs[${index}].h`, `an integer in [${nParams + 1}, ${m}]`, h);
   if (!(theta0 instanceof Float64Array) || theta0.length !== nParams) throw new TrimfitError('invalid-input', `jobs[${index}].theta0`, `a Float64Array of length ${nParams}`, theta0);
-  for (let q = 0; q < nParams; q++) {
-    if (!(theta0[q] - theta0[q] === 0)) throw new TrimfitError('invalid-input', `jobs[${index}].theta0[${q}]`, 'a finite number', theta0[q]);
-  }
+  const bad = firstNonFinite(theta0, 0, nParams);
+  if (bad >= 0) throw new TrimfitError('invalid-input', `jobs[${index}].theta0[${bad}]`, 'a finite number', theta0[bad]);
   if (!(seed >= 0 && seed <= 0xffffffff && Math.floor(seed) === seed)) throw new TrimfitError('invalid-input', `jobs[${index}].seed`, 'an integer in [0, 4294967295]', seed);
 }
 
-/** theta0[from .. from + nParams) finite; else an invalid-input error naming `field[i]` (i the array index). */
-export function checkTheta0(theta0: Float64Array, from: number, nParams: number, field: string): void {
-  for (let i = from; i < from + nParams; i++) {
-    const v = theta0[i];
-    if (!(v - v === 0)) throw new TrimfitError('invalid-input', `${field}[${i}]`, 'a finite number', v);
-  }
+/** The index of the first entry of values[from .. from + count) that is not finite, or −1 (the callers name the field only then). */
+export function firstNonFinite(values: Float64Array, from: number, count: number): number {
+  for (let i = from; i < from + count; i++) if (!(values[i] - values[i] === 0)) return i;
+  return -1;
 }
 
 const DOMAIN_TEXT: Record<XDomain, string> = { any: 'a finite x', nonnegative: 'a finite x ≥ 0', positive: 'a finite x > 0' };
@@ -242,39 +239,55 @@ export function checkJobTable(table: LtsJobTable): number {
 }
 
 /**
- * The jobs of a batch as objects: a job array as it is; a table's rows as new objects that share
- * its curves, pools and settings and copy their theta0 (nParams entries, so a row sent to another
- * thread does not carry the whole table).
+ * The model of each entry of a (shape-checked) table's `models`, each with nParams ≤ thetaStride;
+ * errors name `jobs.models[k]` or `jobs.thetaStride`.
  */
-export function batchJobs(batch: LtsBatch): LtsJob[] {
-  const jobs = batch.jobs;
-  if (!isJobTable(jobs)) return jobs;
-  const rows = checkJobTable(jobs);
-  const nParams = jobs.models.map((spec, k) => jobModel(batch.model, spec, `jobs.models[${k}]`).nParams);
-  const stride = jobs.thetaStride;
-  const out: LtsJob[] = new Array(rows);
-  for (let j = 0; j < rows; j++) {
-    const { x, y } = jobs.curves[jobs.curve[j]];
-    const { settings, xMin, xMax, xMinPositive } = jobs.models[jobs.model[j]];
-    const p = nParams[jobs.model[j]];
-    if (p > stride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${p} (nParams of jobs.models[${jobs.model[j]}])`, stride);
-    out[j] = { x, y, pool: jobs.pools[jobs.pool[j]], h: jobs.h[j], theta0: jobs.theta0.slice(j * stride, j * stride + p), seed: jobs.seed[j], xMin, xMax, xMinPositive, settings };
+function tableModels(name: ModelName, table: LtsJobTable): Model[] {
+  const models = table.models.map((spec, k) => jobModel(name, spec, `jobs.models[${k}]`));
+  models.forEach((model, k) => {
+    if (model.nParams > table.thetaStride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${model.nParams} (nParams of jobs.models[${k}])`, table.thetaStride);
+  });
+  return models;
+}
+
+/**
+ * A table's rows as new objects that share its curves, pools and settings and copy their theta0
+ * (nParams entries of `models[k]` for `table.models[k]`, so a row sent to another thread does not
+ * carry the whole table).
+ */
+function tableRows(table: LtsJobTable, models: readonly Model[]): LtsJob[] {
+  const stride = table.thetaStride;
+  const out: LtsJob[] = new Array(table.curve.length);
+  for (let j = 0; j < out.length; j++) {
+    const { x, y } = table.curves[table.curve[j]];
+    const { settings, xMin, xMax, xMinPositive } = table.models[table.model[j]];
+    const p = models[table.model[j]].nParams;
+    out[j] = { x, y, pool: table.pools[table.pool[j]], h: table.h[j], theta0: table.theta0.slice(j * stride, j * stride + p), seed: table.seed[j], xMin, xMax, xMinPositive, settings };
   }
   return out;
 }
 
 /**
- * A job table's rows against their models (`models[k]` for `table.models[k]`), as every backend
- * requires them; the table's shape has been checked (checkJobTable). Per job: its pool of
- * nParams + 1 to maxPool indices, h in [nParams + 1, m] and nParams finite θ0 entries; per
- * distinct (curve, pool), the pool's points (checkPoolPoints). Errors name the table's field:
- * `jobs.h[j]`, `jobs.theta0[i]`, `jobs.pools[k]`, `jobs.pools[k][i]`, `jobs.curves[c].y[i]`.
+ * The jobs of a batch as objects: a job array as it is; a table's rows (tableRows), after its
+ * shape and models are checked (checkJobTable, thetaStride against every model).
  */
-export function checkTableRows(table: LtsJobTable, models: readonly Model[], maxPool: number): void {
+export function batchJobs(batch: LtsBatch): LtsJob[] {
+  const jobs = batch.jobs;
+  if (!isJobTable(jobs)) return jobs;
+  checkJobTable(jobs);
+  return tableRows(jobs, tableModels(batch.model, jobs));
+}
+
+/**
+ * A job table's rows against their models (`models[k]` for `table.models[k]`), as every backend
+ * requires them; the table's shape and models have been checked (checkJobTable, tableModels). Per
+ * job: its pool of nParams + 1 to maxPool indices, h in [nParams + 1, m] and nParams finite θ0
+ * entries; per distinct (curve, pool), the pool's points (checkPoolPoints). Errors name the
+ * table's field: `jobs.h[j]`, `jobs.theta0[i]`, `jobs.pools[k]`, `jobs.pools[k][i]`,
+ * `jobs.curves[c].y[i]`.
+ */
+function checkTableRows(table: LtsJobTable, models: readonly Model[], maxPool: number): void {
   const stride = table.thetaStride;
-  models.forEach((model, k) => {
-    if (model.nParams > stride) throw new TrimfitError('invalid-input', 'jobs.thetaStride', `at least ${model.nParams} (nParams of jobs.models[${k}])`, stride);
-  });
   const { curve, pool, model, h, theta0, pools, curves } = table;
   // Each curve's last checked pool, then every checked (curve, pool) pair: a sweep's jobs on one
   // curve mostly share one pool, so the set is rarely consulted.
@@ -287,7 +300,8 @@ export function checkTableRows(table: LtsJobTable, models: readonly Model[], max
     const m = pools[k].length;
     if (m < p + 1 || m > maxPool) throw new TrimfitError('invalid-input', `jobs.pools[${k}]`, `length in [${p + 1}, ${maxPool}] (used by job ${j})`, m);
     if (!(h[j] >= p + 1 && h[j] <= m)) throw new TrimfitError('invalid-input', `jobs.h[${j}]`, `an integer in [${p + 1}, ${m}]`, h[j]);
-    checkTheta0(theta0, j * stride, p, 'jobs.theta0');
+    const bad = firstNonFinite(theta0, j * stride, p);
+    if (bad >= 0) throw new TrimfitError('invalid-input', `jobs.theta0[${bad}]`, 'a finite number', theta0[bad]);
     if (lastPool[c] === k) continue;
     lastPool[c] = k;
     const key = c * pools.length + k;
@@ -298,17 +312,26 @@ export function checkTableRows(table: LtsJobTable, models: readonly Model[], max
 }
 
 /**
+ * A job table checked as every backend requires it (checkJobTable, tableModels, checkTableRows;
+ * `maxPool` bounds the pool length): the model of each entry of `table.models`.
+ */
+export function checkedTable(name: ModelName, table: LtsJobTable, maxPool: number): Model[] {
+  checkJobTable(table);
+  const models = tableModels(name, table);
+  checkTableRows(table, models, maxPool);
+  return models;
+}
+
+/**
  * The jobs of a batch as objects with their models, checked as every backend requires them:
- * a table by checkJobTable and checkTableRows, job objects one by one (checkJobShape, jobModel,
- * checkJobScalars, checkPoolPoints). `maxPool` bounds the pool length.
+ * a table by checkedTable, job objects one by one (checkJobShape, jobModel, checkJobScalars,
+ * checkPoolPoints). `maxPool` bounds the pool length.
  */
 export function checkedJobs(batch: LtsBatch, maxPool = Infinity): { jobs: LtsJob[]; models: Model[] } {
   const jobs = batch.jobs;
   if (isJobTable(jobs)) {
-    checkJobTable(jobs);
-    const specModels = jobs.models.map((spec, k) => jobModel(batch.model, spec, `jobs.models[${k}]`));
-    checkTableRows(jobs, specModels, maxPool);
-    return { jobs: batchJobs(batch), models: Array.from(jobs.model, (k) => specModels[k]) };
+    const specModels = checkedTable(batch.model, jobs, maxPool);
+    return { jobs: tableRows(jobs, specModels), models: Array.from(jobs.model, (k) => specModels[k]) };
   }
   if (!Array.isArray(jobs)) throw new TrimfitError('invalid-input', 'jobs', 'an array of jobs or a job table (LtsJobTable)', jobs);
   const models = jobs.map((job, j) => {

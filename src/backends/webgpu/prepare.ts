@@ -8,7 +8,7 @@
  */
 import { TrimfitError } from '../../api/errors.js';
 import type { Model } from '../../core/models/model.js';
-import { checkBatchCounts, checkJobScalars, checkJobShape, checkJobTable, checkPoolPoints, checkTableRows, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
+import { checkBatchCounts, checkedTable, checkJobScalars, checkJobShape, checkPoolPoints, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
 import { scratchArray, type HostScratch } from './host-scratch.js';
 import { LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, ltsCurve, ltsPoolTier, type LtsCurve, type LtsPackTables } from './kernels/lts_candidates.js';
 
@@ -195,10 +195,9 @@ function prepareJobs(modelName: 'sigmoid', jobs: readonly LtsJob[], scratch: Hos
  * used as they are (not copied).
  */
 function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScratch | undefined): PreparedBatch {
-  const jobCount = checkJobTable(table);
+  const models = checkedTable(modelName, table, MAX_POOL);
+  const jobCount = table.curve.length;
   const curves = table.curves.map(({ x, y }) => ltsCurve(x, y));
-  const models = table.models.map((spec, k) => jobModel(modelName, spec, `jobs.models[${k}]`));
-  checkTableRows(table, models, MAX_POOL);
   const thetaStride = table.thetaStride;
   const { curve: curveOf, model: modelOf, pool: poolOfJob, h } = table;
   const poolLength = table.pools.map((pool) => pool.length);
@@ -224,3 +223,4 @@ function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScr
     h, seed: table.seed, theta0: table.theta0, thetaStride, groups: groups.lists(),
   };
 }
+
