@@ -20,7 +20,8 @@
  *   (4 floats again, 3 of them unused).
  */
 import { batchJobs, type LtsBatch } from '../../src/backends/backend.js';
-import { LTS_BOUNDS_WORD, LTS_JOB_WORD, packLtsChunk, sigmoidFromFrame, type ConditionedFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_WORD, LTS_JOB_WORD, sigmoidFromFrame, type ConditionedFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { packLtsChunk } from '../../src/backends/webgpu/prepare.js';
 import { createModel } from '../../src/core/models/index.js';
 import type { Model } from '../../src/core/models/model.js';
 import { elementalSubset } from '../../src/core/rng.js';
@@ -380,7 +381,7 @@ export interface PackedBatch {
 export function packBatch(batch: LtsBatch): PackedBatch {
   const batchJobList = batchJobs(batch);
   const models = batchJobList.map((job) => createModel(batch.model, job.settings, { xMin: job.xMin, xMax: job.xMax, xMinPositive: job.xMinPositive }));
-  // packLtsChunk packs jobs of one nParams; pack each job alone and concatenate the points.
+  // Each job is packed alone (packLtsChunk) and the points concatenated.
   let totalPoints = 0;
   let maxPool = 0;
   for (const job of batchJobList) {
@@ -396,7 +397,7 @@ export function packBatch(batch: LtsBatch): PackedBatch {
   batchJobList.forEach((job, j) => {
     const model = models[j];
     const p = model.nParams;
-    const packed = packLtsChunk([job], [model]);
+    const packed = packLtsChunk([job]);
     frames.push(packed.frames[0]);
     points.set(packed.points, 2 * offset);
     // The packed Job struct (theta0) and its Bounds struct (lower, upper, c0Fixed), in the frame.

@@ -4,10 +4,10 @@
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
 import { batchJobs, createBatchResult, jobResult, jobResults, toJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
-import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, gatherPoolPoints, ltsCurve, packLtsChunk, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
+import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, gatherPoolPoints, ltsCurve, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs } from '../../src/backends/webgpu/webgpu-backend.js';
-import { prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
+import { packLtsChunk, prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
 import { HostScratch } from '../../src/backends/webgpu/host-scratch.js';
 import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
 import { rngUniform } from '../../src/core/rng.js';
@@ -39,8 +39,7 @@ describe('WebGPU host packing', () => {
   it('gathers every pool point in its curve frame and uploads each curve once per chunk', () => {
     const curves = [curve(40, 1), curve(25, 2), curve(40, 3)];
     const jobs = jobsOn(curves, 7, 20);
-    const model = createModel('sigmoid', settings, jobs[0]);
-    const packed = packLtsChunk(jobs, jobs.map(() => model));
+    const packed = packLtsChunk(jobs);
     expect(packed.curvePoints.length).toBe(2 * (40 + 25 + 40));
     let at = 0;
     jobs.forEach((job, j) => {

@@ -10,7 +10,9 @@ import { TrimfitError } from '../../api/errors.js';
 import type { Model } from '../../core/models/model.js';
 import { checkBatchCounts, checkedTable, checkJobScalars, checkJobShape, checkPoolPoints, isJobTable, jobModel, type LtsBatch, type LtsJob, type LtsJobTable } from '../backend.js';
 import { scratchArray, type HostScratch } from './host-scratch.js';
-import { LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, ltsCurve, ltsPoolTier, type LtsCurve, type LtsPackTables } from './kernels/lts_candidates.js';
+import {
+  LTS_MAX_PARAMS, LTS_POOL_TIERS, PerCurveIds, gatherPoolPoints, ltsCurve, ltsPoolTier, packLtsJobs, type LtsCurve, type LtsPackTables, type PackedLtsChunk,
+} from './kernels/lts_candidates.js';
 
 /** A checked batch as packing tables, with the jobs grouped by compile-time facts (nParams, pool tier) as lists of batch indices. */
 export interface PreparedBatch extends LtsPackTables {
@@ -224,3 +226,13 @@ function prepareTable(modelName: 'sigmoid', table: LtsJobTable, scratch: HostScr
   };
 }
 
+/**
+ * Packs standalone jobs in their order, gathered pool points included, for hosts that run the
+ * kernel's procedure elsewhere (bench/gpujs) and for tests: prepareLtsBatch (its checks and
+ * tables) and packLtsJobs, as the backend does for one chunk.
+ */
+export function packLtsChunk(jobs: readonly LtsJob[]): PackedLtsChunk & { points: Float32Array<ArrayBuffer> } {
+  const prepared = prepareLtsBatch({ model: 'sigmoid', jobs: [...jobs], nCandidates: 1, cSteps: 0, gnIterations: 0, keepBest: 1 });
+  const packed = packLtsJobs(prepared, Int32Array.from(jobs, (_, j) => j));
+  return { ...packed, points: gatherPoolPoints(packed) };
+}

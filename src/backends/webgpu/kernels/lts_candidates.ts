@@ -12,7 +12,6 @@
  * gather_pool pass copies each job's pool points into pool order for the candidate pass.
  */
 import type { Model } from '../../../core/models/model.js';
-import type { LtsJob } from '../../backend.js';
 import { assembleShader } from '../shader-source.js';
 import type { PipelineSpec } from '../pipeline-cache.js';
 import { LTS_POOL_TIERS, type LtsKernelVariant } from '../tuning.js';
@@ -259,8 +258,7 @@ export interface LtsPackTables {
  * are written once. The pools have been checked against their curves (prepareLtsBatch). With
  * `scratch`, the packed arrays are views of its memory (see HostScratch), valid until the next
  * packLtsJobs call with it (the WebGPU backend uploads them before: queue.writeBuffer copies the
- * data during the call); without, they are
- * new arrays.
+ * data during the call); without, they are new arrays.
  */
 export function packLtsJobs(tables: LtsPackTables, order: ArrayLike<number>, scratch?: HostScratch): PackedLtsChunk {
   const { curves, curveOf, models, modelOf, pools, poolOf, boundsOf } = tables;
@@ -360,40 +358,6 @@ export function gatherPoolPoints(packed: PackedLtsChunk): Float32Array<ArrayBuff
     }
   }
   return points;
-}
-
-/**
- * Packs standalone jobs (all with the same nParams; `models[j]` is job j's) including the gathered
- * pool points, for hosts that run the kernel's procedure elsewhere (bench/gpujs) and for tests.
- * Pools must index usable points of their curves.
- */
-export function packLtsChunk(jobs: readonly LtsJob[], models: readonly Model[]): PackedLtsChunk & { points: Float32Array<ArrayBuffer> } {
-  const curves: LtsCurve[] = [];
-  const jobCount = jobs.length;
-  const curveOf = new Int32Array(jobCount);
-  const modelOf = new Int32Array(jobCount);
-  const poolIds = new PerCurveIds<Int32Array>();
-  const pools: Int32Array[] = [];
-  const poolOf = new Int32Array(jobCount);
-  const boundsIds = new PerCurveIds<number>();
-  const boundsOf = new Int32Array(jobCount);
-  const theta0 = new Float64Array(jobCount * LTS_MAX_PARAMS);
-  jobs.forEach((job, j) => {
-    let c = curves.findIndex((curve) => curve.x === job.x && curve.y === job.y);
-    if (c < 0) c = curves.push(ltsCurve(job.x, job.y)) - 1;
-    curveOf[j] = c;
-    modelOf[j] = models.indexOf(models[j]);
-    poolOf[j] = poolIds.id(c, job.pool);
-    if (poolOf[j] === pools.length) pools.push(job.pool);
-    boundsOf[j] = boundsIds.id(c, modelOf[j]);
-    theta0.set(job.theta0, j * LTS_MAX_PARAMS);
-  });
-  const tables: LtsPackTables = {
-    curves, curveOf, models, modelOf, pools, poolOf, boundsOf, boundsCount: boundsIds.count,
-    h: Int32Array.from(jobs, (job) => job.h), seed: Uint32Array.from(jobs, (job) => job.seed), theta0, thetaStride: LTS_MAX_PARAMS,
-  };
-  const packed = packLtsJobs(tables, Int32Array.from(jobs, (_, j) => j));
-  return { ...packed, points: gatherPoolPoints(packed) };
 }
 
 /** The Params uniform: jobCount, nCandidates, cSteps, gnIterations. */
