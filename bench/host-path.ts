@@ -22,6 +22,7 @@ import { packLtsJobs, sigmoidFrameMaps } from '../src/backends/webgpu/kernels/lt
 import { decodeSelectBest, selectBestWordsPerJob } from '../src/backends/webgpu/kernels/select_best.js';
 import { prepareLtsBatch } from '../src/backends/webgpu/prepare.js';
 import { sigmoidLtsBatch } from '../src/bench/cases.js';
+import { median, roundMs } from '../src/bench/harness.js';
 
 export interface HostPathRow {
   n: number;
@@ -47,8 +48,6 @@ export interface HostPathOptions {
   candidatesPerChunk?: number;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** select_best's output for a chunk of `jobs` jobs as a real run leaves it: every job with keepBest rows. */
 function selectBestWords(jobs: number, keepBest: number): ArrayBuffer {
@@ -115,7 +114,7 @@ export function measureHostPath(options: HostPathOptions = {}): HostPathRow[] {
       const [prepareMs, packMs, decodeMs] = [0, 1, 2].map((k) => median(v.times.map((t) => t[k])));
       rows.push({
         n, candidates: table.nCandidates * batchJobCount(table), form: v.form, results: v.results,
-        prepareMs: round(prepareMs), packMs: round(packMs), decodeMs: round(decodeMs), totalMs: round(prepareMs + packMs + decodeMs), samples: v.times.length,
+        prepareMs: roundMs(prepareMs), packMs: roundMs(packMs), decodeMs: roundMs(decodeMs), totalMs: roundMs(prepareMs + packMs + decodeMs), samples: v.times.length,
       });
     }
   }
