@@ -10,7 +10,7 @@ export interface CsvTable {
   rows: number[][];
 }
 
-/** Parses a numeric CSV with a header row. Blank lines are skipped; every cell must be a finite number. */
+/** Parses a numeric CSV with a header row. Blank lines are skipped; every cell must be a finite number in decimal notation. */
 export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let lineNo = 0;
@@ -33,18 +33,36 @@ function splitCsvLine(line: string): string[] {
   return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
 
+/**
+ * Plain decimal notation: optional sign, digits with an optional point, optional exponent. Number()
+ * alone would also take "0x10" (16), "0b1", "Infinity" and a blank cell (0), none of which a data
+ * column means.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The value of `text` when it is a decimal number (see DECIMAL), else null. May be ±Infinity for 1e999. */
+export function parseDecimal(text: string): number | null {
+  return DECIMAL.test(text) ? Number(text) : null;
+}
+
 function parseCell(cell: string, where: string): number {
-  if (cell === '') throw new TrimfitError('parse-error', where, 'a finite number', 'an empty cell');
-  const v = Number(cell);
+  // Spaces inside quotes ("" or " 1 ") are no more a value than spaces outside them.
+  const text = cell.trim();
+  if (text === '') throw new TrimfitError('parse-error', where, 'a finite number', 'an empty cell');
+  const v = parseDecimal(text);
+  // Text that is not a decimal number ("NaN", "Infinity", "0x10", "1_000") is a parse error; a
+  // decimal number beyond f64 (1e999) is well formed but not a usable value.
+  if (v === null) throw new TrimfitError('parse-error', where, 'a decimal number (digits, optional sign, point and exponent)', cell);
   if (!Number.isFinite(v)) throw new TrimfitError('invalid-input', where, 'a finite number', cell);
   return v;
 }
 
-/** `x,y` CSV (header names x and y, in any column order). */
+/** `x,y` CSV (header names x and y in any letter case, in any column order). */
 export function parseXyCsv(text: string, field = 'csv'): { x: number[]; y: number[] } {
   const t = parseNumericCsv(text, field);
-  const ix = t.header.indexOf('x');
-  const iy = t.header.indexOf('y');
+  const names = t.header.map((h) => h.toLowerCase());
+  const ix = names.indexOf('x');
+  const iy = names.indexOf('y');
   if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${field} header`, 'columns named x and y', t.header.join(','));
   return { x: t.rows.map((r) => r[ix]), y: t.rows.map((r) => r[iy]) };
 }

@@ -67,7 +67,8 @@ describe('trimfit fit', () => {
   test.each([
     [['fit', '/nonexistent/file.csv', '--json'], 'file-not-found', /^file$/],
     [['fit', 'BAD_COLUMNS', '--json'], 'parse-error', /row 3/],
-    [['fit', 'NAN_CELL', '--json'], 'invalid-input', /row 2, column 2/],
+    [['fit', 'NAN_CELL', '--json'], 'parse-error', /row 2, column 2/],
+    [['fit', 'HEX_CELL', '--json'], 'parse-error', /row 3, column 1/],
     [['fit', 'NEG_X', '--model', 'sigmoid', '--json'], 'invalid-input', /curve\.x\[0\]/],
     [['fit', 'FEW', '--json'], 'too-few-points', /train|curve/],
     [['fit', 'GOOD', '--alpha', '0.3', '--json'], 'invalid-option', /^alpha$/],
@@ -79,6 +80,7 @@ describe('trimfit fit', () => {
     const files: Record<string, string> = {
       BAD_COLUMNS: file('bad-cols.csv', 'x,y\n1,2\n3\n'),
       NAN_CELL: file('nan.csv', 'x,y\n1,NaN\n2,3\n'),
+      HEX_CELL: file('hex.csv', 'x,y\n1,2\n0x10,3\n'),
       NEG_X: file('neg.csv', 'x,y\n-1,2\n' + Array.from({ length: 10 }, (_, i) => `${i + 1},${i}`).join('\n')),
       FEW: file('few.csv', 'x,y\n1,2\n2,3\n'),
       GOOD: file('good.csv', sigmoidCsv()),
@@ -86,6 +88,12 @@ describe('trimfit fit', () => {
     };
     const resolved = (args as string[]).map((a) => files[a] ?? a);
     expectJsonError(await cli(resolved), code as string, field as RegExp);
+  });
+  test('an upper-case X,Y header is read', async () => {
+    const x = Array.from({ length: 20 }, (_, i) => i + 1);
+    const r = await cli(['fit', file('upper.csv', ['X,Y', ...x.map((v) => `${v},${2 * v + 1}`)].join('\n')), '--model', 'linear']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/a\s+= 2\.0000/);
   });
   test('without --json the error is one readable line, no stack trace', async () => {
     const r = await cli(['fit', file('g2.csv', sigmoidCsv()), '--alpha', '2']);
