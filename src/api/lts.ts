@@ -32,7 +32,9 @@ export function lts(X: ArrayLike<ArrayLike<number>>, y: ArrayLike<number>, optio
   if (typeof intercept !== 'boolean') throw new TrimfitError('invalid-option', 'intercept', 'a boolean', intercept);
   const pTotal = p + (intercept ? 1 : 0);
   if (pTotal < 1) throw new TrimfitError('invalid-input', 'X', 'at least one column or an intercept', '0 columns');
-  if (n < pTotal + 1) throw new TrimfitError('too-few-points', 'y', `at least ${pTotal + 1} observations for ${pTotal} coefficients`, `${n}`);
+  // The core's rule (robustbase's): n > 2p with p counting the intercept. Checked here so that too
+  // few rows is an error naming y, not a result whose every number is NaN.
+  if (n <= 2 * pTotal) throw new TrimfitError('too-few-points', 'y', `more than 2p = ${2 * pTotal} observations for p = ${pTotal} coefficients`, `${n} observations`);
   const alpha = checkNumber(options.alpha ?? 0.5, 'alpha', 0.5, 1);
   const resolved: Partial<LtsOptions> = { ...options, alpha, intercept };
   if (options.nSamples !== undefined) checkNumber(options.nSamples, 'nSamples', 1, 1e7, { integer: true });

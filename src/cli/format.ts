@@ -1,6 +1,7 @@
 /** Readable tables for the terminal. */
 import type { CeilingRow } from '../ceiling/analysis.js';
 import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/regimes.js';
+import type { LtsResult } from '../api/lts.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -38,4 +39,19 @@ export function formatRegimes(regimes: SftRegimeAnalysis[], correlation: MinLoss
   }
   if (correlation) lines.push(`min val loss vs best A_post over ${correlation.n} datasets: Pearson ${correlation.pearson.toFixed(3)}, Spearman ${correlation.spearman.toFixed(3)}`);
   return lines.join('\n');
+}
+
+/** A number to `digits` significant digits, or '—' where there is none (NaN, ±Infinity). */
+function precise(v: number, digits: number): string {
+  return Number.isFinite(v) ? v.toPrecision(digits) : '—';
+}
+
+/** `trimfit lts` as text: status first, so a result without an estimate says why. */
+export function formatLts(r: LtsResult, n: number): string {
+  return [
+    `LTS (h = ${r.h} of ${n}): ${r.status}${r.message ? ` (${r.message})` : ''}`,
+    `  objective             ${precise(r.objective, 8)}`,
+    `  raw coefficients      ${Array.from(r.rawCoefficients, (v) => precise(v, 6)).join('  ')}  (scale ${precise(r.rawScale, 6)})`,
+    `  reweighted            ${Array.from(r.coefficients, (v) => precise(v, 6)).join('  ')}  (scale ${precise(r.scale, 6)})`,
+  ].join('\n');
 }

@@ -1,13 +1,14 @@
 /**
  * trimfit CLI: `fit`, `lts`, `ceiling` (and `bench`). Exit codes: 0 ok, 2 bad input (with --json a
  * single `{ "error": { code, field, expected, received, message } }` line on stderr), 1 anything
- * else. Never prints a stack trace.
+ * else, including an `lts` result without an estimate (its status and message are printed). Never
+ * prints a stack trace.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
-import { lts } from '../api/lts.js';
+import { lts, type LtsResult } from '../api/lts.js';
 import { parseCurveJson, parseNumericCsv, parseXyCsv } from '../api/parse.js';
 import { checkModelName, checkNumber } from '../api/validate.js';
 import type { FitOptions } from '../api/options.js';
@@ -16,7 +17,7 @@ import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analys
 import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import type { LtsKernelVariantName } from '../backends/webgpu/tuning.js';
-import { formatCeilingTable, formatRegimes } from './format.js';
+import { formatCeilingTable, formatLts, formatRegimes } from './format.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis } from '../ceiling/regimes.js';
 
 const USAGE = `usage:
@@ -213,6 +214,13 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/**
+ * LTS statuses that carry coefficients. 'exact-fit' is an estimate: h or more points lie on the raw
+ * fit, whose coefficients are exact and whose scales are 0. 'singular' (and 'too-few-points', which
+ * the api refuses before the core sees it) leave every number NaN: the command exits 1.
+ */
+const LTS_ESTIMATES: ReadonlySet<LtsResult['status']> = new Set(['ok', 'exact-fit']);
+
 async function cmdLts(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -225,14 +233,12 @@ async function cmdLts(args: string[], io: Io): Promise<number> {
   const y = table.rows.map((r) => r[0]);
   const X = table.rows.map((r) => r.slice(1));
   const r = lts(X, y, { alpha: parseNumberFlag(values.alpha, 'alpha', 0.5, 1), intercept: !values['no-intercept'], seed: parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true) });
-  const fields = { h: r.h, objective: r.objective, rawCoefficients: r.rawCoefficients, coefficients: r.coefficients, rawScale: r.rawScale, scale: r.scale, rawWeights: r.rawWeights, weights: r.weights, best: r.best };
+  const fields = { status: r.status, message: r.message, h: r.h, objective: r.objective, rawCoefficients: r.rawCoefficients, coefficients: r.coefficients, rawScale: r.rawScale, scale: r.scale, rawWeights: r.rawWeights, weights: r.weights, best: r.best };
   if (values.json) io.out(toJson(fields));
-  else {
-    io.out(`LTS (h = ${r.h} of ${y.length}): objective ${r.objective.toPrecision(8)}`);
-    io.out(`  raw coefficients      ${Array.from(r.rawCoefficients, (v) => v.toPrecision(6)).join('  ')}  (scale ${r.rawScale.toPrecision(6)})`);
-    io.out(`  reweighted            ${Array.from(r.coefficients, (v) => v.toPrecision(6)).join('  ')}  (scale ${r.scale.toPrecision(6)})`);
-  }
-  return 0;
+  else io.out(formatLts(r, y.length));
+  if (LTS_ESTIMATES.has(r.status)) return 0;
+  if (!values.json) io.err(`trimfit: lts: no estimate (${r.status}): ${r.message}`);
+  return 1;
 }
 
 async function cmdCeiling(args: string[], io: Io): Promise<number> {

@@ -130,10 +130,42 @@ describe('trimfit lts', () => {
     const r = await cli(['lts', file('lts.csv', rows.join('\n')), '--alpha', '0.75', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['best', 'coefficients', 'h', 'objective', 'rawCoefficients', 'rawScale', 'rawWeights', 'scale', 'weights'].sort());
+    expect(Object.keys(out).sort()).toEqual(['best', 'coefficients', 'h', 'message', 'objective', 'rawCoefficients', 'rawScale', 'rawWeights', 'scale', 'status', 'weights'].sort());
+    expect(out.status).toBe('ok');
     expect(out.coefficients[0]).toBeCloseTo(2, 1);
     expect(out.coefficients[1]).toBeCloseTo(3, 2);
     expect(out.weights.slice(30).every((w: number) => w === 0)).toBe(true);
+  });
+  test('singular data: the status and message are printed, no NaN, and the exit code is 1', async () => {
+    const constant = file('lts-const.csv', 'y,x\n1,1\n2,1\n3,1\n4,1\n5,1\n6,1\n');
+    const text = await cli(['lts', constant]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^LTS \(h = 4 of 6\): singular \(column 0 of X is constant/);
+    expect(text.stdout).not.toMatch(/NaN/);
+    expect(text.stdout).toMatch(/raw coefficients\s+—  —  \(scale —\)/);
+    expect(text.stderr.trim()).toMatch(/^trimfit: lts: no estimate \(singular\): column 0/);
+    const json = await cli(['lts', constant, '--json']);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    const out = JSON.parse(json.stdout);
+    expect(out.status).toBe('singular');
+    expect(out.message).toMatch(/constant/);
+    expect(out.coefficients).toEqual([null, null]);
+  });
+  test('an exact fit is an estimate: status exact-fit, exit 0', async () => {
+    const r = await cli(['lts', file('lts-exact.csv', 'y,x\n1,1\n2,2\n3,3\n4,4\n5,5\n6,6\n'), '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe('exact-fit');
+    expect(out.coefficients[1]).toBeCloseTo(1, 12);
+    expect(out.scale).toBe(0);
+  });
+  test('n ≤ 2p rows is a too-few-points error naming y (exit 2), not a NaN result', async () => {
+    const r = await cli(['lts', file('lts-few.csv', 'y,x\n1,1\n2,2\n3,3\n10,4\n'), '--json']);
+    expectJsonError(r, 'too-few-points', /^y$/);
+    const { error } = JSON.parse(r.stderr);
+    expect(error.expected).toBe('more than 2p = 4 observations for p = 2 coefficients');
+    expect(error.received).toBe('"4 observations"');
   });
   test('alpha outside [0.5, 1] is rejected', async () => {
     expectJsonError(await cli(['lts', file('l2.csv', 'y,x\n1,2\n2,3\n3,5\n4,4\n'), '--alpha', '0.2', '--json']), 'invalid-option', /^alpha$/);
