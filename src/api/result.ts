@@ -3,7 +3,7 @@
  * (natural names), the Stage-1 (raw, before trimming) and final estimates, the objective, h, the
  * inlier mask, status + message, metrics, diagnostics, and which backend ran and why.
  */
-import type { FitStatus } from '../core/lm.js';
+import { boundFlags, type FitStatus } from '../core/lm.js';
 import type { ModelName } from '../core/models/model.js';
 import type { Hyper, RobustFitCore } from '../core/pipeline.js';
 import type { BootstrapResult } from '../core/bootstrap.js';
@@ -19,6 +19,43 @@ export interface BackendInfo {
   /** Why this backend ran (e.g. "auto: no WebGPU adapter", "requested"). */
   reason: string;
 }
+
+/**
+ * Why a fit's numbers may not mean what they seem, although the optimiser finished: a ceiling read
+ * off such a fit deserves a second look. Codes:
+ * - 'poor-train-fit': R² on the train points < 0 (worse than their mean);
+ * - 'poor-validation': the validation RMSE exceeds POOR_VALIDATION_NOISE_MULTIPLE times the curve's
+ *   point-to-point noise (diagnostics.noiseScale): the extrapolation misses the later points by more
+ *   than the noise explains. (A validation R² below 0 alone is not flagged: on a plateau the
+ *   validation points vary little about their mean, so R² sits near 0 for a fit within the noise.)
+ * - 'no-validation': fewer than 2 validation points, so no validation R² (and no score to rank by);
+ * - 'parameter-at-bound': the optimum sits on a bound of the box (the message names which), so the
+ *   bound, not the data, sets that parameter (not raised for the sigmoid's c0 = 0, the model
+ *   without offset);
+ * - 'negative-gain': sigmoid u < 0, the curve ends below where it started (a collapse);
+ * - 'few-resamples': the bootstrap interval rests on fewer than MIN_RELIABLE_RESAMPLES usable
+ *   resamples, too few for its percentiles.
+ */
+export type FitWarningCode = 'poor-train-fit' | 'poor-validation' | 'no-validation' | 'parameter-at-bound' | 'negative-gain' | 'few-resamples';
+
+export interface FitWarning {
+  code: FitWarningCode;
+  message: string;
+}
+
+/**
+ * Below this many usable resamples the 2.5 % and 97.5 % percentiles rest on 2–3 draws, and the
+ * interval can even exclude the point estimate.
+ */
+export const MIN_RELIABLE_RESAMPLES = 100;
+
+/**
+ * 'poor-validation' threshold, in units of the curve's noise σ. On the paper's 34 curves (full and
+ * released search) most fits have a validation RMSE of 0.1–1.8 σ; the collapsed or misfitted ones
+ * (Easy102K/ckpt6120, Uniform102K/ckpt1440 and /ckpt1800, S1K/ckpt62 in the full search) 4.6–29 σ;
+ * one fit lies between, at 2.6 σ.
+ */
+export const POOR_VALIDATION_NOISE_MULTIPLE = 3;
 
 export interface FitResult {
   model: ModelName;
@@ -51,6 +88,8 @@ export interface FitResult {
    * ±Infinity where the model's value overflows f64.
    */
   ci: BootstrapResult | null;
+  /** What to check before trusting the fit (empty for a clean one); see FitWarningCode. */
+  warnings: FitWarning[];
   diagnostics: RobustFitCore['diagnostics'];
   backend: BackendInfo;
 }
@@ -97,7 +136,32 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
     standardErrors: core.standardErrors,
     hyper,
     ci: reportedCi,
+    warnings: fitWarnings(core, status, reportedCi, model),
     diagnostics: core.diagnostics,
     backend,
   };
+}
+
+const fmtR2 = (v: number) => v.toFixed(3);
+
+function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapResult | null, model: ModelName): FitWarning[] {
+  const out: FitWarning[] = [];
+  if (core.r2Train !== null && core.r2Train < 0) out.push({ code: 'poor-train-fit', message: `R² on the train points is ${fmtR2(core.r2Train)}: the fit is worse than their mean` });
+  if (core.r2Val === null) out.push({ code: 'no-validation', message: `no validation R² (${core.diagnostics.nVal} validation point${core.diagnostics.nVal === 1 ? '' : 's'}; at least 2 are needed)` });
+  const sigma = core.diagnostics.noiseScale;
+  if (core.rmseVal !== null && sigma > 0 && core.rmseVal > POOR_VALIDATION_NOISE_MULTIPLE * sigma)
+    out.push({ code: 'poor-validation', message: `validation RMSE ${core.rmseVal.toPrecision(3)} is ${(core.rmseVal / sigma).toFixed(1)}× the curve's noise (σ ≈ ${sigma.toPrecision(2)} from successive differences): the fit misses the validation points` });
+  if (status === 'at-bound') {
+    const flags = boundFlags(core.model, core.theta);
+    // The sigmoid's c0 = 0 (ε = 0) is the model without the offset, the paper's default, not a sign
+    // of a fit the data cannot determine.
+    const which = core.model.paramNames
+      .map((name, k) => ({ name, k, side: core.theta[k] === core.model.lower[k] ? 'lower' : 'upper' }))
+      .filter(({ name, k, side }) => flags[k] && !(model === 'sigmoid' && name === 'c0' && side === 'lower'))
+      .map(({ name, side }) => `${name} at its ${side} bound`);
+    if (which.length > 0) out.push({ code: 'parameter-at-bound', message: `${which.join(', ')}: the bound, not the data, sets ${which.length > 1 ? 'these values' : 'its value'}` });
+  }
+  if (model === 'sigmoid' && core.params.u < 0) out.push({ code: 'negative-gain', message: `u = ${core.params.u.toPrecision(4)} < 0: the curve ends below where it started` });
+  if (ci && ci.used < MIN_RELIABLE_RESAMPLES) out.push({ code: 'few-resamples', message: `the bootstrap intervals rest on ${ci.used} usable resample${ci.used === 1 ? '' : 's'} (fewer than ${MIN_RELIABLE_RESAMPLES})` });
+  return out;
 }

@@ -8,7 +8,7 @@ import type { Hyper } from '../core/pipeline.js';
 import type { Interval } from '../core/bootstrap.js';
 import type { Fitter, SweepCurve, SweepOptions } from '../api/fitter.js';
 import type { FitOptions } from '../api/options.js';
-import type { BackendInfo, FitResult, ResultStatus } from '../api/result.js';
+import type { BackendInfo, FitResult, FitWarning, ResultStatus } from '../api/result.js';
 import type { RetuCurve } from './retu.js';
 
 export type SearchMode = 'full' | 'released' | 'none';
@@ -39,6 +39,8 @@ export interface CeilingRow {
   band: Array<{ x: number } & Interval>;
   status: ResultStatus;
   message: string;
+  /** What to check before trusting this ceiling (empty for a clean fit or a failed curve): FitResult.warnings. */
+  warnings: FitWarning[];
   settingsTried: number;
   /** Which backend ran and why (null when the curve failed). */
   backend: BackendInfo | null;
@@ -49,15 +51,19 @@ export interface CeilingRow {
 }
 
 export interface CeilingOptions {
+  /** Which settings each curve is fitted with: 'full' searches the grid, 'released' uses the authors' settings, 'none' one default setting (required). */
   search: SearchMode;
-  /** Runs the sweep (and owns the backend). */
+  /** Runs the sweep (and owns the backend; required). */
   fitter: Fitter;
-  /** Bootstrap resamples for the CIs (0 = none). */
+  /** Bootstrap resamples for the CIs, 0 = none (required). */
   bootstrapResamples: number;
-  /** Numerical options shared by every fit (seed, ltsStarts, …). */
+  /** Numerical options shared by every fit (seed, ltsStarts, …); model, scoreCap, scoreFloor and bootstrap are set by the analysis. @default {} */
   fit?: FitOptions;
+  /** The grid of search 'full'. @default FULL_GRID */
   grid?: GridSpec;
+  /** Stops the analysis (the iterator then throws TrimfitError 'aborted'). @default undefined */
   signal?: AbortSignal;
+  /** Called after every finished curve. @default undefined */
   onProgress?: SweepOptions['onProgress'];
   /** Per curve, x values at which to give bootstrap intervals of the fitted score (for plots). @default none */
   predictAt?: (curve: RetuCurve) => number[];
@@ -127,6 +133,7 @@ export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions)
       band: (r?.ci?.predictions ?? []).map((p) => ({ x: p.x, lower: c.pSft + p.lower, upper: c.pSft + p.upper })),
       status: item.result.status,
       message: item.result.message,
+      warnings: r?.warnings ?? [],
       settingsTried: item.settingsTried,
       backend: r?.backend ?? null,
       inlierMask: r?.inlierMask ?? [],

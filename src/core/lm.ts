@@ -110,7 +110,8 @@ function normalEquations(model: Model, x: ArrayLike<number>, y: ArrayLike<number
   return finite ? sse : NaN;
 }
 
-function boundFlags(model: Model, theta: Float64Array): boolean[] {
+/** Per internal parameter: true where θ sits exactly on a finite bound of the model's box. */
+export function boundFlags(model: Model, theta: ArrayLike<number>): boolean[] {
   const out: boolean[] = [];
   for (let k = 0; k < model.nParams; k++) {
     out.push((Number.isFinite(model.lower[k]) && theta[k] === model.lower[k]) || (Number.isFinite(model.upper[k]) && theta[k] === model.upper[k]));

@@ -1,5 +1,6 @@
 /** Goodness-of-fit metrics and the hyperparameter-selection score (pure f64). */
 import type { Model } from './models/model.js';
+import { median } from './stats.js';
 
 /**
  * Coefficient of determination of theta over the points idx: 1 − SS_res/SS_tot with SS_tot about
@@ -52,4 +53,19 @@ export function indexRange(start: number, end: number, n: number): Int32Array {
   const out = new Int32Array(b - a);
   for (let k = 0; k < out.length; k++) out[k] = a + k;
   return out;
+}
+
+/**
+ * The curve's point-to-point noise σ, from its successive differences (y in x order), which no fit
+ * enters: 1.4826 · MAD(Δy) / √2, the MAD making it robust to outliers and to the few large steps
+ * of a steep stretch. NaN for fewer than 3 points. 0 for quantised or constant y, where it says
+ * nothing about the noise.
+ */
+export function differenceNoiseScale(y: ArrayLike<number>): number {
+  if (y.length < 3) return NaN;
+  const d = new Float64Array(y.length - 1);
+  for (let i = 0; i < d.length; i++) d[i] = y[i + 1] - y[i];
+  const center = median(d);
+  for (let i = 0; i < d.length; i++) d[i] = Math.abs(d[i] - center);
+  return (1.4826 * median(d)) / Math.SQRT2;
 }

@@ -16,7 +16,7 @@ import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
 import { evaluateJobF64, polishCandidate, sameSubset, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
-import { indexRange, rmse, rSquared, selectionScore } from './metrics.js';
+import { differenceNoiseScale, indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
 import { firstFitKey, stage1Key } from './search.js';
 
@@ -104,6 +104,8 @@ export interface RobustFitCore {
     ltsCStepsTaken: number;
     ltsConverged: boolean;
     lmIterations: number;
+    /** The curve's point-to-point noise σ from successive differences (differenceNoiseScale), the yardstick of the 'poor-validation' warning. */
+    noiseScale: number;
   };
 }
 
@@ -257,8 +259,17 @@ export function finishRobustFit(
       ltsCStepsTaken: best ? best.cStepsTaken : 0,
       ltsConverged: best ? best.converged : false,
       lmIterations: fit.iterations,
+      noiseScale: noiseScaleOf(y),
     },
   };
+}
+
+/** differenceNoiseScale per curve (y in x order), computed once for all of a curve's settings. */
+const noiseScales = new WeakMap<object, number>();
+function noiseScaleOf(y: ArrayLike<number>): number {
+  let s = noiseScales.get(y);
+  if (s === undefined) noiseScales.set(y, (s = differenceNoiseScale(y)));
+  return s;
 }
 
 /** prepare → f64 candidates → finish, in-line. */
