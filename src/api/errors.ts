@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'backend-unavailable'
   | 'device-lost'
   | 'aborted'
+  | 'disposed'
   | 'internal';
 
 export interface ErrorDetails {

@@ -5,12 +5,15 @@
 import { robustFitSync } from '../core/pipeline.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { FitOptions } from './options.js';
-import { checkCurve, checkModelName, resolveFitOptions, type CurveInput } from './validate.js';
+import { checkCurve, checkModelName, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
+import { TrimfitError } from './errors.js';
 import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 
 export const CPU_INLINE: BackendInfo = { name: 'cpu', description: 'f64, calling thread', reason: 'reference engine' };
 
 export function fit(curve: CurveInput, options?: FitOptions): FitResult {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TrimfitError('invalid-option', 'options', 'an object', options);
+  if (options) checkOptionKeys(options, FIT_OPTION_KEYS, 'options');
   const model = checkModelName(options?.model ?? 'sigmoid');
   const { x, y, order } = checkCurve(curve, model, 1);
   const resolved = resolveFitOptions(options, x);

@@ -23,7 +23,7 @@ import { checkKernelVariant, type LtsKernelVariantName } from '../backends/webgp
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
-import { checkCurve, checkModelName, resolveFitOptions, type CurveInput } from './validate.js';
+import { checkBootstrapShape, checkCurve, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
 import { backendEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
 import type { BackendInfo, FailedFit, FitResult } from './result.js';
 
@@ -118,13 +118,41 @@ export interface Fitter {
   dispose(): Promise<void>;
 }
 
+/** A curve's error names the curve: `train` becomes `curves[3].train` (checkCurve's fields already do). */
+function inCurve(e: unknown, index: number): unknown {
+  if (!isTrimfitError(e) || e.field.startsWith('curves[')) return e;
+  const field = `curves[${index}].${e.field}`;
+  return new TrimfitError(e.code, field, e.expected, e.received, e.message.startsWith(`${e.field}: `) ? `${field}: ${e.message.slice(e.field.length + 2)}` : `curves[${index}]: ${e.message}`);
+}
+
 function failed(e: unknown): FailedFit {
   const err = isTrimfitError(e) ? e : new TrimfitError('internal', 'fit', 'no error', e instanceof Error ? e.message : String(e));
   return { status: 'failed', success: false, message: err.message, error: err.toJSON() };
 }
 
-function abortError(): TrimfitError {
-  return new TrimfitError('aborted', 'signal', 'not aborted', 'aborted', 'the sweep was aborted');
+/** The abort error; a reason given to `abort(reason)` (other than the default AbortError) is kept in the message. */
+function abortError(signal: AbortSignal | undefined): TrimfitError {
+  const reason: unknown = signal?.reason;
+  const isDefault = reason === undefined || (typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'AbortError');
+  const text = isDefault ? '' : reason instanceof Error ? reason.message : String(reason);
+  return new TrimfitError('aborted', 'signal', 'not aborted', text || 'aborted', text ? `the sweep was aborted: ${text}` : 'the sweep was aborted');
+}
+
+const FITTER_OPTION_KEYS = ['backend', 'device', 'workers', 'createWorker', 'kernelVariant'] as const;
+const SWEEP_OPTION_KEYS = [...FIT_OPTION_KEYS, 'grid', 'onProgress', 'signal', 'chunkCurves'] as const;
+
+/** Sweep options that do not depend on a curve, checked once at the door (the rest per curve). */
+function checkSweepOptions(o: SweepOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TrimfitError('invalid-option', 'options', 'an object', o);
+  checkOptionKeys(o, SWEEP_OPTION_KEYS, 'options');
+  checkBootstrapShape(o.bootstrap);
+  if (o.grid !== undefined && o.grid !== 'single' && (typeof o.grid !== 'object' || o.grid === null || Array.isArray(o.grid)))
+    throw new TrimfitError('invalid-option', 'grid', "a GridSpec object or 'single'", o.grid);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new TrimfitError('invalid-option', 'onProgress', 'a function', o.onProgress);
+  const signal = o.signal as Partial<AbortSignal> | undefined;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean' || typeof signal.throwIfAborted !== 'function'))
+    throw new TrimfitError('invalid-option', 'signal', 'an AbortSignal', signal);
+  if (o.chunkCurves !== undefined) checkNumber(o.chunkCurves, 'chunkCurves', 1, 1e6, { integer: true });
 }
 
 const DEFAULT_CHUNK_CURVES = 4;
@@ -141,9 +169,19 @@ function workerPoolOf(backend: CandidateBackend | null): WorkerPool | null {
 }
 
 export async function createFitter(options: FitterOptions = {}): Promise<Fitter> {
+  if (typeof options !== 'object' || options === null) throw new TrimfitError('invalid-option', 'options', 'an object', options);
+  checkOptionKeys(options, FITTER_OPTION_KEYS, 'options');
   const choice = options.backend ?? 'auto';
   if (!['auto', 'webgpu', 'cpu'].includes(choice)) throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', choice);
+  if (options.workers !== undefined) checkNumber(options.workers, 'workers', 1, 1024, { integer: true });
+  if (options.createWorker !== undefined && typeof options.createWorker !== 'function') throw new TrimfitError('invalid-option', 'createWorker', 'a function returning a Worker', options.createWorker);
+  if (options.device !== undefined && (typeof options.device !== 'object' || options.device === null)) throw new TrimfitError('invalid-option', 'device', 'a GPUDevice', options.device);
   checkKernelVariant(options.kernelVariant, 'kernelVariant');
+  // After dispose() the fitter refuses work: a sweep would otherwise start new workers nobody releases.
+  let disposed = false;
+  const checkLive = () => {
+    if (disposed) throw new TrimfitError('disposed', 'fitter', 'a fitter that has not been disposed', 'disposed', 'fitter: dispose() was called; create a new fitter');
+  };
   // Backends are created on first use and kept: pipelines and workers are reused across sweeps.
   const selected = new Map<string, Promise<SelectedBackend>>();
   function backendFor(kind: BackendChoice, candidates: number): Promise<SelectedBackend> {
@@ -170,12 +208,14 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
   return {
     backend: choice,
     async fit(curve, fitOptions) {
+      checkLive();
       return fitOne(curve, fitOptions);
     },
     fitSweep(curves, sweepOptions = {}) {
       return sweep(curves, sweepOptions);
     },
     async dispose() {
+      disposed = true;
       const all = await Promise.allSettled(selected.values());
       selected.clear();
       for (const r of all) if (r.status === 'fulfilled') await r.value.backend?.dispose();
@@ -183,6 +223,9 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
   };
 
   async function* sweep(curves: SweepInput, o: SweepOptions): AsyncGenerator<SweepItem> {
+    // Thrown from the first next(), as every other error of the sweep.
+    checkLive();
+    checkSweepOptions(o);
     const isArray = Array.isArray(curves);
     const iterable = curves as Partial<Iterable<SweepCurve>> & Partial<AsyncIterable<SweepCurve>>;
     if (!isArray && typeof iterable?.[Symbol.iterator] !== 'function' && typeof iterable?.[Symbol.asyncIterator] !== 'function')
@@ -207,7 +250,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         if (grid.length === 0) grid.push(defaultHyper(x.length));
         return { index, id, curve: { seedIndex: curveSeedIndex(id), x, y, order, grid, pipeline: resolved.pipeline, predictAt: c.predictAt?.slice() } };
       } catch (e) {
-        return { index, id, error: failed(e) };
+        return { index, id, error: failed(inCurve(e, index)) };
       }
     };
 
@@ -327,12 +370,14 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       try {
         outcomes = await unit.outcomes!;
       } catch (e) {
-        if (o.signal?.aborted) throw await abortAfter(running());
+        if (o.signal?.aborted) throw await abortAfter(running(), o.signal);
         throw e;
       }
       await fill();
       let k = 0;
       for (const item of unit.items) {
+        // No item after an abort: the consumer may have aborted while holding the previous one.
+        if (o.signal?.aborted) throw await abortAfter(running(), o.signal);
         const index = item.index;
         if ('error' in item) {
           curvesDone++;
@@ -347,15 +392,15 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
         const result: FitResult | FailedFit = out.best ?? { status: 'failed', success: false, message: 'no setting could be fitted', error: { code: 'internal', field: 'grid', expected: 'at least one fitted setting', received: 'none', message: 'no setting could be fitted' } };
         yield { index, id: item.id, result, settingsTried: out.settingsTried, bestSetting: out.bestSetting };
       }
-      if (o.signal?.aborted) throw await abortAfter(running());
+      if (o.signal?.aborted) throw await abortAfter(running(), o.signal);
     }
   }
 }
 
 /** The abort error, once every unit still in flight has settled (their workers are terminated). */
-async function abortAfter(inFlight: Array<Promise<unknown>>): Promise<TrimfitError> {
+async function abortAfter(inFlight: Array<Promise<unknown>>, signal: AbortSignal | undefined): Promise<TrimfitError> {
   await Promise.allSettled(inFlight);
-  return abortError();
+  return abortError(signal);
 }
 
 /**

@@ -33,6 +33,43 @@ export function checkNumber(value: unknown, field: string, min: number, max: num
   return value;
 }
 
+/** Every key of FitOptions: `checkOptionKeys` refuses others, so a misspelt option is not silently ignored. */
+export const FIT_OPTION_KEYS = [
+  'model', 'lts', 'alpha', 'tau', 'train', 'val', 'freeEpsilon', 'scoreCap', 'scoreFloor', 'pSft', 'bMin', 'bMax', 'cMidMin', 'cMidMax',
+  'nStarts', 'ltsStarts', 'cSteps', 'gnIterations', 'keepBest', 'maxCSteps', 'maxStage1Rounds', 'gapWeight', 'seed', 'bootstrap',
+] as const satisfies ReadonlyArray<keyof FitOptions>;
+const BOOTSTRAP_KEYS = ['resamples', 'level', 'predictAt'] as const;
+
+/** Throws invalid-option for an own key of `options` outside `known` (undefined values included: a typo is a typo). */
+export function checkOptionKeys(options: object, known: readonly string[], field: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      const close = known.filter((k) => k.toLowerCase() === key.toLowerCase() || editDistanceAtMost2(k, key));
+      throw new TrimfitError('invalid-option', `${field}.${key}`, close.length > 0 ? `a known option (did you mean ${close.join(' or ')}?)` : `one of ${known.join(', ')}`, key, `${field}.${key}: unknown option${close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : ''}`);
+    }
+  }
+}
+
+/** Levenshtein distance ≤ 2, for "did you mean" hints only. */
+function editDistanceAtMost2(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length] <= 2;
+}
+
+/** `bootstrap` is an object with known keys only (its values are checked with the rest). */
+export function checkBootstrapShape(value: FitOptions['bootstrap']): NonNullable<FitOptions['bootstrap']> {
+  const bs = value ?? {};
+  if (typeof bs !== 'object' || bs === null || Array.isArray(bs)) throw new TrimfitError('invalid-option', 'bootstrap', 'an object { resamples, level, predictAt }', bs);
+  checkOptionKeys(bs, BOOTSTRAP_KEYS, 'bootstrap');
+  return bs;
+}
+
 function checkArray(value: unknown, field: string): ArrayLike<number> {
   if (!(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))))
     throw new TrimfitError('invalid-input', field, 'an array of finite numbers', value);
@@ -85,7 +122,9 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const tau = checkNumber(o.tau ?? DEFAULTS.tau, 'tau', 0, 1e6, { minExclusive: true });
   const defaultEnd = Math.max(1, Math.round(DEFAULTS.trainFraction * n));
   const [trainStart, trainEnd] = o.train !== undefined ? checkRange(o.train, 'train', n) : [0, defaultEnd];
-  const [valStart, valEnd] = o.val !== undefined ? checkRange(o.val, 'val', Number.MAX_SAFE_INTEGER) : [trainEnd, n];
+  // The end of either range may pass n (it is clipped: the released settings use 100), but a
+  // validation range that starts past the data holds no point and leaves the fit without a score.
+  const [valStart, valEnd] = o.val !== undefined ? checkRange(o.val, 'val', n - 1) : [trainEnd, n];
   const bMin = checkNumber(o.bMin ?? DEFAULTS.bMin, 'bMin', 0, 1e6, { minExclusive: true });
   const bMax = checkNumber(o.bMax ?? DEFAULTS.bMax, 'bMax', bMin, 1e6);
   const cMidMin = o.cMidMin === undefined ? NaN : checkNumber(o.cMidMin, 'cMidMin', 0, Number.MAX_VALUE, { minExclusive: true });
@@ -100,7 +139,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
   const lts = o.lts ?? DEFAULTS.lts;
   if (typeof lts !== 'boolean') throw new TrimfitError('invalid-option', 'lts', 'a boolean', lts);
-  const bs = o.bootstrap ?? {};
+  const bs = checkBootstrapShape(o.bootstrap);
   const predictAt = bs.predictAt ?? [];
   if (!Array.isArray(predictAt)) throw new TrimfitError('invalid-option', 'bootstrap.predictAt', 'an array of finite numbers', predictAt);
   // A prediction outside the model's domain is NaN: the sigmoid's (cMid/x)^b needs x ≥ 0, and the

@@ -24,3 +24,85 @@ describe('createFitter options', () => {
     }
   });
 });
+
+const smallCurve = (k = 0) => ({ x: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], y: [1, 2, 4, 6, 7, 7.5, 7.7, 7.8, 7.85, 7.9].map((v) => v + 0.01 * k) });
+
+/** Drains a sweep; resolves to its items or rejects with its error. */
+async function drain(it: AsyncIterable<unknown>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const item of it) out.push(item);
+  return out;
+}
+
+describe('createFitter and fitSweep check every option at the door', () => {
+  it('refuses bad worker counts and option values, naming the field', async () => {
+    for (const workers of [0, -3, 1.5, NaN]) await expect(createFitter({ workers })).rejects.toMatchObject({ code: 'invalid-option', field: 'workers' });
+    await expect(createFitter({ createWorker: 5 as unknown as () => Worker })).rejects.toMatchObject({ field: 'createWorker' });
+    await expect(createFitter({ backend: 'cpu', wrokers: 2 } as unknown as object)).rejects.toMatchObject({ field: 'options.wrokers', expected: expect.stringContaining('did you mean workers') });
+  });
+
+  it('refuses bad sweep options from the first next(), before any work', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    const bad: Array<[object, string]> = [
+      [{ chunkCurves: 0 }, 'chunkCurves'],
+      [{ grid: 'bogus' }, 'grid'],
+      [{ signal: 42 }, 'signal'],
+      [{ onProgress: 5 }, 'onProgress'],
+      [{ alhpa: 0.9 }, 'options.alhpa'],
+      [{ bootstrap: { resample: 10 } }, 'bootstrap.resample'],
+    ];
+    for (const [options, field] of bad) await expect(drain(fitter.fitSweep([smallCurve()], options as never)), field).rejects.toMatchObject({ code: 'invalid-option', field });
+    await fitter.dispose();
+  });
+
+  it('fit() refuses a misspelt option instead of ignoring it', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    await expect(fitter.fit(smallCurve(), { alhpa: 0.9 } as never)).rejects.toMatchObject({ code: 'invalid-option', field: 'options.alhpa', expected: expect.stringContaining('alpha') });
+    await fitter.dispose();
+  });
+
+  it('a validation range that starts past the data is refused', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    await expect(fitter.fit(smallCurve(), { train: [0, 6], val: [10, 20] })).rejects.toMatchObject({ code: 'invalid-option', field: 'val[0]', expected: 'an integer in [0, 9]' });
+    // Its end may pass the data (the released settings use 100): it is clipped.
+    expect((await fitter.fit(smallCurve(), { train: [0, 6], val: [6, 100] })).diagnostics.nVal).toBe(4);
+    await fitter.dispose();
+  });
+
+  it("a curve's failure names the curve", async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    const items = (await drain(fitter.fitSweep([smallCurve(), { x: [1, 2, 3, 4], y: [1, 2, 3, 4] }], { grid: 'single' }))) as Array<{ result: { status: string; error?: { field: string; message: string } } }>;
+    expect(items[0].result.status).not.toBe('failed');
+    expect(items[1].result.error).toMatchObject({ field: 'curves[1].train' });
+    expect(items[1].result.error!.message).toMatch(/^curves\[1\]\.train: /);
+    await fitter.dispose();
+  });
+});
+
+describe('fitter lifetime and abort', () => {
+  it('a disposed fitter refuses work instead of starting workers nobody releases', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 2 });
+    await drain(fitter.fitSweep([smallCurve()], { grid: 'single' }));
+    await fitter.dispose();
+    await expect(fitter.fit(smallCurve())).rejects.toMatchObject({ code: 'disposed', field: 'fitter' });
+    await expect(drain(fitter.fitSweep([smallCurve()], { grid: 'single' }))).rejects.toMatchObject({ code: 'disposed' });
+    await fitter.dispose();
+  });
+
+  it('no item arrives after the abort, and the reason given to abort() is in the message', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const curves = Array.from({ length: 12 }, (_, k) => ({ id: `c${k}`, ...smallCurve(k) }));
+    const err = await (async () => {
+      for await (const item of fitter.fitSweep(curves, { grid: 'single', signal: controller.signal, chunkCurves: 4 })) {
+        seen.push(item.index);
+        if (item.index === 1) controller.abort('user pressed stop');
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'aborted', received: JSON.stringify('user pressed stop') });
+    expect((err as Error).message).toBe('the sweep was aborted: user pressed stop');
+    expect(seen).toEqual([0, 1]);
+    await fitter.dispose();
+  });
+});
