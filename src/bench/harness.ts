@@ -14,7 +14,7 @@
  */
 import {
   batchJobCount, createCpuBackend, createFitter, createWebGpuBackend, createWorkerPool, ceilingRows, fit, lts,
-  checkKernelVariant, fastestVariant, TrimfitError, type KernelProfileOptions, type KernelProfileReport,
+  checkKernelVariant, fastestVariant, TrimfitError, TUNING, type KernelProfileOptions, type KernelProfileReport,
   type BatchResult, type CandidateBackend, type Fitter, type LtsKernelVariantName, type RetuCurve, type SweepCurve, type WorkerPoolOptions,
 } from '../index.js';
 import {
@@ -278,6 +278,11 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> 
   return { value, ms: performance.now() - t };
 }
 
+/** True for a row whose every engine was the f64 path on the calling thread. */
+export function ranOnCallingThread(r: BenchRow): boolean {
+  return r.engine.split(' | ').every((e) => e.includes('calling thread'));
+}
+
 /** Throughput keys and ratios between rows of the same name (one name = one workload). */
 export function computeRatios(rows: BenchRow[]): void {
   const rate = (r: BenchRow | undefined, other: BenchRow | undefined): number | null => {
@@ -287,7 +292,9 @@ export function computeRatios(rows: BenchRow[]): void {
   const byName = new Map<string, BenchRow[]>();
   for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   for (const group of byName.values()) {
-    const of = (b: string) => group.find((r) => r.backend === b);
+    // A 'workers' sweep too small for the pool runs on the calling thread (the fitter's choice, see
+    // TUNING.minWorkerCandidates): its row is kept, but it says nothing about the pool.
+    const of = (b: string) => group.find((r) => r.backend === b && !(b === 'workers' && ranOnCallingThread(r)));
     const ratio = (a: string, b: string): number | null => {
       const ra = rate(of(a), of(b));
       const rb = rate(of(b), of(a));
@@ -402,7 +409,10 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
       await created.value.dispose();
     }
     if (t.last !== count) throw new TrimfitError('internal', name, `${count} results`, t.last);
-    push({ name, case: caseId, backend: b, engine: [...engines].join(' | '), n, p: 3, candidates: null, curves: count, coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns, candidateFitsPerSec: null, curvesPerSec: count / (t.warmMs / 1000), detail });
+    const row = { name, case: caseId, backend: b, engine: [...engines].join(' | '), n, p: 3, candidates: null, curves: count, coldMs: t.coldMs, warmMs: t.warmMs, warmRuns: t.warmRuns, candidateFitsPerSec: null, curvesPerSec: count / (t.warmMs / 1000), detail };
+    if (b === 'workers' && ranOnCallingThread({ ...row, ratios: {} }))
+      skipped.push({ case: caseId, backend: b, what: `${name}: workers ratios`, reason: `${count} curves were too little work for the worker pool (under ${TUNING.minWorkerCandidates} candidates), so the sweep ran on the calling thread` });
+    push(row);
     return t.warmMs / count;
   };
   const perCurveMs = new Map<BenchBackendName, number>();

@@ -27,6 +27,15 @@ describe('bench helpers', () => {
     expect(rows[3].ratios['workers/single-thread']).toBeNull();
     expect(rows[5].ratios['workers/single-thread']).toBeNull();
   });
+
+  it('gives no workers ratio for a workers row that ran on the calling thread', () => {
+    const inline = { ...row('s', 'workers', null, 9), engine: 'cpu: f64, calling thread' };
+    const pooled = { ...row('t', 'workers', null, 9), engine: 'cpu: f64 worker pool (2 workers)' };
+    const rows = [row('s', 'single-thread', null, 5), inline, row('t', 'single-thread', null, 5), pooled];
+    computeRatios(rows);
+    expect(rows[0].ratios['workers/single-thread']).toBeNull();
+    expect(rows[2].ratios['workers/single-thread']).toBe(1.8);
+  });
 });
 
 describe('runPipelineSweep', () => {
@@ -96,7 +105,11 @@ describe('runBench (tiny, CPU only)', () => {
     }
     const search = json.cases.filter((r) => r.case === 'paper-search');
     expect(search.map((r) => r.curves)).toEqual([1, 1]);
-    expect(search[0].ratios['workers/single-thread']).toBeCloseTo(search[1].curvesPerSec / search[0].curvesPerSec, 9);
+    // One curve is too little work for the pool: the 'workers' sweep ran on the calling thread, so
+    // it gets no workers ratio, and the report says why.
+    expect(search[1].engine).toContain('calling thread');
+    expect(search[0].ratios['workers/single-thread']).toBeNull();
+    expect(json.skipped.some((s) => s.case === 'paper-search' && s.backend === 'workers' && /too little work for the worker pool/.test(s.reason))).toBe(true);
     // External baselines: a row when the tool is installed, otherwise a recorded skip.
     for (const [backend, present] of [['R robustbase', !!env.rLtsReg], ['scipy', !!env.scipyCurveFit], ['ml-levenberg-marquardt', !!env.levenbergMarquardt]] as const) {
       const r = json.cases.find((c) => c.backend === backend);
