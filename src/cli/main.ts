@@ -5,30 +5,184 @@
  * prints a stack trace.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
 import { parseCurveJson, parseNumericCsv, parseXyCsv } from '../api/parse.js';
 import { checkModelName, checkNumber } from '../api/validate.js';
-import type { FitOptions } from '../api/options.js';
+import { MODEL_NAMES } from '../core/models/model.js';
+import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
 import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
-import type { LtsKernelVariantName } from '../backends/webgpu/tuning.js';
+import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { formatCeilingTable, formatLts, formatRegimes } from './format.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis } from '../ceiling/regimes.js';
 
-const USAGE = `usage:
-  trimfit fit <file.csv|file.json> --model sigmoid|power|log|exp|linear [--lts] [--alpha A] [--tau T]
-              [--train a:b] [--val a:b] [--free-epsilon] [--seed S] [--backend webgpu|cpu|auto] [--json]
-  trimfit lts <file.csv> [--alpha A] [--no-intercept] [--seed S] [--json]
-  trimfit ceiling <retu-dir> [--search full|released|none] [--bootstrap N] [--lts-starts K] [--seed S] [--workers N]
-                  [--backend webgpu|cpu|auto] [--val-losses losses.json] [--json]
-  trimfit bench [--backend webgpu|cpu|auto] [--quick] [--budget-ms MS] [--repeats K] [--workers N] [--kernel-variant NAME] [--retu DIR] [--out DIR]... [--note TEXT] [--json]
-                [--profile-kernels]   (instead of the benchmark: time every kernel layout on this GPU)
-                [--pipelines]         (instead of the benchmark: case (a) end to end with each chunking of the WebGPU pipeline)`;
+/** A numeric option's range, as checkNumber checks it (and names it in its errors). */
+interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+  minExclusive?: boolean;
+}
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** Placeholder of the value in the usage line (string options). */
+  arg?: string;
+  /** Passed to parseArgs: the value when the option is absent. */
+  default?: string | boolean | string[];
+  multiple?: boolean;
+  /** Numeric options: the range parseCommand's number() checks, also shown in the help. */
+  range?: NumberRange;
+  /** Shown as the default where parseArgs has none and the library (or the harness) picks it. */
+  shownDefault?: string;
+  /** What the option does (its range and default are added from the fields above). */
+  help: string;
+}
+
+interface CommandSpec<K extends string = string> {
+  /** The positional operand in the usage line, e.g. '<file.csv>'; none: no positionals accepted. */
+  operand?: string;
+  summary: string;
+  options: Record<K, OptionSpec>;
+  /** Lines after the options in `<command> --help`. */
+  notes?: string[];
+}
+
+const SEED_RANGE: NumberRange = { min: 0, max: 0xffffffff, integer: true };
+const WORKERS_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
+const JSON_OPTION: OptionSpec = { type: 'boolean', default: false, help: 'print the result as one JSON object (errors as one { "error": … } line on stderr)' };
+const BACKEND_HELP = 'auto, webgpu or cpu';
+const BACKEND_ARG = 'auto|webgpu|cpu';
+
+/**
+ * Every command's options: parseArgs' configuration, the numeric ranges checked and the help text
+ * all come from here, so the three cannot drift apart.
+ */
+const FIT = {
+  operand: '<file.csv|file.json>',
+  summary: 'Fits one curve (CSV with columns x,y, or JSON { "x": [...], "y": [...] }) with Stage-1 rejection and optional LTS.',
+  options: {
+    model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
+    lts: { type: 'boolean', default: DEFAULTS.lts, help: 'run Stage 2 (Least Trimmed Squares by C-steps) after Stage 1' },
+    alpha: { type: 'string', arg: 'A', range: { min: 0.5, max: 1 }, shownDefault: String(DEFAULTS.alpha), help: 'LTS coverage: the fraction of the Stage-1 survivors kept (with --lts)' },
+    tau: { type: 'string', arg: 'T', range: { min: 0, max: 1e6, minExclusive: true }, shownDefault: String(DEFAULTS.tau), help: 'Stage-1 modified z-score threshold' },
+    train: { type: 'string', arg: 'a:b', shownDefault: `0:round(${DEFAULTS.trainFraction}·n)`, help: 'train index range [a, b) over the points sorted by x' },
+    val: { type: 'string', arg: 'a:b', shownDefault: '<train end>:n', help: 'validation index range [a, b)' },
+    'free-epsilon': { type: 'boolean', default: DEFAULTS.freeEpsilon, help: "sigmoid only: fit c0 ≥ 0 (the paper's ε) instead of fixing c0 = 0" },
+    seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of the random LTS subsets' },
+    backend: {
+      type: 'string', arg: BACKEND_ARG, default: 'auto',
+      help: `${BACKEND_HELP}; accepted but without effect: one curve is far below every GPU threshold, so fit always runs the f64 CPU reference`,
+    },
+    json: JSON_OPTION,
+  },
+} as const satisfies CommandSpec;
+
+const LTS = {
+  operand: '<file.csv>',
+  summary: "Linear Least Trimmed Squares (robustbase's ltsReg) of the first column (y) on the others; the CSV has a header row.",
+  options: {
+    // src/api/lts.ts and src/core/linear-lts.ts both default alpha to 0.5 and the seed to 1.
+    alpha: { type: 'string', arg: 'A', range: { min: 0.5, max: 1 }, shownDefault: '0.5', help: 'fraction of the rows the raw fit must cover (1 = least squares)' },
+    'no-intercept': { type: 'boolean', default: false, help: 'fit without an intercept' },
+    seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: '1', help: 'seed of the random p-subset starts (used when not every p-subset is tried)' },
+    json: JSON_OPTION,
+  },
+  notes: ["Exit code 1 when the status carries no estimate ('singular'); 'exact-fit' is an estimate (scales 0)."],
+} as const satisfies CommandSpec;
+
+const CEILING = {
+  operand: '<retu-dir>',
+  summary: "The paper's Plasticity–Ceiling table: one sigmoid fit per RL branch of the RETU data release.",
+  options: {
+    search: { type: 'string', arg: 'full|released|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and ε (docs/method.md); released: the authors' per-curve settings; none: one default setting" },
+    bootstrap: { type: 'string', arg: 'N', default: '200', range: { min: 0, max: 100000, integer: true }, help: 'bootstrap resamples for the confidence intervals; 0 turns them off' },
+    'lts-starts': { type: 'string', arg: 'K', default: '16', range: { min: 1, max: 1e7, integer: true }, help: `LTS candidates per fit (the library's default is ${DEFAULTS.ltsStarts})` },
+    seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of every random choice (LTS subsets, bootstrap)' },
+    workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'CPU worker pool size (on WebGPU the workers run Stage 1 and the polish; 1 keeps them on one thread)' },
+    backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
+    'val-losses': { type: 'string', arg: 'losses.json', help: 'SFT validation losses { "<dataset>": [{ "sftStep": 360, "valLoss": 0.52 }, …] }: adds the SFT regimes, the switch step and, over 3+ datasets, the loss–ceiling correlation' },
+    json: JSON_OPTION,
+  },
+} as const satisfies CommandSpec;
+
+const BENCH = {
+  summary: 'The benchmark: trimfit on each backend against R robustbase, SciPy and ml-levenberg-marquardt where installed.',
+  options: {
+    backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: 'auto: every backend available; cpu: single-thread and workers; webgpu: all three (an error without an adapter)' },
+    quick: { type: 'boolean', default: false, help: 'small sizes and one warm repeat (about a minute on 2 cores)' },
+    'budget-ms': { type: 'string', arg: 'MS', range: { min: 1, max: 3_600_000 }, shownDefault: '20000, 1500 with --quick', help: 'time allowed for the runs of one row' },
+    repeats: { type: 'string', arg: 'K', range: { min: 1, max: 100, integer: true }, shownDefault: '3, 1 with --quick', help: 'warm repeats per row' },
+    workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'worker pool size' },
+    'kernel-variant': { type: 'string', arg: 'NAME', shownDefault: "the adapter's default", help: `layout of the WebGPU candidate kernel: ${Object.keys(LTS_KERNEL_VARIANTS).join(', ')}` },
+    retu: { type: 'string', arg: 'DIR', shownDefault: 'the first of $RETU_DIR, ../shared/data/retu, .gpu-bundle/retu that exists', help: 'RETU data folder for the paper-search case' },
+    out: { type: 'string', arg: 'DIR', multiple: true, default: [], help: 'write the JSON report into DIR (repeatable); without it nothing is written (npm run bench adds --out bench/results)' },
+    note: { type: 'string', arg: 'TEXT', help: 'free-text note stored in the report' },
+    json: { type: 'boolean', default: false, help: 'print the report as JSON instead of the table' },
+    'profile-kernels': { type: 'boolean', default: false, help: 'instead of the benchmark: time every kernel layout on this GPU' },
+    pipelines: { type: 'boolean', default: false, help: 'instead of the benchmark: case (a) end to end with each chunking of the WebGPU pipeline' },
+  },
+} as const satisfies CommandSpec;
+
+const COMMANDS = { fit: FIT, lts: LTS, ceiling: CEILING, bench: BENCH } as const;
+type CommandName = keyof typeof COMMANDS;
+
+const HELP_WIDTH = 100;
+
+/**
+ * `words` (a text's words, or whole usage items) in lines of at most HELP_WIDTH: the first line
+ * starts with `first`, the others with `indent` spaces.
+ */
+function wrap(first: string, words: string | string[], indent: number): string[] {
+  const lines: string[] = [];
+  let line = first.padEnd(indent);
+  let fresh = true;
+  for (const word of typeof words === 'string' ? words.split(' ') : words) {
+    if (!fresh && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(indent);
+      fresh = true;
+    }
+    line += (fresh ? '' : ' ') + word;
+    fresh = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** `trimfit <command> <operand> [--option ARG] …`, continued under the operand. */
+function usageLines(command: CommandName): string[] {
+  const spec: CommandSpec = COMMANDS[command];
+  const head = `  trimfit ${command}`;
+  const items = [...(spec.operand !== undefined ? [spec.operand] : []), ...Object.entries(spec.options).map(([name, o]) => `[--${name}${o.arg ? ` ${o.arg}` : ''}]${o.multiple ? '...' : ''}`)];
+  return wrap(head, items, head.length + 1);
+}
+
+function rangeText(r: NumberRange): string {
+  return `${r.integer ? 'an integer' : 'a number'} in ${r.minExclusive ? '(' : '['}${r.min}, ${r.max}]`;
+}
+
+/** `trimfit <command> --help`: the usage line, what the command does and every option with its range and default. */
+function commandHelp(command: CommandName): string {
+  const spec: CommandSpec = COMMANDS[command];
+  const names = Object.entries(spec.options).map(([name, o]) => `  --${name}${o.arg ? ` ${o.arg}` : ''}`);
+  const column = Math.max(...names.map((n) => n.length)) + 2;
+  const options = Object.values(spec.options).flatMap((o, i) => {
+    const shown = o.shownDefault ?? (typeof o.default === 'string' ? o.default : undefined);
+    const facts = [o.range ? rangeText(o.range) : null, shown !== undefined ? `default ${shown}` : null].filter((f): f is string => f !== null);
+    // "default" stays on the line of the value that follows it.
+    const words = [o.help, ...facts].join('; ').split(' ').reduce<string[]>((out, w) => (out.at(-1) === 'default' ? [...out.slice(0, -1), `default ${w}`] : [...out, w]), []);
+    return wrap(names[i].padEnd(column), words, column);
+  });
+  return ['usage:', ...usageLines(command), '', ...wrap('', spec.summary, 0), '', 'options:', ...options, ...(spec.notes ? ['', ...spec.notes.flatMap((n) => wrap('', n, 0))] : [])].join('\n');
+}
+
+const USAGE = ['usage:', ...(Object.keys(COMMANDS) as CommandName[]).flatMap(usageLines), '', 'Run `trimfit <command> --help` for what each option does, its range and its default.'].join('\n');
 
 interface Io {
   out: (s: string) => void;
@@ -51,7 +205,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   try {
     const [command, ...rest] = argv;
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(usageOf(command));
+      io.out(Object.hasOwn(COMMANDS, command) ? commandHelp(command as CommandName) : USAGE);
       return 0;
     }
     switch (command) {
@@ -85,16 +239,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-/** The usage of one command (its lines of USAGE), or the whole usage for an unknown one. */
-function usageOf(command: string): string {
-  const lines = USAGE.split('\n').slice(1);
-  const start = lines.findIndex((l) => l.startsWith(`  trimfit ${command} `));
-  if (start < 0) return USAGE;
-  let end = start + 1;
-  while (end < lines.length && !lines[end].startsWith('  trimfit ')) end++;
-  return ['usage:', ...lines.slice(start, end)].join('\n');
-}
-
 /** parseArgs' own errors (unknown flag, missing value) are bad input too. */
 function asTrimfitError(e: unknown): TrimfitError | null {
   if (e instanceof TrimfitError) return e;
@@ -119,10 +263,34 @@ function parseRange(text: string | undefined, field: string): [number, number] |
   return [Number(m[1]), Number(m[2])];
 }
 
-function parseNumberFlag(text: string | undefined, field: string, min: number, max: number, integer = false): number | undefined {
+/**
+ * parseArgs with the command's table (COMMANDS), and typed access to the values: number(name)
+ * checks the option's range from the same table.
+ */
+function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
+  const options = Object.fromEntries(
+    Object.entries<OptionSpec>(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
+  ) as ParseArgsConfig['options'];
+  const parsed = parseArgs({ args, allowPositionals: spec.operand !== undefined, options });
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const positionals = parsed.positionals;
+  return {
+    positionals,
+    string: (name: K) => values[name] as string | undefined,
+    strings: (name: K) => (values[name] ?? []) as string[],
+    flag: (name: K) => values[name] === true,
+    number: (name: K): number | undefined => {
+      const range = spec.options[name].range;
+      if (!range) throw new Error(`option --${name} has no range`);
+      return parseNumberFlag(values[name] as string | undefined, name, range.min, range.max, range.integer, range.minExclusive);
+    },
+  };
+}
+
+function parseNumberFlag(text: string | undefined, field: string, min: number, max: number, integer = false, minExclusive = false): number | undefined {
   if (text === undefined) return undefined;
   const v = text.trim() === '' ? NaN : Number(text);
-  return checkNumber(v, field, min, max, { integer });
+  return checkNumber(v, field, min, max, { integer, minExclusive });
 }
 
 /**
@@ -154,40 +322,25 @@ function checkBackendChoice(value: unknown): BackendChoice {
 }
 
 async function cmdFit(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string', default: 'sigmoid' },
-      lts: { type: 'boolean', default: false },
-      alpha: { type: 'string' },
-      tau: { type: 'string' },
-      train: { type: 'string' },
-      val: { type: 'string' },
-      'free-epsilon': { type: 'boolean', default: false },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'auto' },
-    },
-  });
-  const file = positionals[0];
-  const model = checkModelName(values.model);
+  const opt = parseCommand(FIT, args);
+  const file = opt.positionals[0];
+  const model = checkModelName(opt.string('model'));
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
-  checkBackendChoice(values.backend);
+  checkBackendChoice(opt.string('backend'));
   const text = await readInput(file, 'file');
   const curve = file.toLowerCase().endsWith('.json') ? parseCurveJson(text, file) : parseXyCsv(text, file);
   const options: FitOptions = {
     model,
-    lts: values.lts,
-    alpha: parseNumberFlag(values.alpha, 'alpha', 0.5, 1),
-    tau: parseNumberFlag(values.tau, 'tau', 0, 1e6),
-    train: parseRange(values.train, 'train'),
-    val: parseRange(values.val, 'val'),
-    freeEpsilon: values['free-epsilon'],
-    seed: parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true),
+    lts: opt.flag('lts'),
+    alpha: opt.number('alpha'),
+    tau: opt.number('tau'),
+    train: parseRange(opt.string('train'), 'train'),
+    val: parseRange(opt.string('val'), 'val'),
+    freeEpsilon: opt.flag('free-epsilon'),
+    seed: opt.number('seed'),
   };
   const r = fit(curve as { x: number[]; y: number[] }, options);
-  if (values.json) {
+  if (opt.flag('json')) {
     io.out(
       toJson({
         model: r.model,
@@ -222,54 +375,38 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
 const LTS_ESTIMATES: ReadonlySet<LtsResult['status']> = new Set(['ok', 'exact-fit']);
 
 async function cmdLts(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { alpha: { type: 'string' }, 'no-intercept': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, seed: { type: 'string' } },
-  });
-  const file = positionals[0];
+  const opt = parseCommand(LTS, args);
+  const file = opt.positionals[0];
   const table = parseNumericCsv(await readInput(file, 'file'), file);
   if (table.header.length < 1) throw new TrimfitError('parse-error', file, 'a header with y first', table.header.join(','));
   const y = table.rows.map((r) => r[0]);
   const X = table.rows.map((r) => r.slice(1));
-  const r = lts(X, y, { alpha: parseNumberFlag(values.alpha, 'alpha', 0.5, 1), intercept: !values['no-intercept'], seed: parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true) });
+  const r = lts(X, y, { alpha: opt.number('alpha'), intercept: !opt.flag('no-intercept'), seed: opt.number('seed') });
   const fields = { status: r.status, message: r.message, h: r.h, objective: r.objective, rawCoefficients: r.rawCoefficients, coefficients: r.coefficients, rawScale: r.rawScale, scale: r.scale, rawWeights: r.rawWeights, weights: r.weights, best: r.best };
-  if (values.json) io.out(toJson(fields));
+  if (opt.flag('json')) io.out(toJson(fields));
   else io.out(formatLts(r, y.length));
   if (LTS_ESTIMATES.has(r.status)) return 0;
-  if (!values.json) io.err(`trimfit: lts: no estimate (${r.status}): ${r.message}`);
+  if (!opt.flag('json')) io.err(`trimfit: lts: no estimate (${r.status}): ${r.message}`);
   return 1;
 }
 
 async function cmdCeiling(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      search: { type: 'string', default: 'full' },
-      json: { type: 'boolean', default: false },
-      bootstrap: { type: 'string', default: '200' },
-      seed: { type: 'string' },
-      backend: { type: 'string', default: 'auto' },
-      'lts-starts': { type: 'string', default: '16' },
-      workers: { type: 'string' },
-      'val-losses': { type: 'string' },
-    },
-  });
-  const dir = positionals[0];
+  const opt = parseCommand(CEILING, args);
+  const dir = opt.positionals[0];
   if (!dir) throw new TrimfitError('invalid-input', 'retu-dir', 'a directory path', undefined);
   try {
     await stat(dir);
   } catch {
     throw new TrimfitError('file-not-found', 'retu-dir', 'an existing directory', dir, `retu-dir: no such directory ${dir}`);
   }
-  const search = values.search as SearchMode;
-  if (!['full', 'released', 'none'].includes(search)) throw new TrimfitError('invalid-option', 'search', 'full, released or none', values.search);
-  const resamples = parseNumberFlag(values.bootstrap, 'bootstrap', 0, 100000, true) ?? 0;
-  const seed = parseNumberFlag(values.seed, 'seed', 0, 0xffffffff, true);
-  const ltsStarts = parseNumberFlag(values['lts-starts'], 'lts-starts', 1, 1e7, true) ?? 16;
-  const choice = checkBackendChoice(values.backend);
-  const workers = parseNumberFlag(values.workers, 'workers', 1, 1024, true);
+  const search = opt.string('search') as SearchMode;
+  if (!['full', 'released', 'none'].includes(search)) throw new TrimfitError('invalid-option', 'search', 'full, released or none', search);
+  // Both have parseArgs defaults (COMMANDS), so they are never undefined.
+  const resamples = opt.number('bootstrap') as number;
+  const ltsStarts = opt.number('lts-starts') as number;
+  const seed = opt.number('seed');
+  const choice = checkBackendChoice(opt.string('backend'));
+  const workers = opt.number('workers');
   const curves = await readRetuDir(dir);
   const fitter = await createFitter({ backend: choice, workers });
   const rows: CeilingRow[] = [];
@@ -278,9 +415,10 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   } finally {
     await fitter.dispose();
   }
-  const regimes = values['val-losses'] ? regimeAnalysis(rows, await readInput(values['val-losses'], 'val-losses'), values['val-losses']) : null;
+  const valLosses = opt.string('val-losses');
+  const regimes = valLosses ? regimeAnalysis(rows, await readInput(valLosses, 'val-losses'), valLosses) : null;
   const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
-  if (values.json) {
+  if (opt.flag('json')) {
     io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }) => row), ...(regimes ?? {}) }));
   } else {
     io.out(formatCeilingTable(rows, search));
@@ -291,48 +429,34 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdBench(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      backend: { type: 'string', default: 'auto' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      workers: { type: 'string' },
-      retu: { type: 'string' },
-      out: { type: 'string', multiple: true, default: [] },
-      note: { type: 'string' },
-      'budget-ms': { type: 'string' },
-      repeats: { type: 'string' },
-      'kernel-variant': { type: 'string' },
-      'profile-kernels': { type: 'boolean', default: false },
-      pipelines: { type: 'boolean', default: false },
-    },
-  });
-  const backend = checkBackendChoice(values.backend);
+  const opt = parseCommand(BENCH, args);
+  const backend = checkBackendChoice(opt.string('backend'));
+  const quick = opt.flag('quick');
+  const outDirs = opt.strings('out');
   // The harness (and with it the subprocess baselines) loads only when asked for.
   const { runNodeBench, runNodeKernelProfile, runNodePipelineSweep } = await import('../bench/node.js');
   const log = (line: string) => io.err(line);
   // Each mode prints its report (JSON or table) and names the files it wrote.
   let result: { report: unknown; table: string; written: string[] };
-  if (values['profile-kernels']) result = await runNodeKernelProfile({ quick: values.quick, outDirs: values.out, log });
-  else if (values.pipelines) result = await runNodePipelineSweep({ quick: values.quick, outDirs: values.out, log });
+  if (opt.flag('profile-kernels')) result = await runNodeKernelProfile({ quick, outDirs, log });
+  else if (opt.flag('pipelines')) result = await runNodePipelineSweep({ quick, outDirs, log });
   else {
     result = await runNodeBench({
       backend,
-      quick: values.quick,
-      workers: parseNumberFlag(values.workers, 'workers', 1, 1024, true),
-      retuDir: values.retu,
-      outDirs: values.out,
-      note: values.note,
-      budgetMs: parseNumberFlag(values['budget-ms'], 'budget-ms', 1, 3_600_000),
-      repeats: parseNumberFlag(values.repeats, 'repeats', 1, 100, true),
+      quick,
+      workers: opt.number('workers'),
+      retuDir: opt.string('retu'),
+      outDirs,
+      note: opt.string('note'),
+      budgetMs: opt.number('budget-ms'),
+      repeats: opt.number('repeats'),
       // Checked by the harness against the registry (an unknown name is an invalid-option error).
-      kernelVariant: values['kernel-variant'] as LtsKernelVariantName | undefined,
+      kernelVariant: opt.string('kernel-variant') as LtsKernelVariantName | undefined,
       log,
     });
   }
   const { report, table, written } = result;
-  io.out(values.json ? toJson(report) : table);
+  io.out(opt.flag('json') ? toJson(report) : table);
   for (const path of written) io.err(`wrote ${path}`);
   return 0;
 }

@@ -116,6 +116,22 @@ describe('trimfit --help', () => {
     // Only that command: no other command's line.
     expect(r.stdout.match(/^ {2}trimfit /gm)).toHaveLength(1);
   });
+  test.each([
+    ['fit', ['default sigmoid', 'a number in [0.5, 1]; default 0.75', 'a number in (0, 1000000]; default 2.5', 'default 1', 'without effect']],
+    ['lts', ['a number in [0.5, 1]; default 0.5', 'default 1', "'exact-fit' is an estimate"]],
+    ['ceiling', ['default full', 'an integer in [0, 100000]; default 200', "(the library's default is 64)", 'an integer in [1, 10000000]; default 16']],
+    ['bench', ['default 20000, 1500 with --quick', 'without it nothing is written']],
+  ])('`%s --help` describes every option of its usage line, with ranges and defaults', async (command, facts) => {
+    const r = await cli([command, '--help']);
+    const [usage, ...rest] = r.stdout.split('\n\n');
+    const help = rest.join('\n\n');
+    const options = [...usage.matchAll(/\[--([a-z-]+)/g)].map((m) => m[1]);
+    expect(options.length).toBeGreaterThan(2);
+    for (const option of options) expect(help).toMatch(new RegExp(`^  --${option}\\b.*\\S.*\\S`, 'm'));
+    // Wrapped lines join with one space before the facts are looked up.
+    const text = help.replace(/\n +/g, ' ');
+    for (const fact of facts) expect(text).toContain(fact);
+  });
   test('a bare `trimfit` prints the whole usage and exits 2', async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
