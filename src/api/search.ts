@@ -3,7 +3,7 @@
  * (Stage 1 shared between settings that differ only in LTS/alpha), all LTS jobs of a chunk of curves
  * go to the candidate evaluator in one batch (the GPU, the worker pool, or f64 in-line), and the
  * winners are polished and scored in f64. The best setting per curve is the highest score
- * r2Val − g·max(0, r2Train − r2Val); ties keep the earlier setting in grid order.
+ * r2Val − g·max(0, r2Train − r2Val); scores within SCORE_TIE_TOLERANCE (1e-6) of the highest tie, and ties keep the earlier setting in grid order.
  */
 import { createStage1Cache, evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
 import { pickBest } from '../core/search.js';

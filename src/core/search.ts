@@ -63,11 +63,22 @@ export function expandGrid(n: number, spec: GridSpec): Hyper[] {
   return out;
 }
 
-/** Index of the highest score; ties keep the earliest; −1 when none is finite. */
+/**
+ * Scores closer than this count as tied. Settings that reach the same fit (e.g. two values of τ
+ * that reject the same points) score the same up to the polish's tolerance, and the f32 candidates
+ * of the GPU, polished in f64, move a score by up to 4e-8 from the CPU's (the paper search on
+ * SwiftShader): an exact comparison then picks a different setting per backend for the same fit.
+ * 1e-6 in R² units is far below any difference the data can tell apart.
+ */
+export const SCORE_TIE_TOLERANCE = 1e-6;
+
+/** Index of the earliest score within SCORE_TIE_TOLERANCE of the highest; −1 when none is finite. */
 export function pickBest(scores: readonly number[]): number {
-  let best = -1;
-  for (let k = 0; k < scores.length; k++) if (Number.isFinite(scores[k]) && (best < 0 || scores[k] > scores[best])) best = k;
-  return best;
+  let top = -Infinity;
+  for (const s of scores) if (Number.isFinite(s) && s > top) top = s;
+  if (top === -Infinity) return -1;
+  for (let k = 0; k < scores.length; k++) if (Number.isFinite(scores[k]) && scores[k] >= top - SCORE_TIE_TOLERANCE) return k;
+  return -1;
 }
 
 /** Key of Stage 1's first fit (all train points, before any rejection): it does not depend on tau. */

@@ -211,6 +211,9 @@ describe('metrics, score, grid', () => {
     }
     expect(pickBest([-Infinity, 0.5, 0.5, 0.2])).toBe(1);
     expect(pickBest([-Infinity])).toBe(-1);
+    // Within the tie tolerance the earlier setting wins, wherever the maximum lies.
+    expect(pickBest([0.5 - 4e-8, 0.5, 0.2])).toBe(0);
+    expect(pickBest([0.2, 0.5 - 1e-5, 0.5])).toBe(2);
   });
   test('bootstrap intervals bracket the fitted value and are reproducible for a seed', () => {
     const c = sigmoidCurve(30);
