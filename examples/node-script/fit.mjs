@@ -16,7 +16,7 @@ try {
       const sweep = curves.map((c) => ({ id: c.id, x: c.x, y: c.y, pSft: c.pSft }));
       for await (const item of fitter.fitSweep(sweep, { grid: 'single', lts: true, ltsStarts: 16, scoreCap: 100, scoreFloor: 0 })) {
         const r = item.result;
-        rows.push(r.status === 'failed' ? { id: item.id, status: r.status, error: r.error } : { id: item.id, status: r.status, params: r.params, r2Val: r.r2Val });
+        rows.push(r.status === 'failed' ? { id: item.id, status: r.status, error: r.error } : { id: item.id, status: r.status, params: r.params, r2Val: r.r2Val, warnings: r.warnings.map((w) => w.code) });
       }
     } finally {
       await fitter.dispose();
@@ -25,7 +25,7 @@ try {
   } else {
     const curve = parseXyCsv(await readFile(target, 'utf8'), target);
     const r = fit(curve, { lts: true });
-    console.log(JSON.stringify({ status: r.status, params: r.params, inliers: r.inlierMask.filter(Boolean).length }));
+    console.log(JSON.stringify({ status: r.status, params: r.params, inliers: r.inlierMask.filter(Boolean).length, warnings: r.warnings }));
   }
 } catch (e) {
   console.error(isTrimfitError(e) ? JSON.stringify({ error: e.toJSON() }) : String(e));

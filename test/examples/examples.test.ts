@@ -58,6 +58,8 @@ describe('the packed tarball', () => {
     const doc = JSON.parse(retu.stdout);
     expect(doc.curves).toBeGreaterThan(0);
     expect(doc.rows.filter((r: { status: string }) => r.status === 'converged' || r.status === 'at-bound').length).toBeGreaterThan(0);
+    // The collapsed branch is flagged through the package's warnings.
+    expect(doc.rows.find((r: { id: string }) => r.id === 'Easy102K/ckpt6120').warnings).toContain('poor-validation');
 
     writeFileSync(join(dir, 'c.csv'), ['x,y', ...Array.from({ length: 16 }, (_, i) => `${i + 1},${(10 / (1 + Math.pow(6 / (i + 1), 2)) + (i === 4 ? 5 : 0)).toFixed(4)}`)].join('\n'));
     const csv = spawnSync(process.execPath, ['fit.mjs', 'c.csv'], { cwd: dir, encoding: 'utf8' });
