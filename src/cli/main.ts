@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { parseCurveJson, parseNumericCsv, parseXyCsv } from '../api/parse.js';
+import { parseCurveJson, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
 import { checkModelName, checkNumber } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -271,7 +271,7 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
   const options = Object.fromEntries(
     Object.entries<OptionSpec>(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
   ) as ParseArgsConfig['options'];
-  const parsed = parseArgs({ args, allowPositionals: spec.operand !== undefined, options });
+  const parsed = parseArgs({ args: joinDashValues(spec, args), allowPositionals: spec.operand !== undefined, options });
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = parsed.positionals;
   return {
@@ -282,15 +282,37 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
     number: (name: K): number | undefined => {
       const range = spec.options[name].range;
       if (!range) throw new Error(`option --${name} has no range`);
-      return parseNumberFlag(values[name] as string | undefined, name, range.min, range.max, range.integer, range.minExclusive);
+      return parseNumberFlag(values[name] as string | undefined, name, range);
     },
   };
 }
 
-function parseNumberFlag(text: string | undefined, field: string, min: number, max: number, integer = false, minExclusive = false): number | undefined {
+/**
+ * parseArgs refuses `--tau -1` as ambiguous (the value looks like an option), so the range check
+ * never got to name the option and the value. For the command's string options, a following
+ * argument with a single leading dash (-1, -.5, -1:5) is joined as `--tau=-1`; one with two dashes
+ * stays an option of its own, so a forgotten value (`--val-losses --json`) is still reported as one.
+ */
+function joinDashValues(spec: CommandSpec, args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return [...out, ...args.slice(i)];
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && Object.hasOwn(spec.options, name) && spec.options[name].type === 'string' && next?.startsWith('-') && !next.startsWith('--')) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
+/** A numeric option's text as a number in `range`; errors name the text received ("abc"), not NaN. */
+function parseNumberFlag(text: string | undefined, field: string, range: NumberRange): number | undefined {
   if (text === undefined) return undefined;
-  const v = text.trim() === '' ? NaN : Number(text);
-  return checkNumber(v, field, min, max, { integer, minExclusive });
+  const v = parseDecimal(text.trim());
+  if (v === null || !Number.isFinite(v)) throw new TrimfitError('invalid-option', field, rangeText(range), text);
+  return checkNumber(v, field, range.min, range.max, { integer: range.integer, minExclusive: range.minExclusive });
 }
 
 /**

@@ -95,6 +95,25 @@ describe('trimfit fit', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/a\s+= 2\.0000/);
   });
+  test.each([
+    [['--alpha', 'abc'], 'alpha', '"abc"'],
+    [['--seed', 'abc'], 'seed', '"abc"'],
+    [['--alpha', '0x1'], 'alpha', '"0x1"'],
+    [['--tau', ''], 'tau', '""'],
+    [['--tau', '-1'], 'tau', '-1'],
+    [['--seed', '-1'], 'seed', '-1'],
+    [['--alpha', '-.5'], 'alpha', '-0.5'],
+    [['--train', '-1:5'], 'train', '"-1:5"'],
+  ])('%j: the range error names the option and the text received', async (flags, field, received) => {
+    const r = await cli(['fit', file('g3.csv', sigmoidCsv()), ...flags, '--json']);
+    expectJsonError(r, 'invalid-option', new RegExp(`^${field}$`));
+    expect(JSON.parse(r.stderr).error.received).toBe(received);
+  });
+  test('a value starting with two dashes is still an option: a forgotten value is reported as such', async () => {
+    const r = await cli(['fit', file('g4.csv', sigmoidCsv()), '--tau', '--json']);
+    expectJsonError(r, 'invalid-option', /^arguments$/);
+    expect(JSON.parse(r.stderr).error.message).toMatch(/--tau/);
+  });
   test('without --json the error is one readable line, no stack trace', async () => {
     const r = await cli(['fit', file('g2.csv', sigmoidCsv()), '--alpha', '2']);
     expect(r.code).toBe(2);
