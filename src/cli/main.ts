@@ -274,6 +274,11 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
   const parsed = parseArgs({ args: joinDashValues(spec, args), allowPositionals: spec.operand !== undefined, options });
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = parsed.positionals;
+  // Each command reads one operand: a second one (`fit a.csv b.csv`) would be silently ignored.
+  if (positionals.length > 1) {
+    const extra = positionals.slice(1).join(' ');
+    throw new TrimfitError('invalid-option', 'arguments', `one operand ${spec.operand}`, extra, `arguments: expected one operand ${spec.operand}, received extra arguments: ${extra}`);
+  }
   return {
     positionals,
     string: (name: K) => values[name] as string | undefined,
@@ -347,6 +352,8 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   const opt = parseCommand(FIT, args);
   const file = opt.positionals[0];
   const model = checkModelName(opt.string('model'));
+  // Only the sigmoid has a c0 (ε) to free; the other models would ignore the flag.
+  if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
   const text = await readInput(file, 'file');

@@ -76,6 +76,9 @@ describe('trimfit fit', () => {
     [['fit', 'GOOD', '--train', '5', '--json'], 'invalid-option', /^train$/],
     [['fit', 'BAD_JSON.json', '--json'], 'parse-error', /BAD_JSON/],
     [['fit', 'GOOD', '--bogus', '--json'], 'invalid-option', /arguments/],
+    [['fit', 'GOOD', 'GOOD', '--json'], 'invalid-option', /^arguments$/],
+    [['fit', 'GOOD', '--model', 'power', '--free-epsilon', '--json'], 'invalid-option', /^free-epsilon$/],
+    [['fit', 'GOOD', '--model', 'linear', '--free-epsilon', '--json'], 'invalid-option', /^free-epsilon$/],
   ])('bad input %j exits 2 with one JSON error line', async (args, code, field) => {
     const files: Record<string, string> = {
       BAD_COLUMNS: file('bad-cols.csv', 'x,y\n1,2\n3\n'),
@@ -88,6 +91,11 @@ describe('trimfit fit', () => {
     };
     const resolved = (args as string[]).map((a) => files[a] ?? a);
     expectJsonError(await cli(resolved), code as string, field as RegExp);
+  });
+  test('--free-epsilon with the sigmoid fits c0', async () => {
+    const r = await cli(['fit', file('fe.csv', sigmoidCsv()), '--free-epsilon', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).diagnostics.hyper.freeEpsilon).toBe(true);
   });
   test('an upper-case X,Y header is read', async () => {
     const x = Array.from({ length: 20 }, (_, i) => i + 1);
@@ -201,6 +209,12 @@ describe('trimfit lts', () => {
     const { error } = JSON.parse(r.stderr);
     expect(error.expected).toBe('more than 2p = 4 observations for p = 2 coefficients');
     expect(error.received).toBe('"4 observations"');
+  });
+  test('a second file is an error, not ignored', async () => {
+    const f = file('lts-two.csv', 'y,x\n1,2\n2,3\n3,5\n4,4\n5,6\n');
+    const r = await cli(['lts', f, f, '--json']);
+    expectJsonError(r, 'invalid-option', /^arguments$/);
+    expect(JSON.parse(r.stderr).error.received).toBe(JSON.stringify(f));
   });
   test('alpha outside [0.5, 1] is rejected', async () => {
     expectJsonError(await cli(['lts', file('l2.csv', 'y,x\n1,2\n2,3\n3,5\n4,4\n'), '--alpha', '0.2', '--json']), 'invalid-option', /^alpha$/);
