@@ -1,15 +1,28 @@
 // The sweep page: `npm start` serves it (scripts/start.mjs), `npm run build:app` writes app-dist/.
 // The page embeds the RETU curves from the shared data folder beside the repository, so the dev
 // server must be allowed to read outside its root.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const appDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const retuDir = fileURLToPath(new URL('../../shared/data/retu', import.meta.url));
 
+/**
+ * Without the data folder the page builds with no embedded curves (its glob imports match nothing)
+ * and only says so in the page; this makes the build or dev server say it too.
+ */
+const warnWithoutRetuData = (): Plugin => ({
+  name: 'trimfit-retu-data-check',
+  configResolved(config) {
+    if (!existsSync(retuDir)) config.logger.warn(`trimfit: no RETU data at ${retuDir}; the page will have no embedded curves (users can still load CSV/JSON files).`);
+  },
+});
+
 export default defineConfig({
   root: appDir,
+  plugins: [warnWithoutRetuData()],
   base: './',
   server: { port: 5173, fs: { allow: [repoDir, retuDir] } },
   preview: { port: 4173 },
