@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TrimfitError } from '../api/errors.js';
+import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
 import { parseCurveJson, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
@@ -19,7 +19,7 @@ import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { formatCeilingTable, formatLts, formatRegimes } from './format.js';
-import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis } from '../ceiling/regimes.js';
+import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
 /** A numeric option's range, as checkNumber checks it (and names it in its errors). */
 interface NumberRange {
@@ -320,24 +320,69 @@ function parseNumberFlag(text: string | undefined, field: string, range: NumberR
   return checkNumber(v, field, range.min, range.max, { integer: range.integer, minExclusive: range.minExclusive });
 }
 
+/** `--val-losses`: the file and its checkpoints per dataset, in the file's order. */
+interface ValLosses {
+  file: string;
+  datasets: [dataset: string, losses: SftValLoss[]][];
+}
+
+/** `e` with another field and message; `received` stays as rendered (the constructor would quote it again). */
+function renamedError(e: TrimfitError, field: string, message: string): TrimfitError {
+  return Object.assign(new TrimfitError(e.code, field, e.expected, undefined, message), { received: e.received });
+}
+
 /**
- * `--val-losses file.json`: `{ "<dataset>": [{ "sftStep": 360, "valLoss": 0.52 }, …], … }`. Each
- * dataset's checkpoints get the paper's SFT regimes with the fitted A_post of their RL branch, and
- * across datasets (3 or more) the correlation of minimum validation loss with the best A_post.
+ * The SFT regimes of one dataset (analyzeSftRegimes), its errors naming the option and the
+ * dataset (`val-losses: Easy102K[0].sftStep`) rather than the function's own `valLosses[0]`.
  */
-function regimeAnalysis(rows: CeilingRow[], text: string, file: string): { regimes: SftRegimeAnalysis[]; correlation: MinLossCeilingCorrelation | null } {
+function datasetRegimes(file: string, dataset: string, valLosses: SftValLoss[], ceilings?: { sftStep: number; aPost: number }[]): SftRegimeAnalysis {
+  try {
+    return analyzeSftRegimes({ dataset, valLosses, ceilings });
+  } catch (e) {
+    if (!(e instanceof TrimfitError) || !e.field.startsWith('valLosses')) throw e;
+    const field = `val-losses: ${dataset}${e.field.slice('valLosses'.length)}`;
+    throw renamedError(e, field, `val-losses (${file}): ${field.slice('val-losses: '.length)}: expected ${e.expected}, received ${e.received}`);
+  }
+}
+
+/**
+ * `--val-losses file.json`: `{ "<dataset>": [{ "sftStep": 360, "valLoss": 0.52 }, …], … }`,
+ * checked before any fit runs (a bad file would otherwise fail only after the whole table): JSON,
+ * shape, every dataset one of the RETU data's, every checkpoint a valid step and loss.
+ */
+function checkValLosses(text: string, file: string, knownDatasets: readonly string[]): ValLosses {
+  const fail = (code: 'parse-error' | 'invalid-input', where: string, expected: string, received: unknown, detail?: string) =>
+    new TrimfitError(code, where ? `val-losses: ${where}` : 'val-losses', expected, received, `val-losses (${file})${where ? `: ${where}` : ''}: ${detail ?? `expected ${expected}, received ${describeValue(received)}`}`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TrimfitError('parse-error', file, 'valid JSON', (e as Error).message, `${file}: not valid JSON (${(e as Error).message})`);
+    throw fail('parse-error', '', 'valid JSON', (e as Error).message, `not valid JSON (${(e as Error).message})`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TrimfitError('parse-error', file, 'an object { dataset: [{ sftStep, valLoss }] }', doc);
-  const regimes = Object.entries(doc as Record<string, unknown>).map(([dataset, losses]) => {
-    if (!Array.isArray(losses)) throw new TrimfitError('parse-error', `${file}: ${dataset}`, 'an array of { sftStep, valLoss }', losses);
-    const steps = new Set(losses.map((l) => (l as { sftStep?: unknown })?.sftStep));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw fail('parse-error', '', 'an object { dataset: [{ sftStep, valLoss }] }', doc);
+  const entries = Object.entries(doc as Record<string, unknown>);
+  if (entries.length === 0) throw fail('invalid-input', '', 'at least one dataset', 'an empty object');
+  const datasets = entries.map(([dataset, losses]): [string, SftValLoss[]] => {
+    if (!knownDatasets.includes(dataset)) throw fail('invalid-input', dataset, `a dataset of the RETU data (${knownDatasets.join(', ')})`, dataset);
+    if (!Array.isArray(losses)) throw fail('parse-error', dataset, 'an array of { sftStep, valLoss }', losses);
+    losses.forEach((l, i) => {
+      if (typeof l !== 'object' || l === null || Array.isArray(l)) throw fail('parse-error', `${dataset}[${i}]`, 'an object { sftStep, valLoss }', l);
+    });
+    datasetRegimes(file, dataset, losses as SftValLoss[]);
+    return [dataset, losses as SftValLoss[]];
+  });
+  return { file, datasets };
+}
+
+/**
+ * Each dataset's checkpoints get the paper's SFT regimes with the fitted A_post of their RL branch,
+ * and across datasets (3 or more) the correlation of minimum validation loss with the best A_post.
+ */
+function regimeAnalysis(rows: CeilingRow[], { file, datasets }: ValLosses): { regimes: SftRegimeAnalysis[]; correlation: MinLossCeilingCorrelation | null } {
+  const regimes = datasets.map(([dataset, losses]) => {
+    const steps = new Set(losses.map((l) => l.sftStep));
     const ceilings = rows.filter((r) => r.dataset === dataset && steps.has(r.sftStep) && Number.isFinite(r.aPost)).map((r) => ({ sftStep: r.sftStep, aPost: r.aPost }));
-    return analyzeSftRegimes({ dataset, valLosses: losses as { sftStep: number; valLoss: number }[], ceilings });
+    return datasetRegimes(file, dataset, losses, ceilings);
   });
   const withCeilings = regimes.filter((r) => r.highestAPost !== null);
   return { regimes, correlation: withCeilings.length >= 3 ? minValLossCeilingCorrelation(withCeilings) : null };
@@ -436,7 +481,12 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const seed = opt.number('seed');
   const choice = checkBackendChoice(opt.string('backend'));
   const workers = opt.number('workers');
+  // Read before the data and checked before the fits: a bad file fails at once, not after the table.
+  const valLossesFile = opt.string('val-losses');
+  const valLossesText = valLossesFile === undefined ? undefined : await readInput(valLossesFile, 'val-losses');
   const curves = await readRetuDir(dir);
+  const datasets = [...new Set(curves.map((c) => c.dataset))];
+  const valLosses = valLossesFile !== undefined && valLossesText !== undefined ? checkValLosses(valLossesText, valLossesFile, datasets) : null;
   const fitter = await createFitter({ backend: choice, workers });
   const rows: CeilingRow[] = [];
   try {
@@ -444,8 +494,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   } finally {
     await fitter.dispose();
   }
-  const valLosses = opt.string('val-losses');
-  const regimes = valLosses ? regimeAnalysis(rows, await readInput(valLosses, 'val-losses'), valLosses) : null;
+  const regimes = valLosses ? regimeAnalysis(rows, valLosses) : null;
   const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
   if (opt.flag('json')) {
     io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }) => row), ...(regimes ?? {}) }));

@@ -1,6 +1,6 @@
 import { describe, expect, test, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -249,6 +249,32 @@ describe('trimfit ceiling', () => {
     expect(out.correlation.n).toBe(3);
     expect(out.correlation.pearson).toBeGreaterThanOrEqual(-1);
     expect(out.correlation.pearson).toBeLessThan(0);
+  });
+  test.each([
+    ['unknown dataset', { Nope: [{ sftStep: 360, valLoss: 0.5 }] }, 'invalid-input', 'val-losses: Nope', /^a dataset of the RETU data \(Easy102K, Hard102K, S1K, SFT889K, Uniform102K\)$/],
+    ['bad step', { S1K: [{ sftStep: 62, valLoss: 0.6 }, { sftStep: 'x', valLoss: 0.5 }] }, 'invalid-input', 'val-losses: S1K[1].sftStep', /^an integer >= 0$/],
+    ['bad loss', { S1K: [{ sftStep: 62, valLoss: -1 }] }, 'invalid-input', 'val-losses: S1K[0].valLoss', /^a finite number > 0$/],
+    ['not an object', { S1K: [null] }, 'parse-error', 'val-losses: S1K[0]', /sftStep, valLoss/],
+    ['no checkpoints', { S1K: [] }, 'invalid-input', 'val-losses: S1K', /at least one checkpoint/],
+    ['no datasets', {}, 'invalid-input', 'val-losses', /at least one dataset/],
+  ])('--val-losses with %s: an error naming option, dataset and entry, and the file in the message', async (_what, doc, code, field, expected) => {
+    const path = file('bad-losses.json', JSON.stringify(doc));
+    const r = await cli(['ceiling', '../shared/data/retu', '--search', 'none', '--bootstrap', '0', '--val-losses', path, '--json']);
+    expectJsonError(r, code, new RegExp(`^${field.replace(/[[\]().]/g, '\\$&')}$`));
+    const { error } = JSON.parse(r.stderr);
+    expect(error.expected).toMatch(expected);
+    expect(error.message).toContain(`val-losses (${path})`);
+  });
+  test('--val-losses is read before the RETU data and checked before the fits', async () => {
+    // A folder without index.json: the missing losses file is reported first.
+    const emptyDir = join(dir, 'not-retu');
+    mkdirSync(emptyDir, { recursive: true });
+    expectJsonError(await cli(['ceiling', emptyDir, '--val-losses', join(dir, 'missing.json'), '--json']), 'file-not-found', /^val-losses$/);
+    // The full search with 2000 resamples takes minutes on a small machine; the bad file fails at once.
+    const started = Date.now();
+    const r = await cli(['ceiling', '../shared/data/retu', '--bootstrap', '2000', '--val-losses', file('late.json', '{"S1K": [{"sftStep": 62}]}'), '--json']);
+    expectJsonError(r, 'invalid-input', /^val-losses: S1K\[0\]\.valLoss$/);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
   test('a missing directory and a bad search mode exit 2', async () => {
     expectJsonError(await cli(['ceiling', '/nonexistent', '--json']), 'file-not-found', /retu-dir/);
