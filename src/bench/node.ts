@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readRetuDir, TrimfitError } from '../node.js';
 import { profileKernelVariants, type KernelProfileReport } from '../index.js';
 import {
@@ -71,15 +71,25 @@ print(json.dumps({"timesMs": times, "params": list(p)}))
 `;
 
 export interface NodeBenchEnvOptions {
-  /** RETU data folder. @default the first of $RETU_DIR, ../shared/data/retu, .gpu-bundle/retu that exists */
+  /** RETU data folder; a folder without index.json is a file-not-found error. @default the first of $RETU_DIR, ../shared/data/retu, .gpu-bundle/retu that exists */
   retuDir?: string;
   /** Free-text note for the report. @default '' */
   note?: string;
 }
 
+const isRetuDir = (dir: string): Promise<boolean> => stat(join(dir, 'index.json')).then(() => true, () => false);
+
+/**
+ * The folder asked for, which must hold the RETU data (falling back to another one would time
+ * different data than asked for), or else the first of the default places that does; null if none.
+ */
 async function findRetuDir(explicit?: string): Promise<string | null> {
-  const candidates = [explicit, process.env.RETU_DIR, '../shared/data/retu', '.gpu-bundle/retu'].filter((p): p is string => !!p);
-  for (const dir of candidates) if (await stat(join(dir, 'index.json')).then(() => true, () => false)) return dir;
+  if (explicit !== undefined) {
+    if (await isRetuDir(explicit)) return explicit;
+    throw new TrimfitError('file-not-found', 'retu', 'a RETU data folder (with index.json)', explicit, `retu: no RETU data at ${explicit} (no index.json there)`);
+  }
+  const candidates = [process.env.RETU_DIR, '../shared/data/retu', '.gpu-bundle/retu'].filter((p): p is string => !!p);
+  for (const dir of candidates) if (await isRetuDir(dir)) return dir;
   return null;
 }
 
@@ -90,8 +100,13 @@ export async function nodeBenchEnv(options: NodeBenchEnvOptions = {}): Promise<B
     machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? null, memoryBytes: totalmem(), node: process.version, platform: `${process.platform}-${process.arch}` },
     gpu: await dawnGpu(),
     retuCurves: retuDir ? await readRetuDir(retuDir) : null,
-    // The load at start says how busy a shared machine was; the caller's note comes first.
-    note: [options.note, `load average at start ${loadavg().map((v) => v.toFixed(2)).join(' / ')} (1 / 5 / 15 min) on ${cpuList.length} CPUs`].filter(Boolean).join('; '),
+    // The load at start says how busy a shared machine was, and the RETU folder which data the
+    // paper-search case timed (the report has no field of its own for it); the caller's note comes first.
+    note: [
+      options.note,
+      `load average at start ${loadavg().map((v) => v.toFixed(2)).join(' / ')} (1 / 5 / 15 min) on ${cpuList.length} CPUs`,
+      retuDir ? `RETU data from ${resolve(retuDir)}` : 'RETU data not found',
+    ].filter(Boolean).join('; '),
   };
   if (await available('Rscript', ['-e', 'suppressMessages(library(robustbase))'])) {
     env.rLtsReg = async (data, repeats) => {

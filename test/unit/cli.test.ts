@@ -221,6 +221,12 @@ describe('trimfit lts', () => {
   });
 });
 
+describe('trimfit bench', () => {
+  test('--retu naming no RETU folder exits 2 before any benchmark runs', async () => {
+    expectJsonError(await cli(['bench', '--quick', '--retu', '/nonexistent/retu', '--json']), 'file-not-found', /^retu$/);
+  });
+});
+
 describe('trimfit ceiling', () => {
   test('--search released --json gives one row per branch with the contract fields', async () => {
     const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '20', '--json']);
