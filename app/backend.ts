@@ -39,9 +39,10 @@ export async function detectAdapter(nav: { gpu?: GPU }): Promise<AdapterInfo> {
  */
 export function chooseBackend(choice: PageBackendChoice, adapter: AdapterInfo, cpuWorkers: number): { engine: 'webgpu' | 'cpu'; workers: number; report: BackendReport } {
   const cpu = (reason: string) => ({ engine: 'cpu' as const, workers: cpuWorkers, report: { name: 'cpu' as const, description: `f64 in ${cpuWorkers} Web Worker${cpuWorkers === 1 ? '' : 's'}`, reason, adapter: adapter.name } });
-  if (choice === 'cpu') return cpu('requested (backend=cpu)');
+  // Reasons read as plain sentences in the badge and point at the Backend select, not at URL syntax.
+  if (choice === 'cpu') return cpu('chosen in Backend');
   if (adapter.name === null) return cpu(adapter.missing);
-  if (choice === 'auto' && adapter.fallback) return cpu(`WebGPU adapter "${adapter.name}" is a software fallback; add backend=webgpu to use it`);
+  if (choice === 'auto' && adapter.fallback) return cpu(`WebGPU adapter "${adapter.name}" is a software fallback (no faster than the CPU here); choose WebGPU in Backend to use it`);
   const description = `${adapter.name}; Stage 1 and polish in ${cpuWorkers} Web Worker${cpuWorkers === 1 ? '' : 's'}`;
-  return { engine: 'webgpu', workers: cpuWorkers, report: { name: 'webgpu', description, reason: choice === 'webgpu' ? 'requested (backend=webgpu)' : 'auto: WebGPU adapter available', adapter: adapter.name } };
+  return { engine: 'webgpu', workers: cpuWorkers, report: { name: 'webgpu', description, reason: choice === 'webgpu' ? 'chosen in Backend' : 'auto: a hardware WebGPU adapter is available', adapter: adapter.name } };
 }

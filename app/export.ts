@@ -1,14 +1,21 @@
 /**
- * Result exports: JSON (rows with the settings and backend that produced them) and a flat CSV with
- * one row per curve. Non-finite numbers are written as null / empty cells, never as NaN.
+ * Result exports: JSON (rows with the settings and backend of the run that produced them) and a
+ * flat CSV with one row per curve. Non-finite numbers are written as null / empty cells, never as NaN.
  */
-import type { BackendReport, PageRow, RunSettings } from './protocol.js';
+import type { PageRow, RunProvenance } from './protocol.js';
 
 const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
-export function rowsJson(rows: PageRow[], settings: RunSettings, backend: BackendReport | null): string {
+/** `run` is null only when there are no rows (no run yet). */
+export function rowsJson(rows: PageRow[], run: RunProvenance | null): string {
   return JSON.stringify(
-    { generator: 'trimfit sweep page', settings, backend, results: rows },
+    {
+      generator: 'trimfit sweep page',
+      settings: run?.settings ?? null,
+      backend: run?.backend ?? null,
+      run: run ? { startedAt: run.startedAt, finishedAt: run.finishedAt, state: run.state } : null,
+      results: rows,
+    },
     (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
     2,
   );

@@ -4,15 +4,15 @@
  * The main thread only schedules work and renders; every fit runs in a worker.
  */
 import type uPlot from 'uplot';
-import { expandGrid, gridFor, isTrimfitError, MODEL_NAMES, type RetuCurve } from '../src/index.js';
+import { expandGrid, gridFor, isTrimfitError, MODEL_NAMES, type GridSpec, type RetuCurve } from '../src/index.js';
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
 import { EXTRAPOLATION_FACTOR, modelValue, plotXs } from './curves.js';
 import { mountPlot, plotSvg, svgToPng, type PlotSeries, type PlotSpec } from './plot.js';
 import { escapeHtml, htmlText } from './html.js';
-import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type ViewState } from './settings.js';
+import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type IgnoredParam, type ViewState } from './settings.js';
 import { chooseBackend, detectAdapter, type AdapterInfo } from './backend.js';
 import { rowsCsv, rowsJson } from './export.js';
-import type { BackendReport, PageRow, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { BackendReport, PageRow, RunProvenance, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -31,6 +31,11 @@ const embedded = embeddedCurves();
 let uploads: LoadedCurve[] = [];
 const rows = new Map<string, PageRow>();
 let run: SearchRun | null = null;
+/** True from a click on Run until its SearchRun exists (the adapter is awaited in between). */
+let starting = false;
+/** The settings and engine of the run whose rows are on show (every run starts from an empty table). */
+let lastRun: RunProvenance | null = null;
+/** What the next run will use, or, during a run, what its workers report. */
 let backend: BackendReport | null = null;
 let sort: { key: string; desc: boolean } | null = null;
 
@@ -64,15 +69,42 @@ function fitsFor(c: LoadedCurve, s: RunSettings): number {
   return s.search === 'full' ? expandGrid(c.x.length, s.grid).length : 1;
 }
 
-/** Settings per run for the loaded curves; expanding every curve's grid is cached, not redone on each call. */
-const totalFitsCache = { key: '', total: 0 };
-function totalFits(): number {
+/**
+ * Settings per run for the loaded curves, and the curves the grid gives no setting (too few points
+ * for any of its train/validation splits); expanding every curve's grid is cached, not redone on each call.
+ */
+const fitCountCache = { key: '', total: 0, tooShort: [] as LoadedCurve[] };
+function fitCounts(): { total: number; tooShort: LoadedCurve[] } {
   const key = `${curvesVersion}|${settings.search}|${JSON.stringify(settings.grid)}`;
-  if (key !== totalFitsCache.key) {
-    totalFitsCache.key = key;
-    totalFitsCache.total = curves().reduce((sum, c) => sum + fitsFor(c, settings), 0);
+  if (key !== fitCountCache.key) {
+    fitCountCache.key = key;
+    const perCurve = curves().map((c) => ({ c, fits: fitsFor(c, settings) }));
+    fitCountCache.total = perCurve.reduce((sum, e) => sum + e.fits, 0);
+    fitCountCache.tooShort = perCurve.filter((e) => e.fits === 0).map((e) => e.c);
   }
-  return totalFitsCache.total;
+  return fitCountCache;
+}
+
+/** Longest curve checked when looking for the fewest points a grid can fit. */
+const MAX_POINTS_SEARCHED = 10_000;
+
+/** The fewest points for which the grid has at least one train/validation split, or null. */
+function minPointsFor(grid: GridSpec): number | null {
+  const oneSetting: GridSpec = { ...grid, taus: grid.taus.slice(0, 1), ltsAlphas: grid.ltsAlphas.slice(0, 1), freeEpsilon: grid.freeEpsilon.slice(0, 1) };
+  for (let n = 1; n <= MAX_POINTS_SEARCHED; n++) if (expandGrid(n, oneSetting).length > 0) return n;
+  return null;
+}
+
+/** Which loaded curves the current grid cannot fit, and what it needs; '' when every curve fits. */
+function tooShortText(): string {
+  const { tooShort } = fitCounts();
+  if (tooShort.length === 0) return '';
+  const need = minPointsFor(settings.grid);
+  const names = tooShort.map((c) => `${c.id} (${c.x.length} points)`).join(', ');
+  const needs = need === null
+    ? `no curve of up to ${MAX_POINTS_SEARCHED.toLocaleString()} points gets a setting from this grid`
+    : `this grid needs at least ${need} points (${settings.grid.minTrainPoints} to train and ${settings.grid.minValPoints} to validate in one split)`;
+  return `Too short for the current grid (no setting fits ${tooShort.length === 1 ? 'it, so it' : 'them, so they'} would fail): ${names}. ${needs[0].toUpperCase()}${needs.slice(1)}.`;
 }
 
 function showSettingErrors(errors: Array<{ field: string; message: string }>): void {
@@ -81,27 +113,60 @@ function showSettingErrors(errors: Array<{ field: string; message: string }>): v
   $('settings-errors').textContent = errors.map((e) => e.message).join('\n');
 }
 
+/** Whether the form's values are all valid (the last check of onSettingsChange). */
+let formValid = true;
+
 function onSettingsChange(): void {
   const values: Record<string, string> = {};
   for (const f of SETTING_FIELDS) values[f] = (form.elements.namedItem(f) as HTMLInputElement).value;
   const parsed = parseSettings(values);
-  showSettingErrors([...urlErrors, ...parsed.errors]);
-  if (parsed.errors.length === 0) {
+  showSettingErrors(parsed.errors);
+  formValid = parsed.errors.length === 0;
+  if (formValid) {
     const backendChanged = parsed.settings.backend !== settings.backend;
     settings = parsed.settings;
     if (backendChanged && !run) void adapterPromise.then((a) => { backend = chooseBackend(settings.backend, a, cpuWorkers).report; renderBackend(); });
   }
   ($('grid-fields') as HTMLFieldSetElement).disabled = settings.search !== 'full';
-  ($('run') as HTMLButtonElement).disabled = run !== null || parsed.errors.length > 0 || curves().length === 0;
-  const total = totalFits();
-  $('grid-size').textContent = `${curves().length} curves, ${total.toLocaleString()} settings in all`;
+  const count = curves().length;
+  const { total } = fitCounts();
+  ($('run') as HTMLButtonElement).disabled = run !== null || starting || !formValid || count === 0 || total === 0;
+  // While a field is invalid the count would be that of the last valid settings, not of the form.
+  $('grid-size').textContent = formValid
+    ? `${count} curve${count === 1 ? '' : 's'}, ${total.toLocaleString()} setting${total === 1 ? '' : 's'} in all${count > 0 && total === 0 ? ' (nothing to fit)' : ''}`
+    : `${count} curve${count === 1 ? '' : 's'}, — settings in all (a field above is invalid)`;
+  $('short-curves').textContent = formValid ? tooShortText() : '';
+  renderResultsNote();
   writeUrl();
 }
 
-/** Bad values in the URL (replaced by defaults in the form) stay listed until the form is edited. */
-let urlErrors: Array<{ field: string; message: string }> = initial.errors;
+/**
+ * Marks the rows on show as those of the last run once the form no longer holds its settings, so a
+ * changed τ or backend is not mistaken for what produced them (the exports record the run's own).
+ */
+function renderResultsNote(): void {
+  const el = $('results-note');
+  let text = '';
+  if (lastRun && !run && rows.size > 0) {
+    const was = settingValues(lastRun.settings);
+    const now = settingValues(settings);
+    const changed = SETTING_FIELDS.filter((f) => was[f] !== now[f]);
+    if (!formValid || changed.length > 0) {
+      text = `Results are from the last run's settings${changed.length > 0 ? ` (${changed.map((f) => `${f} ${was[f]}`).join(', ')})` : ''}`
+        + (formValid ? '; press Run to fit with the changed ones.' : '; the form now holds invalid values.');
+    }
+  }
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Query parameters the page did not apply: listed until the settings form is edited. */
+let urlNotices: string[] = initial.ignored.map((p: IgnoredParam) => `ignored: ${p.key}=${p.value} (${p.reason})`);
+function renderUrlNotice(): void {
+  $('url-notice').textContent = urlNotices.join('\n');
+}
 form.addEventListener('input', () => {
-  urlErrors = [];
+  urlNotices = [];
+  renderUrlNotice();
   onSettingsChange();
 });
 form.addEventListener('submit', (e) => e.preventDefault());
@@ -110,25 +175,35 @@ form.addEventListener('submit', (e) => e.preventDefault());
 // Loading files
 // ---------------------------------------------------------------------------------------------
 
-function loadMessage(text: string, isError: boolean): void {
+function loadMessage(text: string, kind: 'ok' | 'warn' | 'error'): void {
   const el = $('load-message');
   el.textContent = text;
-  el.className = `message ${isError ? 'error' : 'ok'}`;
-  el.setAttribute('role', isError ? 'alert' : 'status');
+  el.className = `message ${kind}`;
+  el.setAttribute('role', kind === 'ok' ? 'status' : 'alert');
 }
 
 async function onFiles(list: FileList | null): Promise<void> {
   if (!list || list.length === 0) return;
+  if (run) {
+    // The curves of a run stay as they were when it started, like its settings.
+    loadMessage('Not loaded: a run is in progress; load files when it is done or cancelled.', 'error');
+    return;
+  }
   const files = await Promise.all([...list].map(async (f) => ({ name: f.name, text: await f.text() })));
   try {
     const loaded = uniqueIds(loadFiles(files), curves().map((c) => c.id));
     uploads = [...uploads, ...loaded];
     curvesVersion++;
-    loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}.`, false);
+    loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}.`, 'ok');
     if (loaded.length > 0) view.selected = loaded[0].id;
+    const short = new Set(fitCounts().tooShort.map((c) => c.id));
+    const shortLoaded = loaded.filter((c) => short.has(c.id));
+    if (shortLoaded.length > 0) {
+      loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}; ${shortLoaded.length} of them ${shortLoaded.length === 1 ? 'is' : 'are'} too short for the current grid: ${shortLoaded.map((c) => `${c.id} (${c.x.length} points)`).join(', ')} (see Search below).`, 'warn');
+    }
   } catch (e) {
     // Nothing of this batch is kept; what was loaded before stays as it was.
-    loadMessage(isTrimfitError(e) ? `Could not load: ${e.message}` : `Could not load: ${(e as Error).message}`, true);
+    loadMessage(isTrimfitError(e) ? `Could not load: ${e.message}` : `Could not load: ${(e as Error).message}`, 'error');
   }
   onSettingsChange();
   renderAll();
@@ -137,6 +212,8 @@ async function onFiles(list: FileList | null): Promise<void> {
 const drop = $('drop');
 const fileInput = $('file') as HTMLInputElement;
 fileInput.addEventListener('change', () => void onFiles(fileInput.files).then(() => (fileInput.value = '')));
+// A real button (in the tab order, Enter and Space work) opens the hidden file input's chooser.
+$('choose-files').addEventListener('click', () => fileInput.click());
 for (const target of [drop, document.body]) {
   target.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -151,10 +228,11 @@ for (const target of [drop, document.body]) {
   });
 }
 $('clear-uploads').addEventListener('click', () => {
+  if (run) return;
   for (const c of uploads) rows.delete(c.id);
   uploads = [];
   curvesVersion++;
-  loadMessage('', false);
+  loadMessage('', 'ok');
   onSettingsChange();
   renderAll();
 });
@@ -192,6 +270,8 @@ class SearchRun {
   private readonly inFlight = new Map<Worker, Task>();
   private doneFits = 0;
   private doneCurves = 0;
+  /** Curves whose fit came back with status 'failed' (the worker ran, the fit did not). */
+  private failedFits = 0;
   private readonly failures: string[] = [];
 
   constructor(
@@ -226,6 +306,10 @@ class SearchRun {
   get errors(): readonly string[] {
     return this.failures;
   }
+  /** Curves without a result: failed fits and worker errors. */
+  get curvesFailed(): number {
+    return this.failedFits + this.failures.length;
+  }
 
   private next(w: Worker): void {
     const task = this.queue.shift();
@@ -242,7 +326,10 @@ class SearchRun {
 
   private onMessage(w: Worker, m: WorkerMessage): void {
     if (m.type === 'backend') {
+      // What actually ran (a worker falls back to the CPU if WebGPU cannot start) is what the
+      // badge and the exports name.
       backend = m.backend;
+      if (lastRun) lastRun.backend = m.backend;
       renderBackend();
       return;
     }
@@ -250,8 +337,10 @@ class SearchRun {
     if (!task || task.taskId !== m.taskId) return;
     this.doneFits += task.fits;
     this.doneCurves++;
-    if (m.type === 'row') rows.set(task.curve.id, m.row);
-    else this.failures.push(`${task.curve.id}: ${m.message}`);
+    if (m.type === 'row') {
+      rows.set(task.curve.id, m.row);
+      if (m.row.status === 'failed') this.failedFits++;
+    } else this.failures.push(`${task.curve.id}: ${m.message}`);
     this.onUpdate(this);
     this.next(w);
   }
@@ -283,7 +372,8 @@ function renderProgress(r: SearchRun, finished: string | null = null): void {
   if (r.fitsDone > 0) parts.push(`${Math.round(rate).toLocaleString()} fits/s`);
   if (finished) parts.unshift(`${finished} ${fmtDuration(elapsedMs)}`);
   else if (r.fitsDone > 0) parts.push(`about ${fmtDuration(((r.totalFits - r.fitsDone) / rate) * 1000)} left`);
-  const errors = r.errors.length > 0 ? `\n${r.errors.length} curve(s) failed: ${r.errors.join('; ')}` : '';
+  if (r.curvesFailed > 0) parts.push(`${r.curvesFailed} curve${r.curvesFailed === 1 ? '' : 's'} failed (see Status)`);
+  const errors = r.errors.length > 0 ? `\nWorker errors: ${r.errors.join('; ')}` : '';
   $('progress-text').textContent = parts.join(' · ') + errors;
 }
 
@@ -335,20 +425,38 @@ const adapterPromise: Promise<AdapterInfo> = detectAdapter(navigator as Navigato
 // results, handling input) waits for the OS scheduler and long tasks appear.
 const cpuWorkers = Math.max(1, Math.min((navigator.hardwareConcurrency || 2) - 1, MAX_WORKERS));
 
+/**
+ * Locks (or unlocks) what a run depends on: its settings and its list of curves. Changing either
+ * mid-run would leave the rows on show disagreeing with the settings recorded for them.
+ */
+function lockForRun(locked: boolean): void {
+  ($('settings-lock') as HTMLFieldSetElement).disabled = locked;
+  for (const id of ['include-embedded', 'clear-uploads', 'choose-files']) ($(id) as HTMLInputElement | HTMLButtonElement).disabled = locked;
+  $('drop').classList.toggle('locked', locked);
+}
+
+
 async function startRun(): Promise<void> {
-  if (run) return;
+  if (run || starting || !formValid) return;
+  starting = true;
+  // Locked before the first await, so nothing can change between the click and the run's record.
   ($('run') as HTMLButtonElement).disabled = true;
-  const plan = chooseBackend(settings.backend, await adapterPromise, cpuWorkers);
+  lockForRun(true);
+  const runSettings = settings;
+  const plan = chooseBackend(runSettings.backend, await adapterPromise, cpuWorkers);
   backend = plan.report;
   renderBackend();
-  const list = curves();
-  for (const c of list) rows.delete(c.id);
-  const tasks = list.map((curve, taskId) => ({ taskId, curve, fits: fitsFor(curve, settings) }));
+  // Every run starts from an empty table, so all rows on show come from the run recorded here.
+  rows.clear();
+  lastRun = { settings: runSettings, backend: plan.report, startedAt: new Date().toISOString(), finishedAt: null, state: 'running' };
+  const tasks = curves().map((curve, taskId) => ({ taskId, curve, fits: fitsFor(curve, runSettings) }));
   ($('cancel') as HTMLButtonElement).disabled = false;
+  renderResultsNote();
   renderAll();
+  starting = false;
   run = new SearchRun(
     tasks,
-    settings,
+    runSettings,
     plan,
     (r) => {
       renderProgress(r);
@@ -356,8 +464,13 @@ async function startRun(): Promise<void> {
     },
     (r, cancelled) => {
       run = null;
+      if (lastRun) {
+        lastRun.finishedAt = new Date().toISOString();
+        lastRun.state = cancelled ? 'cancelled' : 'done';
+      }
       renderProgress(r, cancelled ? 'Cancelled after' : 'Done in');
       ($('cancel') as HTMLButtonElement).disabled = true;
+      lockForRun(false);
       onSettingsChange();
       queueRender();
     },
@@ -386,6 +499,11 @@ const num = (v: number | null | undefined, digits = 3): string => (v === null ||
 interface Column {
   key: string;
   label: string;
+  /**
+   * Unit shown after the label: of RETU curves (score in %, compute in EFLOPs, see the RETU data's
+   * README) and of uploaded curves (the units of their y or x). @default no unit
+   */
+  unit?: { retu: string; upload: string | null };
   title: string;
   text?: boolean;
   value: (c: LoadedCurve, r: PageRow | undefined) => number | string | null;
@@ -416,11 +534,13 @@ const numCol = (key: string, label: string, title: string, get: (c: LoadedCurve,
 const COLUMNS: Column[] = [
   { key: 'id', label: 'Curve', title: 'Curve id', text: true, value: (c) => c.id, show: (c) => escapeHtml(c.id) },
   { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length), reserve: () => '000' },
-  numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint (EFLOPs)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2),
-  numCol('pSft', 'P_sft', 'Score at the branch checkpoint (%)', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2),
-  numCol('aPost', 'A_post', 'Ceiling: P_sft + u (u for uploaded sigmoid fits), with bootstrap CI', (_, r) => r?.aPost, 2, 'aPost'),
-  numCol('plRl', 'PL_rl', 'RL plasticity: u, with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'),
-  numCol('cMid', 'C_mid', 'Compute at half the gain (x units), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'),
+  { ...numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint, in EFLOPs (10^18 floating-point operations)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2), unit: { retu: 'EFLOPs', upload: null } },
+  { ...numCol('pSft', 'P_sft', 'Score at the branch checkpoint, in %', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2), unit: { retu: '%', upload: null } },
+  { ...numCol('aPost', 'A_post', 'Ceiling: P_sft + u, in % (for uploaded sigmoid fits: u, in the units of y), with bootstrap CI', (_, r) => r?.aPost, 2, 'aPost'), unit: { retu: '%', upload: 'y' } },
+  // Beside the ceiling, so a failed or bounded fit is seen with its value, not scrolled out of view.
+  { key: 'status', label: 'Status', title: 'Status of the chosen fit (hover for its message)', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—'), reserve: () => 'converged' },
+  { ...numCol('plRl', 'PL_rl', 'RL plasticity: the gain u over P_sft, in percentage points, with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'), unit: { retu: 'pp', upload: null } },
+  { ...numCol('cMid', 'C_mid', 'RL compute at half the gain, in EFLOPs since the branch (for uploaded curves, in the units of x), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'), unit: { retu: 'EFLOPs', upload: 'x' } },
   numCol('b', 'B', 'Steepness b, with bootstrap CI', (_, r) => r?.b, 3, 'b'),
   numCol('epsilon', 'ε', 'Offset c0 at x = 0', (_, r) => r?.epsilon, 3),
   { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (_, r) => (r?.hyper ? `[${r.hyper.trainStart}, ${r.hyper.trainEnd})` : '—'), reserve: () => '[00, 00)' },
@@ -430,7 +550,6 @@ const COLUMNS: Column[] = [
   numCol('r2Val', 'R² val', 'R² over the validation points', (_, r) => r?.r2Val, 3),
   numCol('rmseVal', 'RMSE val', 'RMSE over the validation points', (_, r) => r?.rmseVal, 3),
   { key: 'params', label: 'Params', title: 'Natural parameters of the chosen fit', text: true, value: (_, r) => (r ? r.model : null), show: (c, r) => (r && c.task.kind === 'xy' ? escapeHtml(`${r.model}: ${Object.entries(r.params).map(([k, v]) => `${k}=${num(v, 3)}`).join(' ')}`) : r ? r.model : '—') },
-  { key: 'status', label: 'Status', title: 'Status of the chosen fit', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—'), reserve: () => 'converged' },
   numCol('settings', 'Settings', 'Settings tried for this curve', (_, r) => r?.settingsTried, 0),
 ];
 
@@ -447,8 +566,23 @@ function sortedCurves(): LoadedCurve[] {
     .map((e) => e.c);
 }
 
-/** The generic parameter column only matters for uploaded curves (RETU rows have named columns). */
-const visibleColumns = (): Column[] => (curves().some((c) => c.task.kind === 'xy') ? COLUMNS : COLUMNS.filter((c) => c.key !== 'params'));
+/** A column's header text: its label and the unit of the curves on show. */
+function headerLabel(col: Column, hasRetu: boolean, hasUploads: boolean): string {
+  if (!col.unit) return col.label;
+  const units = [...new Set([hasRetu ? col.unit.retu : null, hasUploads ? col.unit.upload : null].filter((u): u is string => u !== null))];
+  return units.length === 0 ? col.label : `${col.label} (${units.join(' / ')})`;
+}
+
+/**
+ * The columns for the curves on show, with their header labels. The generic parameter column only
+ * matters for uploaded curves (RETU rows have named columns).
+ */
+function visibleColumns(): Column[] {
+  const list = curves();
+  const hasRetu = list.some((c) => c.task.kind === 'retu');
+  const hasUploads = list.some((c) => c.task.kind === 'xy');
+  return COLUMNS.filter((c) => hasUploads || c.key !== 'params').map((c) => ({ ...c, label: headerLabel(c, hasRetu, hasUploads) }));
+}
 
 /**
  * Rows given new markup per redraw; the others follow in the next one. A run's start changes every
@@ -553,11 +687,19 @@ function renderTable(): void {
     $('results-sizes').textContent = css;
     sizesCssShown = css;
   }
-  const head = `<div class="tr head" role="row">${columns.map((c, k) => `<div role="columnheader" data-key="${c.key}" title="${escapeHtml(c.title)}" aria-sort="${sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}" class="th c${k}${c.text ? ' text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}">${c.label}</div>`).join('')}</div>`;
+  // Each header is a sort button (in the tab order, Enter and Space work); aria-sort says the order.
+  const head = `<div class="tr head" role="row">${columns.map((c, k) => `<div role="columnheader" data-key="${c.key}" title="${escapeHtml(c.title)}" aria-sort="${sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}" class="th c${k}${c.text ? ' text' : ''}${sort?.key === c.key ? ` sorted${sort.desc ? ' desc' : ''}` : ''}"><button type="button">${escapeHtml(c.label)}</button></div>`).join('')}</div>`;
   if (head !== headHtml) {
+    // The header is rebuilt when the order changes: a sort button that had the focus gets it back.
+    const focusedKey = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('#results .th')?.dataset.key;
     $('results-head').innerHTML = head;
     headHtml = head;
+    if (focusedKey) $('results-head').querySelector<HTMLElement>(`.th[data-key="${focusedKey}"] button`)?.focus();
   }
+  $('results-empty').hidden = list.length > 0;
+  ($('export-json') as HTMLButtonElement).disabled = ($('export-csv') as HTMLButtonElement).disabled = rows.size === 0;
+  // One row is in the tab order (the selected one, else the first); the arrow keys move between rows.
+  const tabRowId = list.some((c) => c.id === view.selected) ? view.selected : list[0]?.id;
   const body = $('results-body');
   const shown = new Set<string>();
   let rewrites = 0;
@@ -573,7 +715,7 @@ function renderTable(): void {
       rowEls.set(c.id, el);
     }
     const { tr } = el;
-    const cellsHtml = cellsByRow[i].map((cell, k) => `<div role="cell" class="td c${k}${columns[k].text ? ' text' : ''}">${cell}</div>`).join('');
+    const cellsHtml = cellsByRow[i].map((cell, k) => `<div role="gridcell" class="td c${k}${columns[k].text ? ' text' : ''}">${cell}</div>`).join('');
     if (cellsHtml !== el.cellsHtml) {
       // A new row is always filled; a row already on show may wait for the next redraw.
       if (el.cellsHtml === '' || rewrites < MAX_ROW_REWRITES_PER_FRAME) {
@@ -590,6 +732,11 @@ function renderTable(): void {
     if (tr.dataset.testid !== testId) tr.dataset.testid = testId;
     const cls = ['tr', el.showsResult ? '' : 'pending', c.id === view.selected ? 'selected' : ''].join(' ').trim();
     if (tr.className !== cls) tr.className = cls;
+    const selected = String(c.id === view.selected);
+    if (tr.getAttribute('aria-selected') !== selected) tr.setAttribute('aria-selected', selected);
+    // The attribute, not the tabIndex property: a <div> without one reads -1 yet cannot take focus.
+    const tabIndex = c.id === tabRowId ? '0' : '-1';
+    if (tr.getAttribute('tabindex') !== tabIndex) tr.setAttribute('tabindex', tabIndex);
     if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] ?? null);
   });
   for (const [id, el] of rowEls) {
@@ -609,10 +756,35 @@ $('results').addEventListener('click', (e) => {
     return;
   }
   const tr = target.closest<HTMLElement>('.tr[data-id]');
-  if (tr) {
-    view.selected = tr.dataset.id!;
-    writeUrl();
-    renderAll();
+  if (tr) selectRow(tr);
+});
+
+/** Shows a row's fit: the row becomes the selected one and the one in the tab order. */
+function selectRow(tr: HTMLElement): void {
+  for (const other of $('results-body').querySelectorAll<HTMLElement>('.tr[tabindex="0"]')) if (other !== tr) other.setAttribute('tabindex', '-1');
+  tr.setAttribute('tabindex', '0');
+  if (view.selected === tr.dataset.id) return;
+  view.selected = tr.dataset.id!;
+  writeUrl();
+  renderAll();
+}
+
+// Keyboard: arrow keys, Home and End move the selection between rows; Enter and Space select the
+// focused row (as a click does).
+$('results-body').addEventListener('keydown', (e) => {
+  const tr = (e.target as HTMLElement).closest<HTMLElement>('.tr[data-id]');
+  if (!tr) return;
+  const all = [...$('results-body').children] as HTMLElement[];
+  const at = all.indexOf(tr);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1, PageDown: at + 10, PageUp: at - 10 }[e.key];
+  if (to !== undefined) {
+    e.preventDefault();
+    const next = all[Math.max(0, Math.min(all.length - 1, to))];
+    next.focus();
+    selectRow(next);
+  } else if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    selectRow(tr);
   }
 });
 
@@ -677,7 +849,7 @@ function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpe
         lo[k] = p.lower;
         up[k] = p.upper;
       }
-      series.push({ label: `${Math.round((r.ci?.level ?? 0.95) * 100)}% bootstrap band`, values: up, style: 'line', color: COLORS.bandEdge }, { label: 'band lower', values: lo, style: 'line', color: COLORS.bandEdge });
+      series.push({ label: `${Math.round((r.ci?.level ?? 0.95) * 100)}% bootstrap band`, values: up, style: 'line', color: COLORS.bandEdge }, { label: 'band lower', values: lo, style: 'line', color: COLORS.bandEdge, inLegend: false });
       band = { upper: series.length - 2, lower: series.length - 1, color: COLORS.band };
     }
   }
@@ -753,15 +925,30 @@ function mountFitPlot(selected: LoadedCurve | undefined, fitEl: HTMLElement): vo
     lastFitSpec = fitSpec(selected, r, view.logX);
     $('fit-title').textContent = `Fit — ${selected.id}`;
     fitPlot = mountPlot(fitEl, lastFitSpec, plotWidthPx(fitEl) || 800, PLOT_HEIGHT_PX);
-    $('fit-note').textContent = r
-      ? `${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.${r.band.length === 0 ? ' Set bootstrap resamples > 0 for CIs and a band.' : ' Band: pointwise bootstrap interval of the fitted curve.'}`
-      : 'Not fitted yet: press Run.';
+    $('fit-note').textContent = fitNote(selected, r);
   } else {
     lastFitSpec = null;
     $('fit-title').textContent = 'Fit';
     fitEl.innerHTML = '<div class="hint">Select a curve in the table to see its points and fit.</div>';
     $('fit-note').textContent = '';
   }
+}
+
+/** The text under the fit plot: how the fit was chosen, or why there is none, and what the plot leaves out. */
+function fitNote(c: LoadedCurve, r: PageRow | undefined): string {
+  const parts: string[] = [];
+  if (!r) parts.push(run ? 'Not fitted yet: the run is in progress.' : 'Not fitted yet: press Run.');
+  // A failed fit has no chosen setting, band or extrapolation to describe.
+  else if (r.status === 'failed') parts.push(`Fit failed: ${r.message}`);
+  else {
+    parts.push(`${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.`);
+    parts.push(r.band.length === 0 ? 'Set bootstrap resamples > 0 for CIs and a band.' : 'Band: pointwise bootstrap interval of the fitted curve.');
+  }
+  if (view.logX) {
+    const hidden = c.x.filter((x) => x <= 0).length;
+    if (hidden > 0) parts.push(c.task.kind === 'retu' && hidden === 1 ? 'Log x: the branch point (x = 0, the score P_sft) is not drawn.' : `Log x: ${hidden === 1 ? 'the point' : `${hidden} points`} at x ≤ 0 ${hidden === 1 ? 'is' : 'are'} not drawn.`);
+  }
+  return parts.join(' ');
 }
 
 /** Draws the Plasticity–Ceiling figure of the selected curve's dataset. */
@@ -831,7 +1018,8 @@ const safe = (t: string): string => t.replace(/[^A-Za-z0-9._-]+/g, '_');
 const resultList = (): PageRow[] => curves().map((c) => rows.get(c.id)).filter((r): r is PageRow => r !== undefined);
 const SVG_SIZE = { w: 900, h: 560 };
 
-$('export-json').addEventListener('click', () => download('trimfit-results.json', new Blob([rowsJson(resultList(), settings, backend)], { type: 'application/json' })));
+// The run's own settings and engine, not the form's current values (they may have changed since).
+$('export-json').addEventListener('click', () => download('trimfit-results.json', new Blob([rowsJson(resultList(), lastRun)], { type: 'application/json' })));
 $('export-csv').addEventListener('click', () => download('trimfit-results.csv', new Blob([rowsCsv(resultList())], { type: 'text/csv' })));
 for (const [id, kind, getSpec] of [['fit-svg', 'svg', () => lastFitSpec], ['fit-png', 'png', () => lastFitSpec], ['pc-svg', 'svg', () => lastPcSpec], ['pc-png', 'png', () => lastPcSpec]] as const) {
   $(id).addEventListener('click', async () => {
@@ -866,7 +1054,14 @@ function plotWidthPx(el: HTMLElement): number {
 
 fillForm(settings);
 ($('logx') as HTMLInputElement).checked = view.logX;
+if (view.selected !== null && !curveById(view.selected)) urlNotices.push(`ignored: sel=${view.selected} (no curve has that id; showing ${curves()[0]?.id ?? 'none'})`);
 if (view.selected === null || !curveById(view.selected)) view.selected = curves()[0]?.id ?? null;
+if (embedded.length === 0) {
+  // A build made without the RETU data folder (app/vite.config.ts warns about it).
+  $('no-embedded').hidden = false;
+  ($('include-embedded').closest('label') as HTMLElement).hidden = true;
+}
+renderUrlNotice();
 onSettingsChange();
 renderAll();
 void adapterPromise.then((adapter) => {

@@ -19,6 +19,8 @@ export interface PlotSeries {
   dash?: number[];
   /** Lines only: mark each value with a dot. @default false */
   markers?: boolean;
+  /** Listed in the legend (false for a band's second edge, which the first edge's entry names). @default true */
+  inLegend?: boolean;
 }
 
 export interface PlotSpec {
@@ -35,6 +37,9 @@ export interface PlotSpec {
 
 const POINT_SIZE_PX = 7;
 
+/** Legend values: blank where a series has no value (uPlot shows "--", also before any hover). */
+const legendValue = (_: uPlot, v: number | null): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toPrecision(5))));
+
 export function mountPlot(el: HTMLElement, spec: PlotSpec, widthPx: number, heightPx: number): uPlot {
   const opts: uPlot.Options = {
     width: widthPx,
@@ -43,10 +48,13 @@ export function mountPlot(el: HTMLElement, spec: PlotSpec, widthPx: number, heig
     scales: { x: { time: false, distr: spec.logX ? 3 : 1 } },
     axes: [{ label: spec.xLabel }, { label: spec.yLabel }],
     series: [
-      { label: spec.xLabel },
-      ...spec.series.map((s): uPlot.Series => s.style === 'points'
-        ? { label: s.label, stroke: s.color, paths: () => null, points: { show: true, size: POINT_SIZE_PX, stroke: s.color, fill: s.hollow ? '#fff' : s.color, width: s.hollow ? 2 : 1 } }
-        : { label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: s.markers ?? false, size: POINT_SIZE_PX, stroke: s.color, fill: s.color }, spanGaps: true }),
+      { label: spec.xLabel, value: legendValue },
+      ...spec.series.map((s): uPlot.Series => {
+        const common = { label: s.label, stroke: s.color, value: legendValue, class: s.inLegend === false ? 'legend-hidden' : undefined };
+        return s.style === 'points'
+          ? { ...common, paths: () => null, points: { show: true, size: POINT_SIZE_PX, stroke: s.color, fill: s.hollow ? '#fff' : s.color, width: s.hollow ? 2 : 1 } }
+          : { ...common, width: 2, dash: s.dash, points: { show: s.markers ?? false, size: POINT_SIZE_PX, stroke: s.color, fill: s.color }, spanGaps: true };
+      }),
     ],
     bands: spec.band ? [{ series: [spec.band.upper + 1, spec.band.lower + 1], fill: spec.band.color }] : [],
     legend: { live: true },
@@ -139,7 +147,7 @@ export function plotSvg(spec: PlotSpec, widthPx = 900, heightPx = 520): string {
   parts.push('</g>');
   // Legend below the x-axis label, wrapping into rows.
   let lx = m.left, ly = m.top + h + 58;
-  for (const s of spec.series) {
+  for (const s of spec.series.filter((e) => e.inLegend !== false)) {
     const wItem = 26 + s.label.length * 6.5;
     if (lx + wItem > widthPx - m.right) { lx = m.left; ly += 18; }
     parts.push(s.style === 'line'

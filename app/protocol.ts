@@ -63,6 +63,20 @@ export interface PageRow {
   elapsedMs: number;
 }
 
+/**
+ * What produced the rows on show: the settings as they were when the run started (the form is
+ * locked while it runs) and the engine that ran it (a worker's report replaces the page's plan if
+ * WebGPU could not start). Exports record this, not the form's current values.
+ */
+export interface RunProvenance {
+  settings: RunSettings;
+  backend: BackendReport;
+  /** ISO times; finishedAt is null while the run is in progress. */
+  startedAt: string;
+  finishedAt: string | null;
+  state: 'running' | 'done' | 'cancelled';
+}
+
 /** `engine` and `backend` are the page's choice for the run (see backend.ts). */
 export type WorkerRequest = { type: 'run'; taskId: number; task: CurveTask; settings: RunSettings; engine: 'webgpu' | 'cpu'; backend: BackendReport };
 

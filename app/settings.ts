@@ -124,12 +124,38 @@ export function parseSettings(values: Partial<Record<string, string>>): { settin
   return { settings, errors };
 }
 
-export function readUrl(search: string): { settings: RunSettings; view: ViewState; errors: TrimfitError[] } {
+/** Query keys of the view state (not run settings). */
+const VIEW_KEYS = ['sel', 'xlog'];
+
+/** A query parameter the page did not use, and why. */
+export interface IgnoredParam {
+  key: string;
+  value: string;
+  /** What was expected and what the page uses instead. */
+  reason: string;
+}
+
+/**
+ * Settings and view from a query string. A bad value is replaced by its default and listed in
+ * `ignored` with what was expected, as is a key the page does not know, so a mistyped link says
+ * what it did not apply instead of quietly showing the defaults.
+ */
+export function readUrl(search: string): { settings: RunSettings; view: ViewState; ignored: IgnoredParam[] } {
   const q = new URLSearchParams(search);
   const values: Record<string, string> = {};
   q.forEach((v, k) => (values[k] = v));
   const { settings, errors } = parseSettings(values);
-  return { settings, view: { selected: q.get('sel'), logX: q.get('xlog') === '1' }, errors };
+  const defaults = settingValues(DEFAULT_SETTINGS);
+  const ignored: IgnoredParam[] = errors.map((e) => {
+    const key = e.field as Field;
+    return { key, value: values[key] ?? '', reason: `expected ${e.expected}, received ${e.received}; using the default ${defaults[key] === '' ? '(none)' : defaults[key]}` };
+  });
+  for (const key of Object.keys(values)) {
+    if (!(SETTING_FIELDS as string[]).includes(key) && !VIEW_KEYS.includes(key)) ignored.push({ key, value: values[key], reason: `unknown parameter; the page reads ${[...SETTING_FIELDS, ...VIEW_KEYS].join(', ')}` });
+  }
+  const xlog = q.get('xlog');
+  if (xlog !== null && xlog !== '1' && xlog !== '0') ignored.push({ key: 'xlog', value: xlog, reason: 'expected 1 or 0; using a linear x axis' });
+  return { settings, view: { selected: q.get('sel'), logX: xlog === '1' }, ignored };
 }
 
 /** The query string for a view; only values that differ from the defaults are written. */

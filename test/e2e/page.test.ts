@@ -57,6 +57,17 @@ async function openPage(query = '', cores?: number): Promise<{ page: Page; error
 }
 
 const fitRows = (page: Page) => page.locator('[data-testid=fit-row]').count();
+/** Index of a results column among the row's cells, by its header's key. */
+async function columnIndex(page: Page, key: string): Promise<number> {
+  const k = await page.$$eval('#results [role=columnheader]', (hs, wanted) => hs.findIndex((h) => (h as HTMLElement).dataset.key === wanted), key);
+  expect(k).toBeGreaterThanOrEqual(0);
+  return k;
+}
+/** A numeric column of the fitted rows (the value line of each cell, without its CI or flag), by curve id. */
+async function columnValues(page: Page, key: string): Promise<Record<string, number>> {
+  const k = await columnIndex(page, key);
+  return page.$$eval('[data-testid=fit-row]', (trs, i) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-id'), Number(tr.children[i].childNodes[0].textContent)])), k);
+}
 const curveRows = (page: Page) => page.locator('#results .tbody .tr').count();
 /**
  * The table's rows are <div>s of fixed size: every cell's text fits its column and its row height,
@@ -66,7 +77,7 @@ async function expectTableFits(page: Page): Promise<void> {
   const layout = await page.evaluate(() => {
     const head = [...document.querySelectorAll<HTMLElement>('#results [role=columnheader]')];
     const rows = [...document.querySelectorAll<HTMLElement>('#results .tbody [role=row]')];
-    const cells = rows.flatMap((r) => [...r.querySelectorAll<HTMLElement>('[role=cell]')]);
+    const cells = rows.flatMap((r) => [...r.querySelectorAll<HTMLElement>('[role=gridcell]')]);
     const cut = [...head, ...cells]
       .filter((c) => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1)
       .map((c) => `${c.textContent} (${c.scrollWidth}×${c.scrollHeight} in ${c.clientWidth}×${c.clientHeight})`);
@@ -113,6 +124,22 @@ describe('sweep page', () => {
     // Chromium here has a SwiftShader WebGPU adapter; the badge must name it or say why the CPU ran.
     expect(badge).toMatch(/backend: (WebGPU|CPU)/);
     expect(badge).toMatch(/swiftshader|no WebGPU/i);
+    // The badge points at the Backend select, in plain words.
+    expect(badge).not.toContain('backend=');
+    expect(badge).not.toContain('((');
+    // What the page does, and the units of the RETU columns (EFLOPs: the data's README).
+    expect(await page.textContent('#intro')).toMatch(/runs locally in this browser, on the GPU \(WebGPU\) or the CPU/);
+    const headers = await page.$$eval('#results [role=columnheader]', (hs) => hs.map((h) => h.textContent));
+    for (const label of ['P_sft (%)', 'A_post (%)', 'C_mid (EFLOPs)', 'x_SFT (EFLOPs)']) expect(headers).toContain(label);
+    expect(await page.getAttribute('#results [role=columnheader][data-key=cMid]', 'title')).toContain('EFLOPs');
+    // Status sits beside the ceiling, so it is on screen without scrolling the table.
+    expect(headers.indexOf('Status')).toBe(headers.indexOf('A_post (%)') + 1);
+    const statusInView = await page.evaluate(() => {
+      const wrap = document.querySelector('.table-wrap')!.getBoundingClientRect();
+      const status = document.querySelector('#results [data-key=status]')!.getBoundingClientRect();
+      return status.right <= wrap.right;
+    });
+    expect(statusInView).toBe(true);
     await shot(page, 'page-loaded.png');
     expect(errors).toEqual([]);
     await page.close();
@@ -123,13 +150,34 @@ describe('sweep page', () => {
     const before = await longTaskCount(page);
     const t0 = Date.now();
     await page.click('[data-testid=run]');
+    // The settings and the curve list are locked from the click on.
+    expect(await page.isDisabled('input[name=tau]')).toBe(true);
+    expect(await page.isDisabled('select[name=backend]')).toBe(true);
+    expect(await page.isDisabled('#include-embedded')).toBe(true);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 180_000 });
     await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'));
     console.log(`small-grid embedded run: ${Date.now() - t0} ms`);
     expect(await page.getAttribute('[data-testid=progress]', 'value')).toBe(await page.getAttribute('[data-testid=progress]', 'max'));
     // Every row has a finite ceiling within the score cap.
-    const aPost = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[4].childNodes[0].textContent)));
+    const aPost = Object.values(await columnValues(page, 'aPost'));
+    expect(aPost).toHaveLength(EMBEDDED_CURVES);
     expect(aPost.every((v) => Number.isFinite(v) && v > 0 && v <= 100)).toBe(true);
+    expect(await page.isEnabled('input[name=tau]')).toBe(true);
+
+    // Changing τ and the backend after the run marks the rows as the last run's, and the export
+    // still records the settings and the engine that produced them.
+    const ranOn = (await page.textContent('[data-testid=backend]'))!.startsWith('backend: WebGPU') ? 'webgpu' : 'cpu';
+    await page.fill('input[name=tau]', '3');
+    await page.selectOption('select[name=backend]', ranOn === 'cpu' ? 'webgpu' : 'cpu');
+    await expect.poll(() => page.textContent('[data-testid=results-note]')).toContain("Results are from the last run's settings (tau 2.5, backend auto)");
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const doc = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { settings: { grid: { taus: number[] }; backend: string }; backend: { name: string }; run: { state: string; finishedAt: string | null }; results: unknown[] };
+    expect(doc.settings.grid.taus).toEqual([2.5]);
+    expect(doc.settings.backend).toBe('auto');
+    expect(doc.backend.name).toBe(ranOn);
+    expect(doc.run.state).toBe('done');
+    expect(doc.run.finishedAt).not.toBeNull();
+    expect(doc.results).toHaveLength(EMBEDDED_CURVES);
     // Main-thread tasks over 50 ms during the run (wall-clock, so they stretch when the machine is
     // oversubscribed); the bound leaves room for that but catches work done on the main thread.
     const long = await longTasksSince(page, before);
@@ -167,7 +215,7 @@ describe('sweep page', () => {
     expect(progressText).not.toMatch(/failed/);
 
     // A curve whose chosen setting trimmed points, to show every point kind in the screenshot.
-    const trimmed = await page.$$eval('[data-testid=fit-row]', (trs) => trs.find((tr) => tr.children[11].textContent !== 'off')?.getAttribute('data-id') ?? null);
+    const trimmed = await page.$$eval('[data-testid=fit-row]', (trs, k) => trs.find((tr) => tr.children[k].textContent !== 'off')?.getAttribute('data-id') ?? null, await columnIndex(page, 'lts'));
     if (trimmed) await page.click(`[data-testid=fit-row][data-id="${trimmed}"]`);
     await shot(page, 'page-default-grid.png');
 
@@ -188,7 +236,8 @@ describe('sweep page', () => {
     await expectTableFits(page);
 
     // Sorting by a header: ascending, descending, then the curves' own order again.
-    const aPostColumn = async () => page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[4].childNodes[0].textContent)));
+    const aPostIndex = await columnIndex(page, 'aPost');
+    const aPostColumn = async () => page.$$eval('[data-testid=fit-row]', (trs, k) => trs.map((tr) => Number(tr.children[k].childNodes[0].textContent)), aPostIndex);
     const original = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => tr.dataset.id));
     const header = '#results [role=columnheader][data-key=aPost]';
     await page.click(header);
@@ -229,17 +278,26 @@ describe('sweep page', () => {
     await expect.poll(() => curveRows(page)).toBe(2);
     await page.click('[data-testid=run]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=fit-row]').length === 2, null, { timeout: 120_000 });
-    const aPost = await page.$$eval('[data-testid=fit-row]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-id'), Number(tr.children[4].childNodes[0].textContent)])));
+    const aPost = await columnValues(page, 'aPost');
     expect(aPost.a).toBeGreaterThan(57);
     expect(aPost.a).toBeLessThan(63);
     expect(aPost.b).toBeGreaterThan(37);
     expect(aPost.b).toBeLessThan(43);
-    const r2Val = await page.$$eval('[data-testid=fit-row]', (trs) => trs.map((tr) => Number(tr.children[13].textContent)));
+    const r2Val = Object.values(await columnValues(page, 'r2Val'));
+    expect(r2Val).toHaveLength(2);
     expect(r2Val.every((v) => v > 0.5)).toBe(true);
     expect(await page.locator('#results .ci').count()).toBeGreaterThan(0);
+    // Uploaded curves' units are those of their own x and y.
+    expect(await page.textContent('#results [role=columnheader][data-key=aPost]')).toBe('A_post (y)');
     await expectTableFits(page);
     await page.click('[data-testid=fit-row][data-id="b"]');
     await expect.poll(() => page.textContent('#fit-title')).toBe('Fit — b');
+    await expect.poll(() => page.textContent('#fit-note')).toContain('Band: pointwise bootstrap interval');
+    // The band is one legend entry, and legend values are blank (not "--") until a hover.
+    const legend = await page.$$eval('#fit-plot .u-legend .u-series', (rows) => rows.filter((r) => getComputedStyle(r).display !== 'none').map((r) => r.textContent));
+    expect(legend.some((t) => t!.includes('bootstrap band'))).toBe(true);
+    expect(legend.some((t) => t!.includes('band lower'))).toBe(false);
+    expect(legend.join(' ')).not.toContain('--');
     await shot(page, 'page-upload.png');
     expect(errors).toEqual([]);
     await page.close();
@@ -251,7 +309,7 @@ describe('sweep page', () => {
     await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n2,3\n3,abc\n4,5\n5,6\n') });
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('bad.csv row 4, column 2 (y)');
     const message = (await page.textContent('[data-testid=load-message]'))!;
-    expect(message).toContain('expected a finite number');
+    expect(message).toContain('expected a decimal number');
     expect(message).toContain('"abc"');
     expect(await curveRows(page)).toBe(before);
     await page.setInputFiles('#file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"x": [1, 2, 3, 4, 5], "y": [1, 2, null, 4, 5]}') });
@@ -281,13 +339,105 @@ describe('sweep page', () => {
     await page.close();
   });
 
-  it('keeps settings in the URL and reports bad ones', async () => {
-    const { page, errors } = await openPage('?tau=3,4&alpha=off,2&seed=7');
+  it('warns about curves too short for the grid and counts their failed fits', async () => {
+    const { page, errors } = await openPage();
+    // Two 7-point curves: the default grid needs 12 training and 3 validation points.
+    const lines = ['curve,x,y'];
+    for (const name of ['s1', 's2']) for (let i = 1; i <= 7; i++) lines.push(`${name},${10 * i},${50 / (1 + 30 / (10 * i))}`);
+    await page.setInputFiles('#file', { name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('2 of them are too short for the current grid: s1 (7 points), s2 (7 points)');
+    expect(await page.textContent('[data-testid=short-curves]')).toMatch(/^Too short for the current grid .*: s1 \(7 points\), s2 \(7 points\)\. This grid needs at least \d+ points/);
+    await page.uncheck('#include-embedded');
+    await expect.poll(() => page.textContent('[data-testid=grid-size]')).toBe('2 curves, 0 settings in all (nothing to fit)');
+    expect(await page.isDisabled('[data-testid=run]')).toBe(true);
+    // One default setting per curve is still too little data: the run says how many failed, and
+    // the note shows the error alone.
+    await page.selectOption('select[name=search]', 'none');
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => document.getElementById('progress-text')!.textContent!.startsWith('Done'), null, { timeout: 60_000 });
+    expect(await page.textContent('#progress-text')).toContain('2 curves failed');
+    await page.click('[data-testid=fit-row][data-id="s1"]');
+    await expect.poll(() => page.textContent('#fit-note')).toMatch(/^Fit failed: /);
+    expect(await page.textContent('#fit-note')).not.toContain('Chosen out of');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('works from the keyboard: choosing files, sorting and selecting rows', async () => {
+    const { page, errors } = await openPage(SMALL_GRID);
+    // Every form control has a label (its own, an enclosing one or aria-label).
+    const unlabelled = await page.$$eval('input, select', (els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+    expect(unlabelled).toEqual([]);
+    // "choose files" is a button (the drop zone itself is no dead tab stop): Enter opens the chooser.
+    expect(await page.getAttribute('#drop', 'tabindex')).toBeNull();
+    await page.focus('#choose-files');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(true);
+    // A column header is a button: Enter sorts, and the focus stays on it.
+    await page.focus('#results [role=columnheader][data-key=n] button');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getAttribute('#results [role=columnheader][data-key=n]', 'aria-sort')).toBe('ascending');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role=columnheader]')?.getAttribute('data-key'))).toBe('n');
+    // One row is in the tab order; the arrow keys move the selection and the fit follows.
+    expect(await page.locator('#results-body [role=row][tabindex="0"]').count()).toBe(1);
+    await page.focus('#results-body [role=row][tabindex="0"]');
+    const ids = await page.$$eval('#results-body [role=row]', (trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.textContent('#fit-title')).toBe(`Fit — ${ids[0]}`);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.textContent('#fit-title')).toBe(`Fit — ${ids[1]}`);
+    expect(await page.evaluate(() => document.activeElement!.getAttribute('data-id'))).toBe(ids[1]);
+    expect(await page.getAttribute(`#results-body [role=row][data-id="${ids[1]}"]`, 'aria-selected')).toBe('true');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.textContent('#fit-title')).toBe(`Fit — ${ids[ids.length - 1]}`);
+    expect(await page.evaluate(() => location.search)).toContain(`sel=${encodeURIComponent(ids[ids.length - 1]!)}`);
+    // Log x leaves the branch point (x = 0) out of the plot, and the note says so.
+    await page.check('#logx');
+    await expect.poll(() => page.textContent('#fit-note')).toContain('Log x: the branch point (x = 0, the score P_sft) is not drawn.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('stacks the settings above the results on a narrow screen', async () => {
+    const { page, errors } = await openPage(SMALL_GRID);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(500);
+    const layout = await page.evaluate(() => {
+      const box = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+      return { docWidth: document.documentElement.scrollWidth, viewport: innerWidth, aside: box('aside'), content: box('.content'), table: box('.table-wrap'), header: box('header') };
+    });
+    expect(layout.docWidth).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.content.top).toBeGreaterThan(layout.aside.bottom);
+    expect(layout.header.width).toBe(layout.viewport);
+    // The table keeps most of the width and scrolls sideways in its own box.
+    expect(layout.table.width).toBeGreaterThan(0.8 * layout.viewport);
+    expect(await page.$eval('.table-wrap', (el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await shot(page, 'page-narrow.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps settings in the URL and says which parameters it ignored', async () => {
+    const { page, errors } = await openPage('?tau=3,4&alpha=off,2&seed=7&foo=1&sel=nonexistent');
     expect(await page.inputValue('input[name=tau]')).toBe('3,4');
     expect(await page.inputValue('input[name=seed]')).toBe('7');
-    expect(await page.textContent('#settings-errors')).toContain('alpha: expected numbers in [0.5, 1], received "2"');
+    // A bad value is replaced by its default, and the page says so; unknown keys are listed too.
+    expect(await page.inputValue('input[name=alpha]')).toBe('off,0.75,0.85');
+    const notice = (await page.textContent('[data-testid=url-notice]'))!;
+    expect(notice).toContain('ignored: alpha=off,2 (expected numbers in [0.5, 1], received "2"; using the default off,0.75,0.85)');
+    expect(notice).toContain('ignored: foo=1 (unknown parameter');
+    expect(notice).toContain('ignored: sel=nonexistent (no curve has that id');
+    expect(await page.isEnabled('[data-testid=run]')).toBe(true);
+    // While a field is invalid there is no settings count, and no run.
+    await page.fill('input[name=tau]', 'abc');
+    await expect.poll(() => page.textContent('[data-testid=grid-size]')).toContain('— settings');
+    expect(await page.getAttribute('input[name=tau]', 'aria-invalid')).toBe('true');
+    expect(await page.textContent('#settings-errors')).toContain('tau: expected numbers in (0, 1000000], received "abc"');
+    expect(await page.isDisabled('[data-testid=run]')).toBe(true);
+    await page.fill('input[name=tau]', '3,4');
     await page.fill('input[name=starts]', '128');
     await expect.poll(() => page.evaluate(() => location.search)).toContain('starts=128');
+    expect(await page.textContent('[data-testid=grid-size]')).toMatch(/^34 curves, [\d,]+ settings in all$/);
     expect(errors).toEqual([]);
     await page.close();
   });
