@@ -57,6 +57,8 @@ const CSV_COLUMNS: Array<[string, (r: PageRow) => string | number | null]> = [
   ['score', (r) => r.score],
   ['status', (r) => r.status],
   ['message', (r) => r.message],
+  ['warnings', (r) => r.warnings.map((w) => w.code).join(' ')],
+  ['warning_messages', (r) => r.warnings.map((w) => `${w.code}: ${w.message}`).join('; ')],
   ['settings_tried', (r) => r.settingsTried],
   ['stage1_rejected', (r) => r.stage1Rejected.join(' ')],
   ['lts_trimmed', (r) => r.ltsTrimmed.join(' ')],

@@ -536,7 +536,7 @@ const COLUMNS: Column[] = [
   { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length), reserve: () => '000' },
   { ...numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint, in EFLOPs (10^18 floating-point operations)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2), unit: { retu: 'EFLOPs', upload: null } },
   { ...numCol('pSft', 'P_sft', 'Score at the branch checkpoint, in %', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2), unit: { retu: '%', upload: null } },
-  { ...numCol('aPost', 'A_post', 'Ceiling: P_sft + u, in % (for uploaded sigmoid fits: u, in the units of y), with bootstrap CI', (_, r) => r?.aPost, 2, 'aPost'), unit: { retu: '%', upload: 'y' } },
+  aPostColumn(),
   // Beside the ceiling, so a failed or bounded fit is seen with its value, not scrolled out of view.
   { key: 'status', label: 'Status', title: 'Status of the chosen fit (hover for its message)', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—'), reserve: () => 'converged' },
   { ...numCol('plRl', 'PL_rl', 'RL plasticity: the gain u over P_sft, in percentage points, with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'), unit: { retu: 'pp', upload: null } },
@@ -552,6 +552,34 @@ const COLUMNS: Column[] = [
   { key: 'params', label: 'Params', title: 'Natural parameters of the chosen fit', text: true, value: (_, r) => (r ? r.model : null), show: (c, r) => (r && c.task.kind === 'xy' ? escapeHtml(`${r.model}: ${Object.entries(r.params).map(([k, v]) => `${k}=${num(v, 3)}`).join(' ')}`) : r ? r.model : '—') },
   numCol('settings', 'Settings', 'Settings tried for this curve', (_, r) => r?.settingsTried, 0),
 ];
+
+/** The warnings of a fit as one line of text. */
+const warningsText = (r: PageRow): string => r.warnings.map((w) => `${w.code}: ${w.message}`).join('; ');
+
+/**
+ * The ceiling, flagged when its fit has warnings: a bad fit must not read as a good ceiling. The
+ * flag's text is its tooltip and, as an image label, what a screen reader says.
+ */
+function aPostColumn(): Column {
+  const base = numCol('aPost', 'A_post', 'Ceiling: P_sft + u, in % (for uploaded sigmoid fits: u, in the units of y), with bootstrap CI; ⚠ marks a fit with warnings (hover it)', (_, r) => r?.aPost, 2, 'aPost');
+  const flag = (r: PageRow | undefined): string => {
+    if (!r || r.warnings.length === 0) return '';
+    const text = escapeHtml(`Warnings: ${warningsText(r)}`);
+    return `<span class="warn-flag" role="img" aria-label="${text}" title="${text}" data-warnings="${r.warnings.map((w) => w.code).join(' ')}">\u2009⚠</span>`;
+  };
+  return {
+    ...base,
+    unit: { retu: '%', upload: 'y' },
+    show: (c, r) => {
+      const [value, ci = ''] = base.show(c, r).split(/(?=<span class="ci">)/);
+      return value + flag(r) + ci;
+    },
+    reserve: (withCi) => {
+      const [value, ci = ''] = base.reserve!(withCi).split(/(?=<span class="ci">)/);
+      return `${value}<span class="warn-flag">\u2009⚠</span>${ci}`;
+    },
+  };
+}
 
 function sortedCurves(): LoadedCurve[] {
   const list = curves();
@@ -941,6 +969,7 @@ function fitNote(c: LoadedCurve, r: PageRow | undefined): string {
   // A failed fit has no chosen setting, band or extrapolation to describe.
   else if (r.status === 'failed') parts.push(`Fit failed: ${r.message}`);
   else {
+    if (r.warnings.length > 0) parts.push(`⚠ Check before trusting this fit: ${warningsText(r)}.`);
     parts.push(`${r.message}. Chosen out of ${r.settingsTried} setting(s); curve drawn to ${EXTRAPOLATION_FACTOR}× the last x.`);
     parts.push(r.band.length === 0 ? 'Set bootstrap resamples > 0 for CIs and a band.' : 'Band: pointwise bootstrap interval of the fitted curve.');
   }

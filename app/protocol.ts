@@ -3,7 +3,7 @@
  * Everything here crosses postMessage (structured clone), so rows hold plain data only.
  */
 import type { PageBackendChoice } from './backend.js';
-import type { BackendInfo, GridSpec, Hyper, ModelName, RetuCurve, SearchMode } from '../src/index.js';
+import type { BackendInfo, FitWarning, GridSpec, Hyper, ModelName, RetuCurve, SearchMode } from '../src/index.js';
 
 /** Run settings shared by every curve of one run (what the URL holds). */
 export interface RunSettings {
@@ -56,6 +56,8 @@ export interface PageRow {
   band: Array<{ x: number } & Interval>;
   status: string;
   message: string;
+  /** What to check before trusting the fit (the library's FitResult.warnings); empty for a clean or failed fit. */
+  warnings: FitWarning[];
   settingsTried: number;
   /** Indices into the curve's points (sorted by x). */
   stage1Rejected: number[];

@@ -47,7 +47,7 @@ function rowOfResult(task: Extract<CurveTask, { kind: 'xy' }>, s: RunSettings, r
     hyper: r?.hyper ?? null, r2Train: r?.r2Train ?? null, r2Val: r?.r2Val ?? null, rmseVal: r?.rmseVal ?? null,
     score: r && Number.isFinite(r.score) ? r.score : null, ci,
     band: (r?.ci?.predictions ?? []).map((q) => ({ x: q.x, lower: q.lower, upper: q.upper })),
-    status, message, settingsTried,
+    status, message, warnings: r?.warnings ?? [], settingsTried,
     // Uploads are sorted by x on load, so the library's caller-order indices match the plotted points.
     stage1Rejected: r?.stage1Rejected ?? [], ltsTrimmed: r?.ltsTrimmed ?? [], elapsedMs: 0,
   };
@@ -65,7 +65,7 @@ async function runTask(fitter: Fitter, task: CurveTask, s: RunSettings): Promise
         aPost: ok ? r.aPost : null, plRl: ok ? r.plRl : null, epsilon: ok ? r.epsilon : null, cMid: ok ? r.cMid : null, b: ok ? r.b : null,
         hyper: r.hyper, r2Train: r.r2Train, r2Val: r.r2Val, rmseVal: r.rmseVal, score: Number.isFinite(r.score) ? r.score : null,
         ci: r.ci ? { level: r.ci.level, intervals: { aPost: r.ci.aPost, plRl: r.ci.plRl, cMid: r.ci.cMid, b: r.ci.b } } : null,
-        band: r.band, status: r.status, message: r.message, settingsTried: r.settingsTried,
+        band: r.band, status: r.status, message: r.message, warnings: r.warnings, settingsTried: r.settingsTried,
         stage1Rejected: r.stage1Rejected, ltsTrimmed: r.ltsTrimmed, elapsedMs: 0,
       };
     }

@@ -223,9 +223,13 @@ describe('sweep page', () => {
     const csvText = readFileSync((await csv.path())!, 'utf8');
     expect(csvText.trim().split('\n')).toHaveLength(EMBEDDED_CURVES + 1);
     expect(csvText).not.toMatch(/NaN/);
+    expect(csvText.split('\n')[0].split(',')).toEqual(expect.arrayContaining(['warnings', 'warning_messages']));
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
-    const doc = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results: Array<{ aPost: number }> };
+    const doc = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results: Array<{ id: string; aPost: number; warnings: Array<{ code: string; message: string }> }> };
     expect(doc.results).toHaveLength(EMBEDDED_CURVES);
+    // A ceiling is flagged in the table exactly when its fit has warnings, with their codes.
+    const flags = await page.$$eval('[data-testid=fit-row]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-id'), tr.querySelector<HTMLElement>('.warn-flag')?.dataset.warnings ?? ''])));
+    expect(flags).toEqual(Object.fromEntries(doc.results.map((r) => [r.id, r.warnings.map((w) => w.code).join(' ')])));
     const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#fit-svg')]);
     const svgText = readFileSync((await svg.path())!, 'utf8');
     expect(svgText).toMatch(/^<svg/);
@@ -289,10 +293,21 @@ describe('sweep page', () => {
     expect(await page.locator('#results .ci').count()).toBeGreaterThan(0);
     // Uploaded curves' units are those of their own x and y.
     expect(await page.textContent('#results [role=columnheader][data-key=aPost]')).toBe('A_post (y)');
+    // 20 resamples are too few for a reliable CI: every ceiling carries the warning, readable in
+    // its flag's tooltip and accessible name, in the fit note and in the CSV.
+    const flag = page.locator('[data-testid=fit-row][data-id="b"] .warn-flag');
+    expect(await flag.getAttribute('data-warnings')).toContain('few-resamples');
+    expect(await flag.getAttribute('aria-label')).toMatch(/^Warnings: .*few-resamples: /);
+    expect(await flag.getAttribute('title')).toBe(await flag.getAttribute('aria-label'));
     await expectTableFits(page);
     await page.click('[data-testid=fit-row][data-id="b"]');
     await expect.poll(() => page.textContent('#fit-title')).toBe('Fit — b');
-    await expect.poll(() => page.textContent('#fit-note')).toContain('Band: pointwise bootstrap interval');
+    await expect.poll(() => page.textContent('#fit-note')).toContain('few-resamples');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csvLines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    expect(csvLines[0].split(',')).toContain('warnings');
+    expect(csvLines).toHaveLength(3);
+    for (const line of csvLines.slice(1)) expect(line).toContain('few-resamples');
     // The band is one legend entry, and legend values are blank (not "--") until a hover.
     const legend = await page.$$eval('#fit-plot .u-legend .u-series', (rows) => rows.filter((r) => getComputedStyle(r).display !== 'none').map((r) => r.textContent));
     expect(legend.some((t) => t!.includes('bootstrap band'))).toBe(true);
