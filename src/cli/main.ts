@@ -2,7 +2,8 @@
  * trimfit CLI: `fit`, `lts`, `ceiling` (and `bench`). Exit codes: 0 ok, 2 bad input (with --json a
  * single `{ "error": { code, field, expected, received, message } }` line on stderr), 1 anything
  * else, including an `lts` result without an estimate (its status and message are printed). Never
- * prints a stack trace.
+ * prints a stack trace, also not when the reader of its output goes away (`| head`; see
+ * watchOutputStreams).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -189,7 +190,45 @@ interface Io {
   err: (s: string) => void;
 }
 
-const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+/** stdout or stderr once its reader has gone (EPIPE): later lines for it are dropped. */
+const readerGone = new Set<NodeJS.WriteStream>();
+/** Set when a write failed for another reason (a full disk, EIO): output the reader wanted is lost. */
+let writeFailed = false;
+
+function writeLine(stream: NodeJS.WriteStream, line: string): void {
+  if (!readerGone.has(stream)) stream.write(line + '\n');
+}
+
+const defaultIo: Io = { out: (s) => writeLine(process.stdout, s), err: (s) => writeLine(process.stderr, s) };
+
+let watchingStreams = false;
+
+/**
+ * A reader that stops early (`trimfit ceiling … | head -3`) closes the pipe; the next write fails
+ * with EPIPE, emitted as an 'error' event that, unhandled, ended the process with a stack trace
+ * and status 1. The reader has what it wanted, so the rest of the output is dropped without a
+ * word and the command ends with its own status: 0 when it succeeded (as `cmd | head` looks to
+ * the shell for tools that die of SIGPIPE, without failing a `set -o pipefail` script for the
+ * reader's choice), and still 1 or 2 when it failed. The output is written at the end of each
+ * command, so little work is left to finish. Other write errors are failures (status 1).
+ */
+function watchOutputStreams(): void {
+  if (watchingStreams) return;
+  watchingStreams = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // ERR_STREAM_DESTROYED: a write queued before the first error was reported.
+      if (readerGone.has(stream) || e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
+        readerGone.add(stream);
+        return;
+      }
+      readerGone.add(stream);
+      writeFailed = true;
+      process.exitCode = 1;
+      if (stream === process.stdout) writeLine(process.stderr, `trimfit: cannot write the output: ${e.message}`);
+    });
+  }
+}
 
 /** JSON with non-finite numbers as null (JSON has no NaN/Infinity). */
 export function toJson(value: unknown): string {
@@ -201,6 +240,13 @@ export function toJson(value: unknown): string {
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  if (io !== defaultIo) return run(argv, io);
+  watchOutputStreams();
+  const status = await run(argv, io);
+  return writeFailed && status === 0 ? 1 : status;
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
   const json = argv.includes('--json');
   try {
     const [command, ...rest] = argv;

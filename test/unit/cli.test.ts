@@ -1,5 +1,5 @@
 import { describe, expect, test, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,17 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(process.execPath, ['bin/trimfit.mjs', ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
+  });
+}
+
+/** The CLI with the read end of its stdout or stderr closed at once, as `| head` does once it has its lines. */
+function cliClosed(args: string[], closed: 'stdout' | 'stderr'): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/trimfit.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = { stdout: '', stderr: '' };
+    child[closed].destroy();
+    for (const name of ['stdout', 'stderr'] as const) if (name !== closed) child[name].on('data', (d) => (text[name] += d));
+    child.on('close', (code, signal) => resolve({ code, signal, ...text }));
   });
 }
 
@@ -126,6 +137,25 @@ describe('trimfit fit', () => {
     const r = await cli(['fit', file('g2.csv', sigmoidCsv()), '--alpha', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('trimfit: alpha: expected a number in [0.5, 1], received 2');
+  });
+});
+
+describe('a reader that stops early (EPIPE)', () => {
+  test.each([
+    [['ceiling', '../shared/data/retu', '--search', 'none', '--bootstrap', '0']],
+    [['fit', '--help']],
+  ])('%j with stdout closed exits 0 without a word', async (args) => {
+    const r = await cliClosed(args, 'stdout');
+    expect(r).toMatchObject({ code: 0, signal: null, stderr: '' });
+  });
+  test('the exit status still tells a failure: lts without an estimate exits 1', async () => {
+    const r = await cliClosed(['lts', file('epipe-const.csv', 'y,x\n1,1\n2,1\n3,1\n4,1\n5,1\n6,1\n')], 'stdout');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^trimfit: lts: no estimate \(singular\)/);
+  });
+  test('bad input with stderr closed still exits 2, quietly', async () => {
+    const r = await cliClosed(['fit', '/nonexistent/file.csv', '--json'], 'stderr');
+    expect(r).toMatchObject({ code: 2, signal: null, stdout: '' });
   });
 });
 
