@@ -474,7 +474,20 @@ describe('benchmark page', () => {
     const status = (await page.textContent('[data-testid=status]'))!;
     console.log(`bench page, quick, backend webgpu: ${status} in ${Date.now() - t0} ms`);
     expect(status).toMatch(/^done: \d+ rows/);
+    // The Markdown of `trimfit bench` stays on the page; the table on show is HTML.
     expect(await page.textContent('[data-testid=table]')).toMatch(/^\| case \| backend \|/m);
+    const headers = await page.$$eval('[data-testid=results-table] th', (ths) => ths.map((th) => ({ text: th.textContent, title: th.getAttribute('title') })));
+    expect(headers.slice(0, 2).map((h) => h.text)).toEqual(['case', 'backend']);
+    expect(headers.find((h) => h.text === 'webgpu/workers')?.title).toMatch(/^Throughput ratio A\/B/);
+    expect(await page.locator('[data-testid=results-table] tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=results]')).toContain('Ratio columns');
+    // A browser knows its logical core count and adapter, not a CPU model.
+    expect(await page.textContent('[data-testid=machine]')).toMatch(/^machine: .*, \d+ logical cores?; WebGPU adapter: .*swiftshader/i);
+    // The R and SciPy baselines cannot run in a page: listed as Node only, not as skipped.
+    const results = (await page.textContent('[data-testid=results]'))!;
+    expect(results).toContain('Node only');
+    expect(results.slice(0, results.indexOf('Node only'))).not.toMatch(/R robustbase|scipy/);
+    expect(await page.getAttribute('a[href="./index.html"]', 'href')).toBe('./index.html');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const report = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     writeFileSync(join(OUT_DIR, 'bench-page.json'), JSON.stringify(report, null, 2));
