@@ -2,13 +2,14 @@
 import type { CeilingRow } from '../ceiling/analysis.js';
 import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/regimes.js';
 import type { LtsResult } from '../api/lts.js';
+import type { FitWarningCode } from '../api/result.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 }
 
 export function formatCeilingTable(rows: CeilingRow[], search: string): string {
-  const head = ['dataset', 'SFT step', 'P_sft', 'A_post', 'A_post 95% CI', 'PL_rl', 'ε', 'C_mid', 'B', 'train', 'τ', 'LTS α', 'ε fit', 'r2Val', 'status'];
+  const head = ['dataset', 'SFT step', 'P_sft', 'A_post', 'A_post 95% CI', 'PL_rl', 'ε', 'C_mid', 'B', 'train', 'τ', 'LTS α', 'ε fit', 'r2Val', 'status', 'check'];
   const body = rows.map((r) => [
     r.dataset,
     String(r.sftStep),
@@ -25,11 +26,29 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     r.hyper ? (r.hyper.freeEpsilon ? 'free' : 'fixed') : '—',
     fixed(r.r2Val, 3),
     r.status,
+    r.warnings.length > 0 ? r.warnings.map((w) => WARNING_TAGS[w.code]).join(',') : '',
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
   const line = (cells: string[]) => cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [`Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs)`, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  const notes = rows.filter((r) => r.warnings.length > 0).map((r) => `  ${r.id}: ${r.warnings.map((w) => w.message).join('; ')}`);
+  return [
+    `Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs)`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    ...(notes.length > 0 ? ['', `check (${Object.entries(WARNING_TAGS).map(([code, tag]) => `${tag} = ${code}`).join(', ')}):`, ...notes] : []),
+  ].join('\n');
 }
+
+/** Short tags for the table's check column; the notes below it give the full messages. */
+const WARNING_TAGS: Record<FitWarningCode, string> = {
+  'poor-validation': 'val',
+  'poor-train-fit': 'train',
+  'no-validation': 'noval',
+  'parameter-at-bound': 'bound',
+  'negative-gain': 'u<0',
+  'few-resamples': 'boot',
+};
 
 export function formatRegimes(regimes: SftRegimeAnalysis[], correlation: MinLossCeilingCorrelation | null): string {
   const lines = [`SFT regimes (δ = ${regimes[0]?.delta ?? 0.02}, δ2 = ${regimes[0]?.delta2 ?? 0.1})`];

@@ -474,15 +474,18 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
         r2Val: r.r2Val,
         rmseVal: r.rmseVal,
         standardErrors: r.standardErrors,
+        warnings: r.warnings,
         diagnostics: { ...r.diagnostics, stage1Rejected: r.stage1Rejected, ltsTrimmed: r.ltsTrimmed, stage1Params: r.stage1Params, sse: r.sse, score: r.score, hyper: r.hyper, backend: r.backend },
       }),
     );
   } else {
-    const fmt = (v: number | null) => (v === null ? '—' : v.toPrecision(6));
+    // ∞ is a standard error the data cannot identify; '—' a number that is not there.
+    const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v === Infinity ? '∞' : v === -Infinity ? '-∞' : v.toPrecision(6));
     io.out(`model ${r.model}: ${r.status} (${r.message})`);
     for (const [k, v] of Object.entries(r.params)) io.out(`  ${k.padEnd(6)} = ${fmt(v)}  ± ${fmt(r.standardErrors[k] ?? null)}`);
     io.out(`  objective ${fmt(r.objective)}  h ${r.h}  r2Train ${fmt(r.r2Train)}  r2Val ${fmt(r.r2Val)}  rmseVal ${fmt(r.rmseVal)}`);
     io.out(`  Stage-1 rejected [${r.stage1Rejected.join(', ')}]  LTS trimmed [${r.ltsTrimmed.join(', ')}]`);
+    for (const w of r.warnings) io.out(`  warning (${w.code}): ${w.message}`);
   }
   return 0;
 }

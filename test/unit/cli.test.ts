@@ -61,7 +61,8 @@ describe('trimfit fit', () => {
     const r = await cli(['fit', file('s.csv', sigmoidCsv()), '--model', 'sigmoid', '--lts', '--alpha', '0.8', '--tau', '3', '--train', '0:24', '--val', '24:30', '--seed', '5', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'h', 'inlierMask', 'message', 'model', 'objective', 'params', 'r2Train', 'r2Val', 'rmseVal', 'standardErrors', 'status'].sort());
+    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'h', 'inlierMask', 'message', 'model', 'objective', 'params', 'r2Train', 'r2Val', 'rmseVal', 'standardErrors', 'status', 'warnings'].sort());
+    expect(out.warnings).toEqual([]);
     expect(Object.keys(out.params).sort()).toEqual(['b', 'c0', 'cMid', 'u']);
     expect(out.inlierMask).toHaveLength(30);
     expect(out.inlierMask[7]).toBe(false);
@@ -74,6 +75,15 @@ describe('trimfit fit', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/model linear: converged/);
     expect(r.stdout).toMatch(/a\s+= 2\.0000/);
+  });
+  test('the readable output lists the warnings and prints no NaN', async () => {
+    // A curve that falls over its last third: the validation points miss the fit.
+    const x = Array.from({ length: 30 }, (_, i) => 10 * (i + 1));
+    const y = x.map((v, i) => 20 / (1 + Math.pow(80 / v, 1.5)) + 0.2 * Math.sin(2.3 * i) - (i >= 22 ? 8 : 0));
+    const r = await cli(['fit', file('fall.json', JSON.stringify({ x, y }))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}warning \(poor-validation\): validation RMSE/m);
+    expect(r.stdout).not.toMatch(/NaN/);
   });
   test.each([
     [['fit', '/nonexistent/file.csv', '--json'], 'file-not-found', /^file$/],
@@ -265,6 +275,17 @@ describe('trimfit ceiling', () => {
     expect(curves.length).toBe(34);
     for (const key of ['dataset', 'scene', 'sftStep', 'xSft', 'pSft', 'aPost', 'plRl', 'epsilon', 'cMid', 'b', 'hyper', 'r2Train', 'r2Val', 'rmseVal', 'ci', 'status']) expect(curves[0]).toHaveProperty(key);
     for (const c of curves) expect(c.aPost).toBeLessThanOrEqual(100);
+    // 20 resamples are too few for a 95 % interval, and the rows say so; the collapsed branch is flagged.
+    for (const c of curves) if (c.ci) expect(c.warnings.map((w: { code: string }) => w.code)).toContain('few-resamples');
+    expect(curves.find((c: { id: string }) => c.id === 'Easy102K/ckpt6120').warnings.map((w: { code: string }) => w.code)).toContain('poor-validation');
+  });
+  test('the table marks the fits to check and explains each below it', async () => {
+    const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '0']);
+    expect(r.code).toBe(0);
+    const row = r.stdout.split('\n').find((l) => /^Easy102K\s+6120\s/.test(l))!;
+    expect(row).toMatch(/val,bound,u<0\s*$/);
+    expect(r.stdout).toMatch(/^check \(val = poor-validation, /m);
+    expect(r.stdout).toMatch(/^ {2}Easy102K\/ckpt6120: validation RMSE [\d.]+ is [\d.]+× the curve's noise/m);
   });
   test('--val-losses adds the SFT regimes per dataset and the cross-dataset correlation', async () => {
     // Hand-made losses (the data release has none): minima at S1K 186, Uniform102K 1080, SFT889K 7200.
