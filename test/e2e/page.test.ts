@@ -385,9 +385,12 @@ describe('sweep page', () => {
     expect(unlabelled).toEqual([]);
     // "choose files" is a button (the drop zone itself is no dead tab stop): Enter opens the chooser.
     expect(await page.getAttribute('#drop', 'tabindex')).toBeNull();
+    // Listening first: Playwright turns on its file-chooser interception asynchronously, and a key
+    // press sent in the same breath could reach the page before it (the chooser then goes unseen).
+    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
     await page.focus('#choose-files');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press('Enter')]);
-    expect(chooser.isMultiple()).toBe(true);
+    await page.keyboard.press('Enter');
+    expect((await chooser).isMultiple()).toBe(true);
     // A column header is a button: Enter sorts, and the focus stays on it.
     await page.focus('#results [role=columnheader][data-key=n] button');
     await page.keyboard.press('Enter');
