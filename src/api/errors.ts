@@ -44,8 +44,9 @@ export class TrimfitError extends Error implements ErrorDetails {
     return { code: this.code, field: this.field, expected: this.expected, received: this.received, message: this.message };
   }
 
+  /** The inverse of toJSON: `received` is already rendered, so it is kept as it is, not rendered again. */
   static fromJSON(details: ErrorDetails): TrimfitError {
-    return new TrimfitError(details.code, details.field, details.expected, details.received, details.message);
+    return Object.assign(new TrimfitError(details.code, details.field, details.expected, undefined, details.message), { received: details.received });
   }
 }
 

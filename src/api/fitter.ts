@@ -23,7 +23,7 @@ import { checkKernelVariant, type LtsKernelVariantName } from '../backends/webgp
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
-import { checkBootstrapShape, checkCurve, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
+import { checkBootstrapShape, checkCurve, checkGridSpec, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
 import { backendEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
 import type { BackendInfo, FailedFit, FitResult } from './result.js';
 
@@ -146,8 +146,7 @@ function checkSweepOptions(o: SweepOptions): void {
   if (typeof o !== 'object' || o === null) throw new TrimfitError('invalid-option', 'options', 'an object', o);
   checkOptionKeys(o, SWEEP_OPTION_KEYS, 'options');
   checkBootstrapShape(o.bootstrap);
-  if (o.grid !== undefined && o.grid !== 'single' && (typeof o.grid !== 'object' || o.grid === null || Array.isArray(o.grid)))
-    throw new TrimfitError('invalid-option', 'grid', "a GridSpec object or 'single'", o.grid);
+  if (o.grid !== undefined && o.grid !== 'single') checkGridSpec(o.grid);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new TrimfitError('invalid-option', 'onProgress', 'a function', o.onProgress);
   const signal = o.signal as Partial<AbortSignal> | undefined;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean' || typeof signal.throwIfAborted !== 'function'))
@@ -232,6 +231,8 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       throw new TrimfitError('invalid-input', 'curves', 'an array or (async) iterable of curves', curves);
     const model: ModelName = checkModelName(o.model ?? 'sigmoid');
     const gridSpec = o.grid ?? FULL_GRID;
+    // Only the sigmoid has ε: for the other models a free-ε setting would repeat its fixed twin.
+    const specFor = (spec: GridSpec): GridSpec => (model === 'sigmoid' || !spec.freeEpsilon.includes(true) ? spec : { ...spec, freeEpsilon: [false] });
     const bootstrap: ResolvedBootstrap = {
       resamples: o.bootstrap?.resamples ?? 0,
       level: o.bootstrap?.level ?? 0.95,
@@ -246,7 +247,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
       try {
         const { x, y, order } = checkCurve(c, model, 1, `curves[${index}]`);
         const resolved = resolveFitOptions({ ...o, pSft: c.pSft ?? o.pSft, gapWeight: c.gapWeight ?? o.gapWeight }, x);
-        const grid = c.grid ?? (gridSpec === 'single' ? [resolved.hyper] : expandGrid(x.length, gridSpec));
+        const grid = c.grid ?? (gridSpec === 'single' ? [resolved.hyper] : expandGrid(x.length, specFor(gridSpec)));
         if (grid.length === 0) grid.push(defaultHyper(x.length));
         return { index, id, curve: { seedIndex: curveSeedIndex(id), x, y, order, grid, pipeline: resolved.pipeline, predictAt: c.predictAt?.slice() } };
       } catch (e) {

@@ -5,6 +5,7 @@
 import { MODEL_NAMES, type ModelName } from '../core/models/model.js';
 import { CMID_DATA_FACTOR, createModel } from '../core/models/index.js';
 import { dataRange } from '../core/pipeline.js';
+import type { GridSpec } from '../core/search.js';
 import { TrimfitError } from './errors.js';
 import { DEFAULTS, type FitOptions, type ResolvedFitOptions } from './options.js';
 
@@ -60,6 +61,28 @@ function editDistanceAtMost2(a: string, b: string): boolean {
     prev = row;
   }
   return prev[b.length] <= 2;
+}
+
+const GRID_KEYS = ['trainEndFractions', 'trainStartFractions', 'taus', 'ltsAlphas', 'freeEpsilon', 'minTrainPoints', 'minValPoints'] as const;
+
+/** A GridSpec with every field present and in range (a malformed one would fail inside the search). */
+export function checkGridSpec(spec: unknown, field = 'grid'): GridSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TrimfitError('invalid-option', field, "a GridSpec object (or 'single' for a sweep)", spec);
+  checkOptionKeys(spec, GRID_KEYS, field);
+  const g = spec as Partial<Record<(typeof GRID_KEYS)[number], unknown>>;
+  const list = (key: (typeof GRID_KEYS)[number], check: (v: unknown, f: string) => void) => {
+    const v = g[key];
+    if (!Array.isArray(v) || v.length === 0) throw new TrimfitError('invalid-option', `${field}.${key}`, 'a non-empty array', v);
+    v.forEach((item, k) => check(item, `${field}.${key}[${k}]`));
+  };
+  list('trainEndFractions', (v, f) => checkNumber(v, f, 0, 1, { minExclusive: true }));
+  list('trainStartFractions', (v, f) => checkNumber(v, f, 0, 1));
+  list('taus', (v, f) => checkNumber(v, f, 0, 1e6, { minExclusive: true }));
+  list('ltsAlphas', (v, f) => { if (v !== null) checkNumber(v, f, 0.5, 1); });
+  list('freeEpsilon', (v, f) => { if (typeof v !== 'boolean') throw new TrimfitError('invalid-option', f, 'a boolean', v); });
+  checkNumber(g.minTrainPoints, `${field}.minTrainPoints`, 1, MAX_CURVE_POINTS, { integer: true });
+  checkNumber(g.minValPoints, `${field}.minValPoints`, 0, MAX_CURVE_POINTS, { integer: true });
+  return spec as GridSpec;
 }
 
 /** `bootstrap` is an object with known keys only (its values are checked with the rest). */
@@ -137,6 +160,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   if (pSft > scoreCap) throw new TrimfitError('invalid-option', 'pSft', `at most scoreCap (${scoreCap})`, pSft);
   const freeEpsilon = o.freeEpsilon ?? DEFAULTS.freeEpsilon;
   if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
+  if (freeEpsilon && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'freeEpsilon', `false for the ${model} model (only the sigmoid has ε)`, freeEpsilon);
   const lts = o.lts ?? DEFAULTS.lts;
   if (typeof lts !== 'boolean') throw new TrimfitError('invalid-option', 'lts', 'a boolean', lts);
   const bs = checkBootstrapShape(o.bootstrap);

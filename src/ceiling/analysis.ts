@@ -8,6 +8,7 @@ import type { Hyper } from '../core/pipeline.js';
 import type { Interval } from '../core/bootstrap.js';
 import type { Fitter, SweepCurve, SweepOptions } from '../api/fitter.js';
 import type { FitOptions } from '../api/options.js';
+import { checkGridSpec } from '../api/validate.js';
 import type { BackendInfo, FitResult, FitWarning, ResultStatus } from '../api/result.js';
 import type { RetuCurve } from './retu.js';
 
@@ -81,6 +82,7 @@ export function gridFor(curve: RetuCurve, mode: SearchMode, grid: GridSpec = FUL
 }
 
 export async function* ceilingRows(curves: RetuCurve[], options: CeilingOptions): AsyncGenerator<CeilingRow> {
+  if (options.grid !== undefined) checkGridSpec(options.grid);
   const sweepCurves: SweepCurve[] = curves.map((c) => ({
     id: c.id,
     x: c.x,

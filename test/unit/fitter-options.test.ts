@@ -1,6 +1,6 @@
 // createFitter checks its options at the door: a bad choice is a typed error naming the option.
 import { describe, expect, it } from 'vitest';
-import { createFitter, LTS_KERNEL_VARIANTS, TrimfitError } from '../../src/index.js';
+import { createFitter, expandGrid, FULL_GRID, LTS_KERNEL_VARIANTS, TrimfitError } from '../../src/index.js';
 
 describe('createFitter options', () => {
   it('rejects an unknown backend, naming the option', async () => {
@@ -46,6 +46,11 @@ describe('createFitter and fitSweep check every option at the door', () => {
     const bad: Array<[object, string]> = [
       [{ chunkCurves: 0 }, 'chunkCurves'],
       [{ grid: 'bogus' }, 'grid'],
+      [{ grid: { ...FULL_GRID, taus: undefined } }, 'grid.taus'],
+      [{ grid: { ...FULL_GRID, taus: [2.5, 0] } }, 'grid.taus[1]'],
+      [{ grid: { ...FULL_GRID, ltsAlphas: [null, 0.3] } }, 'grid.ltsAlphas[1]'],
+      [{ grid: { ...FULL_GRID, minTrainPoints: 1.5 } }, 'grid.minTrainPoints'],
+      [{ grid: { ...FULL_GRID, tau: [3] } }, 'grid.tau'],
       [{ signal: 42 }, 'signal'],
       [{ onProgress: 5 }, 'onProgress'],
       [{ alhpa: 0.9 }, 'options.alhpa'],
@@ -58,6 +63,18 @@ describe('createFitter and fitSweep check every option at the door', () => {
   it('fit() refuses a misspelt option instead of ignoring it', async () => {
     const fitter = await createFitter({ backend: 'cpu', workers: 1 });
     await expect(fitter.fit(smallCurve(), { alhpa: 0.9 } as never)).rejects.toMatchObject({ code: 'invalid-option', field: 'options.alhpa', expected: expect.stringContaining('alpha') });
+    await fitter.dispose();
+  });
+
+  it('ε belongs to the sigmoid: freeEpsilon elsewhere is refused, and a grid search of another model skips the free-ε twins', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    await expect(fitter.fit(smallCurve(), { model: 'power', freeEpsilon: true })).rejects.toMatchObject({ code: 'invalid-option', field: 'freeEpsilon', expected: 'false for the power model (only the sigmoid has ε)' });
+    const x = Array.from({ length: 40 }, (_, i) => i + 1);
+    const curve = { x, y: x.map((v) => 3 * Math.pow(v, 0.4) + 0.05 * Math.sin(v)) };
+    const [item] = (await drain(fitter.fitSweep([curve], { model: 'power', ltsStarts: 4 }))) as Array<{ settingsTried: number }>;
+    const all = expandGrid(40, FULL_GRID);
+    expect(item.settingsTried).toBe(all.filter((h) => !h.freeEpsilon).length);
+    expect(item.settingsTried).toBe(all.length / 2);
     await fitter.dispose();
   });
 
