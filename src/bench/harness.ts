@@ -545,7 +545,7 @@ export async function runBench(env: BenchEnv, options: BenchOptions = {}): Promi
 /** The report as a markdown table (one line per row) followed by the skipped work. */
 export function formatBenchTable(report: BenchReport): string {
   const lines = [
-    `machine: ${report.machine.cpuModel ?? '?'} × ${report.machine.cpus}, ${report.machine.platform}; adapter: ${report.adapter ? [report.adapter.vendor, report.adapter.architecture, report.adapter.device].filter(Boolean).join(' ') : 'none'}`,
+    `machine: ${report.machine.cpuModel ? `${report.machine.cpuModel} × ${report.machine.cpus}` : `${report.machine.cpus} logical cores (no CPU model known)`}, ${report.machine.platform}; adapter: ${report.adapter ? [report.adapter.vendor, report.adapter.architecture, report.adapter.device].filter(Boolean).join(' ') : 'none'}`,
     '',
     '| case | backend | n | candidates | curves | cold ms | warm ms | cand. fits/s | curves/s | workers/single | webgpu/workers | webgpu/single |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -28,6 +28,12 @@ describe('bench helpers', () => {
     expect(rows[5].ratios['workers/single-thread']).toBeNull();
   });
 
+  it('names the machine without a CPU model (a browser) by its core count', () => {
+    const report = { machine: { cpus: 2, cpuModel: null, memoryBytes: null, node: null, platform: 'Chrome' }, adapter: null, backend: '', startedAt: '', finishedAt: '', quick: true, budgetMs: 1, repeats: 1, kernelVariant: null, note: '', definitions: {}, cases: [], skipped: [] };
+    expect(formatBenchTable(report).split('\n')[0]).toBe('machine: 2 logical cores (no CPU model known), Chrome; adapter: none');
+    expect(formatBenchTable({ ...report, machine: { ...report.machine, cpuModel: 'Xeon' } }).split('\n')[0]).toBe('machine: Xeon × 2, Chrome; adapter: none');
+  });
+
   it('gives no workers ratio for a workers row that ran on the calling thread', () => {
     const inline = { ...row('s', 'workers', null, 9), engine: 'cpu: f64, calling thread' };
     const pooled = { ...row('t', 'workers', null, 9), engine: 'cpu: f64 worker pool (2 workers)' };
