@@ -95,12 +95,14 @@ function parseCsv(name: string, text: string): LoadedCurve[] {
   const stem = name.replace(/\.[^.]*$/, '');
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== '');
-  const header = headerAt < 0 ? [] : lines[headerAt].split(CSV_SPLIT).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  // Column names in any letter case, as the CLI's reader takes them (X,Y or Curve,X,Y).
+  const header = headerAt < 0 ? [] : lines[headerAt].split(CSV_SPLIT).map((h) => h.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  const column = (table: { header: string[] }, name: string) => table.header.findIndex((h) => h.toLowerCase() === name);
   const curveCol = header.indexOf('curve');
   if (curveCol < 0) {
     const table = parseNumericCsv(text, name);
-    const ix = table.header.indexOf('x');
-    const iy = table.header.indexOf('y');
+    const ix = column(table, 'x');
+    const iy = column(table, 'y');
     if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns x,y or curve,x,y', table.header.join(','));
     return [xyCurve(stem, 'upload', table.rows.map((r) => r[ix]), table.rows.map((r) => r[iy]), name)];
   }
@@ -116,8 +118,8 @@ function parseCsv(name: string, text: string): LoadedCurve[] {
     return cells.join(',');
   });
   const table = parseNumericCsv(numbered.join('\n'), name);
-  const ix = table.header.indexOf('x');
-  const iy = table.header.indexOf('y');
+  const ix = column(table, 'x');
+  const iy = column(table, 'y');
   if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns curve,x,y', table.header.join(','));
   return names.map((label, k) => {
     const rows = table.rows.filter((r) => r[curveCol] === k);

@@ -267,8 +267,9 @@ describe('sweep page', () => {
     const { page, errors } = await openPage('?boot=20');
     await page.uncheck('#include-embedded');
     // Two sigmoids y = c0 + (u − c0)/(1 + (cMid/x)^b) (cMid 50, b 1.5; x up to 12 cMid so u is
-    // pinned by the data) with small deterministic noise; "b" has an outlier.
-    const lines = ['curve,x,y'];
+    // pinned by the data) with small deterministic noise; "b" has an outlier. The header's letter
+    // case does not matter.
+    const lines = ['Curve,X,Y'];
     for (const [name, u, c0] of [['a', 60, 10], ['b', 40, 5]] as const) {
       for (let i = 1; i <= 40; i++) {
         const x = 15 * i;
