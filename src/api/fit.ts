@@ -2,7 +2,7 @@
  * `fit`: one curve, one setting, f64 on the calling thread. The reference every backend is checked
  * against, and what the CLI's `fit` runs with --backend cpu.
  */
-import { robustFitSync } from '../core/pipeline.js';
+import { bootstrapProcedure, robustFitSync } from '../core/pipeline.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { FitOptions } from './options.js';
 import { checkCurve, checkModelName, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
@@ -20,13 +20,7 @@ export function fit(curve: CurveInput, options?: FitOptions): FitResult {
   const core = robustFitSync(resolved.model, { x, y }, resolved.hyper, resolved.pipeline);
   const ci =
     resolved.bootstrap.resamples > 0
-      ? bootstrapFit(core.model, x, y, inlierIndices(core.inlierMask), core.theta, { ...resolved.bootstrap, seed: resolved.pipeline.seed })
+      ? bootstrapFit(core.model, x, y, bootstrapProcedure(core.model, x.length, resolved.hyper, resolved.pipeline), core.theta, { ...resolved.bootstrap, seed: resolved.pipeline.seed })
       : null;
   return toFitResult(core, resolved.hyper, order, ci, CPU_INLINE, resolved.model);
-}
-
-export function inlierIndices(mask: Uint8Array): Int32Array {
-  const out: number[] = [];
-  mask.forEach((v, i) => { if (v) out.push(i); });
-  return Int32Array.from(out);
 }

@@ -5,12 +5,11 @@
  * winners are polished and scored in f64. The best setting per curve is the highest score
  * r2Val − g·max(0, r2Train − r2Val); scores within SCORE_TIE_TOLERANCE (1e-6) of the highest tie, and ties keep the earlier setting in grid order.
  */
-import { createStage1Cache, evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
+import { bootstrapProcedure, createStage1Cache, evaluateCandidatesF64, finishRobustFit, jobSeed, prepareRobustFit, type Hyper, type PipelineOptions, type Prepared, type RobustFitCore } from '../core/pipeline.js';
 import { pickBest } from '../core/search.js';
 import { bootstrapFit } from '../core/bootstrap.js';
 import type { ModelName } from '../core/models/model.js';
 import type { BatchResult, CandidateBackend, LtsBatch } from '../backends/backend.js';
-import { inlierIndices } from './fit.js';
 import { toFitResult, type BackendInfo, type FitResult } from './result.js';
 import type { ResolvedBootstrap } from './options.js';
 
@@ -131,7 +130,8 @@ export async function* searchCurves(
       if (bestSetting >= 0) {
         const core = cores[bestSetting];
         core.message += note;
-        const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, inlierIndices(core.inlierMask), core.theta, { ...bootstrap, predictAt: curve.predictAt ?? bootstrap.predictAt, seed: curve.pipeline.seed }) : null;
+        const procedure = bootstrapProcedure(core.model, curve.x.length, curve.grid[bestSetting], curve.pipeline);
+        const ci = bootstrap.resamples > 0 ? bootstrapFit(core.model, curve.x, curve.y, procedure, core.theta, { ...bootstrap, predictAt: curve.predictAt ?? bootstrap.predictAt, seed: curve.pipeline.seed }) : null;
         best = toFitResult(core, curve.grid[bestSetting], curve.order, ci, backend, model);
       }
       yield { curveIndex: c0 + k, best, bestSetting, settingsTried: curve.grid.length, scores };

@@ -41,7 +41,11 @@ const FD_RELATIVE_STEP = 1e-6;
  * singular (pivot test SINGULAR_PIVOT_RATIO) or when anything is not finite; an exact fit gives 0.
  * Bounds are ignored (a parameter on a bound gets the unconstrained error).
  */
-export function standardErrors(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>): Record<string, number> {
+/**
+ * `varianceFactor` multiplies the residual variance SSE/(n − p): an LTS fit's h points are those with
+ * the smallest residuals, whose scatter understates the noise (ltsConsistencyFactor squared).
+ */
+export function standardErrors(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, varianceFactor = 1): Record<string, number> {
   const p = model.nParams;
   const n = idx.length;
   const names = model.paramNames;
@@ -58,7 +62,7 @@ export function standardErrors(model: Model, x: ArrayLike<number>, y: ArrayLike<
     model.valueAndGradient(x[i], theta, grad);
     for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) a[j * p + k] += grad[j] * grad[k];
   }
-  const s2 = sseOver(model, x, y, idx, theta) / (n - p);
+  const s2 = (sseOver(model, x, y, idx, theta) / (n - p)) * varianceFactor;
   if (!Number.isFinite(s2) || choleskyFactor(a, p, SINGULAR_PIVOT_RATIO) >= 0) return allInfinite();
   const cov = new Float64Array(p * p);
   inverseFromCholesky(a, p, cov);

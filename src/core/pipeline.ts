@@ -18,6 +18,8 @@ import { stage1, type Stage1Result } from './stage1.js';
 import { evaluateJobF64, polishCandidate, sameSubset, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
 import { differenceNoiseScale, indexRange, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
+import { ltsConsistencyFactor } from './linear-lts.js';
+import type { BootstrapProcedure } from './bootstrap.js';
 import { firstFitKey, stage1Key } from './search.js';
 
 /** One hyperparameter setting, fully resolved. Index ranges are over the curve's sorted points. */
@@ -159,7 +161,7 @@ export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hype
       first = cache.firstFit.get(fitKey);
       if (!first) cache.firstFit.set(fitKey, (first = fitNls(model, curve.x, curve.y, train, { nStarts: options.nStarts })));
     }
-    s1 = stage1(model, curve.x, curve.y, train, { tau: hyper.tau, maxRounds: options.maxStage1Rounds, minPoints: p + 2, nStarts: options.nStarts }, first);
+    s1 = stage1(model, curve.x, curve.y, train, { tau: hyper.tau, maxRounds: options.maxStage1Rounds, minPoints: stage1MinPoints(p), nStarts: options.nStarts }, first);
     cache?.stage1.set(key, s1);
   }
   let job: LtsJobSpec | null = null;
@@ -170,6 +172,23 @@ export function prepareRobustFit(modelName: ModelName, curve: Curve, hyper: Hype
     if (h > p && h < m) job = { pool: s1.kept, h, theta0: Float64Array.from(s1.fit.theta), seed };
   }
   return { model, modelName, curve, hyper, train, val, stage1: s1, job, dataRange: range, settings };
+}
+
+/** Stage 1 never keeps fewer points than the parameters plus two. */
+function stage1MinPoints(nParams: number): number {
+  return nParams + 2;
+}
+
+/** The robust fit of one setting as the bootstrap repeats it on every resample (core/bootstrap.ts). */
+export function bootstrapProcedure(model: Model, n: number, hyper: Hyper, options: Pick<PipelineOptions, 'maxStage1Rounds' | 'maxCSteps'>): BootstrapProcedure {
+  return {
+    train: indexRange(hyper.trainStart, hyper.trainEnd, n),
+    tau: hyper.tau,
+    maxStage1Rounds: options.maxStage1Rounds,
+    minPoints: stage1MinPoints(model.nParams),
+    ltsAlpha: hyper.lts ? hyper.alpha : null,
+    maxCSteps: options.maxCSteps,
+  };
 }
 
 /** All candidates of a job in f64, keeping the keepBest lowest (the CPU reference of a backend). */
@@ -248,7 +267,8 @@ export function finishRobustFit(
     rmseVal,
     sse: fit.sse,
     score: selectionScore(r2Train, r2Val, options.gapWeight),
-    standardErrors: standardErrors(model, x, y, fitIdx, theta),
+    // After trimming, the scale of the kept residuals is made consistent for the errors' σ.
+    standardErrors: standardErrors(model, x, y, fitIdx, theta, best && job ? ltsConsistencyFactor(job.h, job.pool.length) ** 2 : 1),
     diagnostics: {
       nTrain: train.length,
       nVal: val.length,

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { createModel } from '../../src/core/models/index.js';
 import { modifiedZScores, stage1 } from '../../src/core/stage1.js';
 import { candidateScratch, candidateSpec, evaluateJobF64, keepLowest, ltsCandidate, smallestH } from '../../src/core/lts.js';
-import { createStage1Cache, prepareRobustFit, robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
+import { bootstrapProcedure, createStage1Cache, prepareRobustFit, robustFitSync, dataRange, type PipelineOptions } from '../../src/core/pipeline.js';
 import { selectionScore, rSquared } from '../../src/core/metrics.js';
 import { expandGrid, FULL_GRID, pickBest } from '../../src/core/search.js';
 import { bootstrapFit } from '../../src/core/bootstrap.js';
@@ -218,9 +218,9 @@ describe('metrics, score, grid', () => {
   test('bootstrap intervals bracket the fitted value and are reproducible for a seed', () => {
     const c = sigmoidCurve(30);
     const r = robustFitSync('sigmoid', c, { trainStart: 0, trainEnd: 30, valStart: 30, valEnd: 30, tau: 3, lts: false, alpha: 0.75, freeEpsilon: false }, options);
-    const inliers = Int32Array.from({ length: 30 }, (_, i) => i);
-    const a = bootstrapFit(r.model, c.x, c.y, inliers, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
-    const b = bootstrapFit(r.model, c.x, c.y, inliers, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
+    const procedure = bootstrapProcedure(r.model, 30, { trainStart: 0, trainEnd: 30, valStart: 30, valEnd: 30, tau: 3, lts: false, alpha: 0.75, freeEpsilon: false }, options);
+    const a = bootstrapFit(r.model, c.x, c.y, procedure, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
+    const b = bootstrapFit(r.model, c.x, c.y, procedure, r.theta, { resamples: 60, seed: 3, level: 0.9, predictAt: [100] });
     expect(a).toEqual(b);
     expect(a.used).toBeGreaterThan(50);
     expect(a.params.u.lower).toBeLessThanOrEqual(r.params.u);
