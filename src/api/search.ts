@@ -39,7 +39,36 @@ export interface SearchOutcome {
 /** Evaluates the LTS candidates of prepared jobs (all with a job) and returns the best per job. */
 export type CandidateEvaluator = (prepared: Prepared[], pipeline: PipelineOptions) => Promise<Array<Array<{ candidate: number; theta: ArrayLike<number> }>>>;
 
-export const evaluateInlineF64: CandidateEvaluator = async (prepared, pipeline) => prepared.map((p) => evaluateCandidatesF64(p, pipeline));
+/**
+ * Lets timers and messages run (a cancel button's message to a worker, an `abort()` from a timer):
+ * work on the calling thread otherwise holds it from a sweep's start to its end, since awaiting an
+ * already-settled promise runs no macrotask. setImmediate in Node; a MessageChannel elsewhere, which
+ * browsers do not clamp to 4 ms as they do nested setTimeout.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Jobs evaluated between two yields of the in-line path: about 10–50 ms of work at n = 30–80. */
+const INLINE_JOBS_PER_YIELD = 16;
+
+/** The f64 reference on this thread, yielding to the event loop every few jobs so a sweep can be aborted. */
+export const evaluateInlineF64: CandidateEvaluator = async (prepared, pipeline) => {
+  const out: ReturnType<typeof evaluateCandidatesF64>[] = [];
+  for (let j = 0; j < prepared.length; j++) {
+    if (j > 0 && j % INLINE_JOBS_PER_YIELD === 0) await yieldToEventLoop();
+    out.push(evaluateCandidatesF64(prepared[j], pipeline));
+  }
+  return out;
+};
 
 /** Evaluator backed by a CandidateBackend (GPU or worker pool). */
 export function backendEvaluator(backend: CandidateBackend, signal?: AbortSignal): CandidateEvaluator {
@@ -91,6 +120,7 @@ export async function* searchCurves(
   signal?: AbortSignal,
 ): AsyncGenerator<SearchOutcome> {
   for (let c0 = 0; c0 < curves.length; c0 += chunkCurves) {
+    await yieldToEventLoop();
     signal?.throwIfAborted();
     const chunk = curves.slice(c0, c0 + chunkCurves);
     const prepared: Prepared[][] = chunk.map((curve) => {
@@ -110,6 +140,8 @@ export async function* searchCurves(
       list.forEach((p, i) => candidates.set(p, res[i]));
     }
     for (let k = 0; k < chunk.length; k++) {
+      // Each curve's polish and scoring is a macrotask of its own: an abort can land between curves.
+      await yieldToEventLoop();
       signal?.throwIfAborted();
       const curve = chunk[k];
       const cores: RobustFitCore[] = prepared[k].map((p) => finishRobustFit(p, candidates.get(p) ?? [], curve.pipeline));

@@ -123,3 +123,20 @@ describe('fitter lifetime and abort', () => {
     await fitter.dispose();
   });
 });
+
+describe('abort on the calling thread', () => {
+  it('an abort from a timer stops a sweep that runs on the calling thread', async () => {
+    // workers: 1 runs everything here; before, the sweep never let the timer run until it had finished.
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    const controller = new AbortController();
+    const curves = Array.from({ length: 40 }, (_, k) => ({ id: `c${k}`, ...smallCurve(k) }));
+    setTimeout(() => controller.abort('timer'), 0);
+    let items = 0;
+    const err = await (async () => {
+      for await (const _ of fitter.fitSweep(curves, { lts: true, signal: controller.signal })) items++;
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'aborted', received: JSON.stringify('timer') });
+    expect(items).toBeLessThan(curves.length);
+    await fitter.dispose();
+  });
+});
