@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// (Kept in the declarations: the public types name GPUDevice, so a consumer needs @webgpu/types, a dependency.)
 /** trimfit's public entry: everything an application, the page, the bench and the CLI may use. */
 export { fit } from './api/fit.js';
 export { lts, LTS_MAX_ABS } from './api/lts.js';

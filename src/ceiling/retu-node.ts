@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrimfitError } from '../api/errors';
-import { buildRetuCurves, type RetuCurve, type RlBranchJson, type SftCurveJson, type ReleasedHparamsJson } from './retu';
+import { buildRetuCurves, type RetuCurve, type RlBranchJson, type SftCurveJson, type ReleasedHparamsJson } from './retu.js';
 
 async function readJson(path: string): Promise<unknown> {
   let text: string;
