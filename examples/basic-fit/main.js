@@ -9,7 +9,8 @@ try {
   const r = fit({ x, y }, { lts: true, alpha: 0.85, train: [0, 9], val: [9, 12], scoreCap: 100, scoreFloor: 0 });
   out.textContent = [
     `status: ${r.status} (${r.message})`,
-    ...Object.entries(r.params).map(([k, v]) => `${k} = ${v.toPrecision(5)} ± ${(r.standardErrors[k] ?? NaN).toPrecision(3)}`),
+    // A parameter held fixed (c0 without freeEpsilon) has no standard error.
+    ...Object.entries(r.params).map(([k, v]) => `${k} = ${v.toPrecision(5)}${k in r.standardErrors ? ` ± ${r.standardErrors[k].toPrecision(3)}` : ' (fixed)'}`),
     `rejected by Stage 1: [${r.stage1Rejected}]  trimmed by LTS: [${r.ltsTrimmed}]`,
     `R² train ${r.r2Train?.toFixed(4)}  R² val ${r.r2Val?.toFixed(4)}`,
   ].join('\n');

@@ -24,6 +24,9 @@ start.onclick = () => {
       status.textContent = data.type === 'done' ? 'done' : `stopped: ${data.message}`;
       start.disabled = false;
       cancel.disabled = true;
+      // The sweep is over: release the worker (and its fitter) rather than keep one per Start.
+      worker.terminate();
+      worker = null;
     }
   };
   worker.postMessage({ type: 'start' });
