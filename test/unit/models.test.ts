@@ -149,6 +149,19 @@ describe('power law: a = A·xRef^(−b) at the edges of f64', () => {
   });
 });
 
+describe('linear model far from x = 0', () => {
+  it('fits x = 1e9 + i exactly: the centred parametrisation keeps the normal equations conditioned', async () => {
+    const { fit } = await import('../../src/api/fit.js');
+    const x = Array.from({ length: 40 }, (_, i) => 1e9 + i);
+    const r = fit({ x, y: x.map((_, i) => 2 * i + 1) }, { model: 'linear', tau: 1e6, train: [0, 40], val: [0, 40] });
+    expect(r.status).toBe('converged');
+    expect(r.params.a).toBeCloseTo(2, 9);
+    // b = 1 − 2e9: relative accuracy of a few ulps of the intercept's size.
+    expect((r.params.b - (1 - 2e9)) / 2e9).toBeCloseTo(0, 9);
+    expect(r.r2Train).toBeCloseTo(1, 9);
+  });
+});
+
 describe('model starts', () => {
   const x = Float64Array.from({ length: 30 }, (_, i) => (i === 0 ? 0 : 0.5 + 3.3 * i));
   it.each(VARIANTS)('%s (free c0: %s): starts are inside the box and sorted by SSE', (name, free) => {

@@ -61,7 +61,7 @@ export function createModel(name: ModelName, settings: ModelSettings, data: Data
     case 'exp':
       return createExp(data);
     case 'linear':
-      return createLinear();
+      return createLinear(data);
     default:
       throw new RangeError(`unknown model ${String(name)}`);
   }
