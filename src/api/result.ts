@@ -34,9 +34,11 @@ export interface BackendInfo {
  *   without offset);
  * - 'negative-gain': sigmoid u < 0, the curve ends below where it started (a collapse);
  * - 'few-resamples': the bootstrap interval rests on fewer than MIN_RELIABLE_RESAMPLES usable
- *   resamples, too few for its percentiles.
+ *   resamples, too few for its percentiles;
+ * - 'lts-not-run': the setting asked for LTS, but h = ⌊α·m⌋ of the m Stage-1 survivors was not more
+ *   than the parameters, or left nothing to trim, so the fit is Stage 1's.
  */
-export type FitWarningCode = 'poor-train-fit' | 'poor-validation' | 'no-validation' | 'parameter-at-bound' | 'negative-gain' | 'few-resamples';
+export type FitWarningCode = 'poor-train-fit' | 'poor-validation' | 'no-validation' | 'parameter-at-bound' | 'negative-gain' | 'few-resamples' | 'lts-not-run';
 
 export interface FitWarning {
   code: FitWarningCode;
@@ -136,7 +138,7 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
     standardErrors: core.standardErrors,
     hyper,
     ci: reportedCi,
-    warnings: fitWarnings(core, status, reportedCi, model),
+    warnings: fitWarnings(core, status, reportedCi, model, hyper),
     diagnostics: core.diagnostics,
     backend,
   };
@@ -144,8 +146,14 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
 
 const fmtR2 = (v: number) => v.toFixed(3);
 
-function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapResult | null, model: ModelName): FitWarning[] {
+function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapResult | null, model: ModelName, hyper: Hyper): FitWarning[] {
   const out: FitWarning[] = [];
+  if (hyper.lts && core.diagnostics.ltsCandidates === 0) {
+    const m = core.diagnostics.nTrain - core.stage1Rejected.length;
+    const h = Math.floor(m * hyper.alpha);
+    const p = core.model.nParams;
+    out.push({ code: 'lts-not-run', message: `LTS was not run: h = ⌊${hyper.alpha}·${m}⌋ = ${h} of the ${m} Stage-1 survivors ${h <= p ? `is not more than the ${p} parameters` : 'leaves nothing to trim'}, so the fit is Stage 1's` });
+  }
   if (core.r2Train !== null && core.r2Train < 0) out.push({ code: 'poor-train-fit', message: `R² on the train points is ${fmtR2(core.r2Train)}: the fit is worse than their mean` });
   if (core.r2Val === null) out.push({ code: 'no-validation', message: `no validation R² (${core.diagnostics.nVal} validation point${core.diagnostics.nVal === 1 ? '' : 's'}; at least 2 are needed)` });
   const sigma = core.diagnostics.noiseScale;

@@ -48,6 +48,7 @@ const WARNING_TAGS: Record<FitWarningCode, string> = {
   'parameter-at-bound': 'bound',
   'negative-gain': 'u<0',
   'few-resamples': 'boot',
+  'lts-not-run': 'nolts',
 };
 
 export function formatRegimes(regimes: SftRegimeAnalysis[], correlation: MinLossCeilingCorrelation | null): string {

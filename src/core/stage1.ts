@@ -2,8 +2,8 @@
  * Stage 1: iterated modified z-score rejection on train residuals (Iglewicz & Hoaglin):
  *   M_i = 0.6745·(r_i − median r)/MAD,  MAD = median |r_i − median r|.
  * Fit on the kept points, drop |M_i| > tau, refit, until nothing is dropped. Residuals are taken over
- * the points still kept (a dropped point never returns). Stops early when MAD = 0 (an exact fit of
- * most points: nothing can be scored), when dropping would leave fewer than `minPoints`, or after
+ * the points still kept (a dropped point never returns). Stops early when MAD = 0 or at rounding
+ * level (an exact fit of most points: nothing can be scored), when dropping would leave fewer than `minPoints`, or after
  * `maxRounds` rejection rounds.
  */
 import type { Model } from './models/model.js';
@@ -12,6 +12,9 @@ import type { NlsResult } from './lm.js';
 import { median } from './stats.js';
 
 export const MODIFIED_Z_FACTOR = 0.6745;
+
+/** A residual MAD at or below this fraction of max |y| is rounding, not noise (f64 rounds at 1.1e-16). */
+export const MAD_ROUNDING_FLOOR = 1e-12;
 
 export type Stage1Stop = 'no-change' | 'mad-zero' | 'too-few-points' | 'max-rounds';
 
@@ -58,7 +61,11 @@ export function stage1(model: Model, x: ArrayLike<number>, y: ArrayLike<number>,
     const residuals = new Float64Array(kept.length);
     for (let k = 0; k < kept.length; k++) residuals[k] = y[kept[k]] - model.value(x[kept[k]], fit.theta);
     const { scores, mad } = modifiedZScores(residuals);
-    if (!(mad > 0)) { stop = 'mad-zero'; break; }
+    // A MAD at the level of rounding (an exact fit of most points) scores rounding as outliers:
+    // treat it as zero.
+    let maxAbsY = 0;
+    for (let k = 0; k < kept.length; k++) maxAbsY = Math.max(maxAbsY, Math.abs(y[kept[k]]));
+    if (!(mad > MAD_ROUNDING_FLOOR * maxAbsY)) { stop = 'mad-zero'; break; }
     const drop: number[] = [];
     for (let k = 0; k < kept.length; k++) if (Math.abs(scores[k]) > options.tau) drop.push(k);
     if (drop.length === 0) { stop = 'no-change'; break; }

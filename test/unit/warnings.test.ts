@@ -66,3 +66,23 @@ describe('FitResult.warnings', () => {
     expect(r.warnings.filter((w) => /c0/.test(w.message))).toEqual([]);
   });
 });
+
+describe('settings the data cannot carry out', () => {
+  test('LTS asked for but not run (h not above the parameters) is a warning, not silence', () => {
+    // 6 train points, free ε (4 parameters), α = 0.5: h = 3 ≤ 4, so nothing is trimmed.
+    const c = curve(10, 0.2);
+    const r = fit(c, { lts: true, alpha: 0.5, freeEpsilon: true, train: [0, 6], tau: 1e6 });
+    expect(r.diagnostics.ltsCandidates).toBe(0);
+    expect(r.warnings.find((w) => w.code === 'lts-not-run')?.message).toMatch(/h = ⌊0\.5·6⌋ = 3 of the 6 Stage-1 survivors is not more than the 4 parameters/);
+    expect(codes(fit(c, { lts: true, alpha: 0.75, train: [0, 10], val: [0, 10] }))).not.toContain('lts-not-run');
+  });
+  test('Stage 1 does not score rounding as outliers on noise-free data', () => {
+    // An exact sigmoid on x = 2^i: residuals are rounding only. Before, the default τ dropped 7 of
+    // its 12 train points.
+    const x = Array.from({ length: 20 }, (_, i) => 2 ** i);
+    const r = fit({ x, y: x.map((v) => 30 / (1 + (100 / v) ** 1.3)) });
+    expect(r.stage1Rejected).toEqual([]);
+    expect(r.diagnostics.stage1Stop).toBe('mad-zero');
+    expect(r.params.u).toBeCloseTo(30, 6);
+  });
+});
