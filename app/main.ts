@@ -531,6 +531,11 @@ const numCol = (key: string, label: string, title: string, get: (c: LoadedCurve,
   },
 });
 
+function trainCell(start: number, end: number, n: number): string {
+  if (end <= n) return `[${start}, ${end})`;
+  return `<span title="the setting's range is [${start}, ${end}); the curve has ${n} points">[${start}, ${n})*</span>`;
+}
+
 const COLUMNS: Column[] = [
   { key: 'id', label: 'Curve', title: 'Curve id', text: true, value: (c) => c.id, show: (c) => escapeHtml(c.id) },
   { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length), reserve: () => '000' },
@@ -543,7 +548,9 @@ const COLUMNS: Column[] = [
   { ...numCol('cMid', 'C_mid', 'RL compute at half the gain, in EFLOPs since the branch (for uploaded curves, in the units of x), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'), unit: { retu: 'EFLOPs', upload: 'x' } },
   numCol('b', 'B', 'Steepness b, with bootstrap CI', (_, r) => r?.b, 3, 'b'),
   numCol('epsilon', 'ε', 'Offset c0 at x = 0', (_, r) => r?.epsilon, 3),
-  { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (_, r) => (r?.hyper ? `[${r.hyper.trainStart}, ${r.hyper.trainEnd})` : '—'), reserve: () => '[00, 00)' },
+  // A range past the last point (some released settings) is shown as fitted, clipped to the curve,
+  // with the given end in the cell's tooltip.
+  { key: 'train', label: 'Train', title: 'Chosen train index range [start, end)', text: true, value: (_, r) => r?.hyper?.trainEnd ?? null, show: (c, r) => (r?.hyper ? trainCell(r.hyper.trainStart, r.hyper.trainEnd, c.x.length) : '—'), reserve: () => '[00, 00)' },
   numCol('tau', 'τ', 'Chosen Stage-1 threshold', (_, r) => r?.hyper?.tau, 1),
   { key: 'lts', label: 'LTS α', title: 'Chosen LTS coverage (off = no Stage 2)', value: (_, r) => (r?.hyper ? (r.hyper.lts ? r.hyper.alpha : 0) : null), show: (_, r) => (r?.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—'), reserve: () => '0.85' },
   numCol('r2Train', 'R² train', 'R² over the points the final fit used', (_, r) => r?.r2Train, 3),

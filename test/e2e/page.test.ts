@@ -189,6 +189,21 @@ describe('sweep page', () => {
     await page.close();
   });
 
+  it('runs the released settings; a train range past the curve shows as fitted, clipped, with the given end in its tooltip', async () => {
+    const { page, errors } = await openPage('?search=released');
+    await page.click('[data-testid=run]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fit-row]').length === n, EMBEDDED_CURVES, { timeout: 180_000 });
+    // S1K/ckpt62's released split is [12, 87) on 80 points.
+    const k = await columnIndex(page, 'train');
+    const cell = page.locator('[data-testid=fit-row][data-id="S1K/ckpt62"] > *').nth(k);
+    expect(await cell.textContent()).toBe('[12, 80)*');
+    expect(await cell.locator('span').getAttribute('title')).toBe("the setting's range is [12, 87); the curve has 80 points");
+    // Another released split lies inside its curve and reads as given.
+    expect(await page.locator('[data-testid=fit-row][data-id="Easy102K/ckpt360"] > *').nth(k).textContent()).toMatch(/^\[\d+, \d+\)$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('runs on WebGPU in several workers when asked and the badge names the adapter', async () => {
     // Two search workers, each with its own device on the one adapter.
     const { page, errors } = await openPage(`${SMALL_GRID}&backend=webgpu`, 3);
