@@ -20,7 +20,8 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     fixed(r.epsilon, 2),
     fixed(r.cMid, 1),
     fixed(r.b, 3),
-    r.hyper ? `${r.hyper.trainStart}:${r.hyper.trainEnd}` : '—',
+    // A range past the last point (some released settings) as fitted, clipped, marked with *.
+    r.hyper ? (r.hyper.trainEnd > r.inlierMask.length ? `${r.hyper.trainStart}:${r.inlierMask.length}*` : `${r.hyper.trainStart}:${r.hyper.trainEnd}`) : '—',
     r.hyper ? String(r.hyper.tau) : '—',
     r.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—',
     r.hyper ? (r.hyper.freeEpsilon ? 'free' : 'fixed') : '—',
@@ -32,7 +33,7 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
   const line = (cells: string[]) => cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   const notes = rows.filter((r) => r.warnings.length > 0).map((r) => `  ${r.id}: ${r.warnings.map((w) => w.message).join('; ')}`);
   return [
-    `Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs)`,
+    `Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs${rows.some((r) => r.hyper && r.hyper.trainEnd > r.inlierMask.length) ? '; train a:n* = the setting\'s range ends past the curve\'s n points' : ''})`,
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

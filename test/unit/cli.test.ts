@@ -289,6 +289,8 @@ describe('trimfit ceiling', () => {
     const row = r.stdout.split('\n').find((l) => /^Easy102K\s+6120\s/.test(l))!;
     expect(row).toMatch(/val,bound,u<0\s*$/);
     expect(r.stdout).toMatch(/^check \(val = poor-validation, /m);
+    // S1K/ckpt62's released split [12, 87) on 80 points, as fitted.
+    expect(r.stdout.split('\n').find((l) => /^S1K\s+62\s/.test(l))).toMatch(/\s12:80\*\s/);
     expect(r.stdout).toMatch(/^ {2}Easy102K\/ckpt6120: validation RMSE [\d.]+ is [\d.]+× the curve's noise/m);
   });
   test('--val-losses adds the SFT regimes per dataset and the cross-dataset correlation', async () => {
