@@ -44,6 +44,11 @@ export class TrimfitError extends Error implements ErrorDetails {
     return { code: this.code, field: this.field, expected: this.expected, received: this.received, message: this.message };
   }
 
+  /** The same error under another field and message (e.g. prefixed with the item it came from); `received` is kept as rendered. */
+  withField(field: string, message: string): TrimfitError {
+    return TrimfitError.fromJSON({ ...this.toJSON(), field, message });
+  }
+
   /** The inverse of toJSON: `received` is already rendered, so it is kept as it is, not rendered again. */
   static fromJSON(details: ErrorDetails): TrimfitError {
     return Object.assign(new TrimfitError(details.code, details.field, details.expected, undefined, details.message), { received: details.received });

@@ -122,7 +122,7 @@ export interface Fitter {
 function inCurve(e: unknown, index: number): unknown {
   if (!isTrimfitError(e) || e.field.startsWith('curves[')) return e;
   const field = `curves[${index}].${e.field}`;
-  return new TrimfitError(e.code, field, e.expected, e.received, e.message.startsWith(`${e.field}: `) ? `${field}: ${e.message.slice(e.field.length + 2)}` : `curves[${index}]: ${e.message}`);
+  return e.withField(field, e.message.startsWith(`${e.field}: `) ? `${field}: ${e.message.slice(e.field.length + 2)}` : `curves[${index}]: ${e.message}`);
 }
 
 function failed(e: unknown): FailedFit {

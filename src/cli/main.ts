@@ -372,11 +372,6 @@ interface ValLosses {
   datasets: [dataset: string, losses: SftValLoss[]][];
 }
 
-/** `e` with another field and message; `received` stays as rendered (the constructor would quote it again). */
-function renamedError(e: TrimfitError, field: string, message: string): TrimfitError {
-  return Object.assign(new TrimfitError(e.code, field, e.expected, undefined, message), { received: e.received });
-}
-
 /**
  * The SFT regimes of one dataset (analyzeSftRegimes), its errors naming the option and the
  * dataset (`val-losses: Easy102K[0].sftStep`) rather than the function's own `valLosses[0]`.
@@ -387,7 +382,7 @@ function datasetRegimes(file: string, dataset: string, valLosses: SftValLoss[], 
   } catch (e) {
     if (!(e instanceof TrimfitError) || !e.field.startsWith('valLosses')) throw e;
     const field = `val-losses: ${dataset}${e.field.slice('valLosses'.length)}`;
-    throw renamedError(e, field, `val-losses (${file}): ${field.slice('val-losses: '.length)}: expected ${e.expected}, received ${e.received}`);
+    throw e.withField(field, `val-losses (${file}): ${field.slice('val-losses: '.length)}: expected ${e.expected}, received ${e.received}`);
   }
 }
 

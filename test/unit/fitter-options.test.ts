@@ -88,10 +88,12 @@ describe('createFitter and fitSweep check every option at the door', () => {
 
   it("a curve's failure names the curve", async () => {
     const fitter = await createFitter({ backend: 'cpu', workers: 1 });
-    const items = (await drain(fitter.fitSweep([smallCurve(), { x: [1, 2, 3, 4], y: [1, 2, 3, 4] }], { grid: 'single' }))) as Array<{ result: { status: string; error?: { field: string; message: string } } }>;
+    const items = (await drain(fitter.fitSweep([smallCurve(), { x: [1, 2, 3, 4], y: [1, 2, 3, 4] }], { grid: 'single' }))) as Array<{ result: { status: string; error?: { field: string; message: string; received: string } } }>;
     expect(items[0].result.status).not.toBe('failed');
     expect(items[1].result.error).toMatchObject({ field: 'curves[1].train' });
     expect(items[1].result.error!.message).toMatch(/^curves\[1\]\.train: /);
+    // received stays as the curve's check rendered it (strings quoted once), not quoted a second time.
+    expect(items[1].result.error).toMatchObject({ received: JSON.stringify('2 (range [0, 2) of 4 points)') });
     await fitter.dispose();
   });
 });
