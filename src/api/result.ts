@@ -3,7 +3,7 @@
  * (natural names), the Stage-1 (raw, before trimming) and final estimates, the objective, h, the
  * inlier mask, status + message, metrics, diagnostics, and which backend ran and why.
  */
-import { boundFlags, type FitStatus } from '../core/lm.js';
+import { parametersAtBound, type FitStatus } from '../core/lm.js';
 import type { ModelName } from '../core/models/model.js';
 import type { Hyper, RobustFitCore } from '../core/pipeline.js';
 import type { BootstrapResult } from '../core/bootstrap.js';
@@ -160,12 +160,10 @@ function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapRes
   if (core.rmseVal !== null && sigma > 0 && core.rmseVal > POOR_VALIDATION_NOISE_MULTIPLE * sigma)
     out.push({ code: 'poor-validation', message: `validation RMSE ${core.rmseVal.toPrecision(3)} is ${(core.rmseVal / sigma).toFixed(1)}× the curve's noise (σ ≈ ${sigma.toPrecision(2)} from successive differences): the fit misses the validation points` });
   if (status === 'at-bound') {
-    const flags = boundFlags(core.model, core.theta);
     // The sigmoid's c0 = 0 (ε = 0) is the model without the offset, the paper's default, not a sign
     // of a fit the data cannot determine.
-    const which = core.model.paramNames
-      .map((name, k) => ({ name, k, side: core.theta[k] === core.model.lower[k] ? 'lower' : 'upper' }))
-      .filter(({ name, k, side }) => flags[k] && !(model === 'sigmoid' && name === 'c0' && side === 'lower'))
+    const which = parametersAtBound(core.model, core.theta)
+      .filter(({ name, side }) => !(model === 'sigmoid' && name === 'c0' && side === 'lower'))
       .map(({ name, side }) => `${name} at its ${side} bound`);
     if (which.length > 0) out.push({ code: 'parameter-at-bound', message: `${which.join(', ')}: the bound, not the data, sets ${which.length > 1 ? 'these values' : 'its value'}` });
   }

@@ -111,12 +111,18 @@ function normalEquations(model: Model, x: ArrayLike<number>, y: ArrayLike<number
 }
 
 /** Per internal parameter: true where θ sits exactly on a finite bound of the model's box. */
-export function boundFlags(model: Model, theta: ArrayLike<number>): boolean[] {
+function boundFlags(model: Model, theta: ArrayLike<number>): boolean[] {
   const out: boolean[] = [];
   for (let k = 0; k < model.nParams; k++) {
     out.push((Number.isFinite(model.lower[k]) && theta[k] === model.lower[k]) || (Number.isFinite(model.upper[k]) && theta[k] === model.upper[k]));
   }
   return out;
+}
+
+/** The parameters on a bound, by name, with the side (the at-bound status and the warnings name them). */
+export function parametersAtBound(model: Model, theta: ArrayLike<number>): Array<{ name: string; k: number; side: 'lower' | 'upper' }> {
+  const flags = boundFlags(model, theta);
+  return model.paramNames.flatMap((name, k) => (flags[k] ? [{ name, k, side: theta[k] === model.lower[k] ? ('lower' as const) : ('upper' as const) }] : []));
 }
 
 export function levenbergMarquardt(
@@ -241,14 +247,10 @@ export function levenbergMarquardt(
   const singular = singularParameter(model, theta, n, a, m);
   if (singular) return finish('singular', singular, sse, iterations);
   if (!converged) return finish('max-iterations', `no convergence within ${opts.maxIterations} iterations`, sse, iterations);
-  const bounded = boundFlags(model, theta);
-  const names = model.paramNames.filter((_, k) => bounded[k]);
-  if (names.length > 0) {
-    const which = names.map((name) => {
-      const k = model.paramNames.indexOf(name);
-      return `${name} at its ${theta[k] === model.lower[k] ? 'lower' : 'upper'} bound`;
-    });
-    return finish('at-bound', `converged (${converged}) with ${which.join(', ')} (internal value ${names.map((nm) => theta[model.paramNames.indexOf(nm)]).join(', ')})`, sse, iterations);
+  const bounded = parametersAtBound(model, theta);
+  if (bounded.length > 0) {
+    const which = bounded.map(({ name, side }) => `${name} at its ${side} bound`);
+    return finish('at-bound', `converged (${converged}) with ${which.join(', ')} (internal value ${bounded.map(({ k }) => theta[k]).join(', ')})`, sse, iterations);
   }
   return finish('converged', `converged: ${converged}`, sse, iterations);
 }
