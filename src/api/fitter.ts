@@ -23,7 +23,7 @@ import { checkKernelVariant, type LtsKernelVariantName } from '../backends/webgp
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
-import { checkBootstrapShape, checkCurve, checkGridSpec, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, resolveFitOptions, type CurveInput } from './validate.js';
+import { checkBootstrapShape, checkCurve, checkGridSpec, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, keysOf, resolveFitOptions, type CurveInput } from './validate.js';
 import { backendEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
 import type { BackendInfo, FailedFit, FitResult } from './result.js';
 
@@ -138,8 +138,8 @@ function abortError(signal: AbortSignal | undefined): TrimfitError {
   return new TrimfitError('aborted', 'signal', 'not aborted', text || 'aborted', text ? `the sweep was aborted: ${text}` : 'the sweep was aborted');
 }
 
-const FITTER_OPTION_KEYS = ['backend', 'device', 'workers', 'createWorker', 'kernelVariant'] as const;
-const SWEEP_OPTION_KEYS = [...FIT_OPTION_KEYS, 'grid', 'onProgress', 'signal', 'chunkCurves'] as const;
+const FITTER_OPTION_KEYS = keysOf<FitterOptions>({ backend: true, device: true, workers: true, createWorker: true, kernelVariant: true });
+const SWEEP_OPTION_KEYS = [...FIT_OPTION_KEYS, ...keysOf<Omit<SweepOptions, keyof FitOptions>>({ grid: true, onProgress: true, signal: true, chunkCurves: true })];
 
 /** Sweep options that do not depend on a curve, checked once at the door (the rest per curve). */
 function checkSweepOptions(o: SweepOptions): void {

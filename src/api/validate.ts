@@ -34,12 +34,21 @@ export function checkNumber(value: unknown, field: string, min: number, max: num
   return value;
 }
 
+/**
+ * The keys of an options type, listed as a record over all of them: a key added to the type and
+ * not to the record fails to compile, so `checkOptionKeys` never refuses a valid option.
+ */
+export function keysOf<T>(all: Record<keyof T, true>): ReadonlyArray<keyof T & string> {
+  return Object.keys(all) as Array<keyof T & string>;
+}
+
 /** Every key of FitOptions: `checkOptionKeys` refuses others, so a misspelt option is not silently ignored. */
-export const FIT_OPTION_KEYS = [
-  'model', 'lts', 'alpha', 'tau', 'train', 'val', 'freeEpsilon', 'scoreCap', 'scoreFloor', 'pSft', 'bMin', 'bMax', 'cMidMin', 'cMidMax',
-  'nStarts', 'ltsStarts', 'cSteps', 'gnIterations', 'keepBest', 'maxCSteps', 'maxStage1Rounds', 'gapWeight', 'seed', 'bootstrap',
-] as const satisfies ReadonlyArray<keyof FitOptions>;
-const BOOTSTRAP_KEYS = ['resamples', 'level', 'predictAt'] as const;
+export const FIT_OPTION_KEYS = keysOf<FitOptions>({
+  model: true, lts: true, alpha: true, tau: true, train: true, val: true, freeEpsilon: true, scoreCap: true, scoreFloor: true, pSft: true,
+  bMin: true, bMax: true, cMidMin: true, cMidMax: true, nStarts: true, ltsStarts: true, cSteps: true, gnIterations: true, keepBest: true,
+  maxCSteps: true, maxStage1Rounds: true, gapWeight: true, seed: true, bootstrap: true,
+});
+const BOOTSTRAP_KEYS = keysOf<NonNullable<FitOptions['bootstrap']>>({ resamples: true, level: true, predictAt: true });
 
 /** Throws invalid-option for an own key of `options` outside `known` (undefined values included: a typo is a typo). */
 export function checkOptionKeys(options: object, known: readonly string[], field: string): void {
@@ -63,14 +72,14 @@ function editDistanceAtMost2(a: string, b: string): boolean {
   return prev[b.length] <= 2;
 }
 
-const GRID_KEYS = ['trainEndFractions', 'trainStartFractions', 'taus', 'ltsAlphas', 'freeEpsilon', 'minTrainPoints', 'minValPoints'] as const;
+const GRID_KEYS = keysOf<GridSpec>({ trainEndFractions: true, trainStartFractions: true, taus: true, ltsAlphas: true, freeEpsilon: true, minTrainPoints: true, minValPoints: true });
 
 /** A GridSpec with every field present and in range (a malformed one would fail inside the search). */
 export function checkGridSpec(spec: unknown, field = 'grid'): GridSpec {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new TrimfitError('invalid-option', field, "a GridSpec object (or 'single' for a sweep)", spec);
   checkOptionKeys(spec, GRID_KEYS, field);
-  const g = spec as Partial<Record<(typeof GRID_KEYS)[number], unknown>>;
-  const list = (key: (typeof GRID_KEYS)[number], check: (v: unknown, f: string) => void) => {
+  const g = spec as Partial<Record<keyof GridSpec, unknown>>;
+  const list = (key: keyof GridSpec, check: (v: unknown, f: string) => void) => {
     const v = g[key];
     if (!Array.isArray(v) || v.length === 0) throw new TrimfitError('invalid-option', `${field}.${key}`, 'a non-empty array', v);
     v.forEach((item, k) => check(item, `${field}.${key}[${k}]`));
