@@ -4,6 +4,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { browserThreads } from '../scripts/vite-threads.js';
 
 const appDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
@@ -22,12 +23,12 @@ const warnWithoutRetuData = (): Plugin => ({
 
 export default defineConfig({
   root: appDir,
-  plugins: [warnWithoutRetuData()],
+  plugins: [warnWithoutRetuData(), browserThreads()],
+  // Module workers import the library, so they are bundled as ES modules with the same twin.
+  worker: { format: 'es', plugins: () => [browserThreads()] },
   base: './',
   server: { port: 5173, fs: { allow: [repoDir, retuDir] } },
   preview: { port: 4173 },
-  // Module workers import the library, so they must be bundled as ES modules too.
-  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('../app-dist', import.meta.url)),
     emptyOutDir: true,

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { createCpuBackend } from '../backends/cpu/cpu-backend.js';
+import { hasNodeThreads, parentEndpoint } from '../backends/cpu/threads.js';
 import { batchResultBuffers, type BatchResult, type LtsBatch } from '../backends/backend.js';
 import { capture, transferring, unwrap, type WorkerReply } from './error-transfer.js';
 import { batchEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from '../api/search.js';
@@ -38,19 +39,15 @@ export const workerApi = {
   },
   /** Used by tests to check that a worker failure is retried: exits this worker abruptly. */
   crash(): void {
-    if (typeof process !== 'undefined' && process.versions?.node) process.exit(1);
+    if (hasNodeThreads) process.exit(1);
     else (globalThis as unknown as { close(): void }).close();
   },
 };
 export type WorkerApi = typeof workerApi;
 
 async function start(): Promise<void> {
-  if (typeof process !== 'undefined' && process.versions?.node) {
-    const { parentPort } = await import('node:worker_threads');
-    const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-    if (parentPort) Comlink.expose(workerApi, nodeEndpoint(parentPort));
-  } else {
-    Comlink.expose(workerApi);
-  }
+  const endpoint = await parentEndpoint();
+  if (endpoint) Comlink.expose(workerApi, endpoint);
+  else if (!hasNodeThreads) Comlink.expose(workerApi);
 }
 void start();

@@ -1,6 +1,6 @@
 /**
  * CPU backend over a pool of workers (node:worker_threads in Node through comlink's Node adapter,
- * module Web Workers in browsers). A batch's jobs are split into contiguous slices balanced by
+ * threads.ts; module Web Workers from the caller's `createWorker` in browsers). A batch's jobs are split into contiguous slices balanced by
  * work (pool size × candidates), one per worker, and reassembled in order, so results are identical
  * to the single-thread reference. A worker that dies is replaced and its slice retried
  * (`maxRetries`); an abort terminates every worker (new ones start on the next batch).
@@ -14,6 +14,7 @@ import type { SearchCurve, SearchOutcome } from '../../api/search.js';
 import type { ResolvedBootstrap } from '../../api/options.js';
 import type { BackendInfo } from '../../api/result.js';
 import { TrimfitError } from '../../api/errors.js';
+import { defaultConcurrency, findNodeWorkerUrl, hasNodeThreads, spawnNodeWorker } from './threads.js';
 
 export interface WorkerPoolOptions {
   /** Number of workers. @default hardware concurrency (at least 1) */
@@ -44,25 +45,6 @@ function markDead(slot: Slot, e: TrimfitError): void {
   slot.onDeath.clear();
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-
-async function defaultConcurrency(): Promise<number> {
-  if (isNode) {
-    const os = await import('node:os');
-    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
-  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
-}
-
-async function findNodeWorkerUrl(): Promise<URL> {
-  const { existsSync } = await import('node:fs');
-  const { fileURLToPath } = await import('node:url');
-  const candidates = ['./fit.worker.js', '../fit.worker.js', '../../../dist/fit.worker.js', '../../dist/fit.worker.js'].map((p) => new URL(p, import.meta.url));
-  const found = candidates.find((u) => existsSync(fileURLToPath(u)));
-  if (!found) throw new TrimfitError('backend-unavailable', 'workerUrl', 'a built dist/fit.worker.js (run npm run build)', 'not found');
-  return found;
-}
-
 export interface WorkerPool extends CandidateBackend {
   readonly size: number;
   /**
@@ -76,18 +58,14 @@ export interface WorkerPool extends CandidateBackend {
 export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
   const size = options.workers ?? (await defaultConcurrency());
   const maxRetries = options.maxRetries ?? 2;
-  const nodeUrl = isNode && !options.createWorker ? (options.workerUrl ?? (await findNodeWorkerUrl())) : null;
+  const nodeUrl = hasNodeThreads && !options.createWorker ? (options.workerUrl ?? (await findNodeWorkerUrl())) : null;
   let slots: Array<Slot | null> = new Array(size).fill(null);
 
   async function spawn(): Promise<Slot> {
     if (nodeUrl) {
-      const { Worker } = await import('node:worker_threads');
-      const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-      const w = new Worker(nodeUrl);
       const slot = { deathError: null, onDeath: new Set() } as unknown as Slot;
-      w.once('exit', (code) => markDead(slot, new TrimfitError('internal', 'worker', 'a running worker', `exit code ${code}`, `CPU worker exited (code ${code})`)));
-      w.once('error', (e) => markDead(slot, new TrimfitError('internal', 'worker', 'a running worker', e.message, `CPU worker failed: ${e.message}`)));
-      slot.api = Comlink.wrap<WorkerApi>(nodeEndpoint(w));
+      const w = await spawnNodeWorker(nodeUrl, (e) => markDead(slot, e));
+      slot.api = Comlink.wrap<WorkerApi>(w.endpoint);
       slot.terminate = async () => { slot.api[Comlink.releaseProxy](); await w.terminate(); };
       return slot;
     }
