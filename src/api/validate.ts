@@ -54,10 +54,15 @@ const BOOTSTRAP_KEYS = keysOf<NonNullable<FitOptions['bootstrap']>>({ resamples:
 export function checkOptionKeys(options: object, known: readonly string[], field: string): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      const close = known.filter((k) => k.toLowerCase() === key.toLowerCase() || editDistanceAtMost2(k, key));
+      const close = closeMatches(key, known);
       throw new TrimfitError('invalid-option', `${field}.${key}`, close.length > 0 ? `a known option (did you mean ${close.join(' or ')}?)` : `one of ${known.join(', ')}`, key, `${field}.${key}: unknown option${close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : ''}`);
     }
   }
+}
+
+/** The names in `known` that `name` may be a misspelling of (same letters in another case, or at most 2 edits): "did you mean" hints. */
+export function closeMatches(name: string, known: readonly string[]): string[] {
+  return known.filter((k) => k.toLowerCase() === name.toLowerCase() || editDistanceAtMost2(k, name));
 }
 
 /** Levenshtein distance ≤ 2, for "did you mean" hints only. */

@@ -11,7 +11,7 @@ import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
 import { parseCurveJson, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
-import { checkModelName, checkNumber } from '../api/validate.js';
+import { checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
@@ -156,6 +156,19 @@ function wrap(first: string, words: string | string[], indent: number): string[]
   return lines;
 }
 
+/** The name a command's table is filed under in COMMANDS. */
+function commandOf(spec: CommandSpec): string {
+  return Object.keys(COMMANDS).find((name) => COMMANDS[name as CommandName] === spec) ?? '';
+}
+
+/** An unknown command, with the commands it may be a misspelling of. */
+function unknownCommand(command: string): TrimfitError {
+  const names = Object.keys(COMMANDS);
+  const close = closeMatches(command, names);
+  const expected = names.join(', ').replace(/, ([^,]+)$/, ' or $1');
+  return new TrimfitError('invalid-option', 'command', expected, command, `command: expected ${expected}, received ${describeValue(command)}${close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : ''}`);
+}
+
 /** `trimfit <command> <operand> [--option ARG] …`, continued under the operand. */
 function usageLines(command: CommandName): string[] {
   const spec: CommandSpec = COMMANDS[command];
@@ -269,7 +282,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new TrimfitError('invalid-option', 'command', 'fit, lts, ceiling or bench', command);
+        throw unknownCommand(command);
     }
   } catch (e) {
     const err = asTrimfitError(e);
@@ -317,9 +330,13 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
   const options = Object.fromEntries(
     Object.entries<OptionSpec>(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
   ) as ParseArgsConfig['options'];
+  checkOptionNames(spec, args);
   const parsed = parseArgs({ args: joinDashValues(spec, args), allowPositionals: spec.operand !== undefined, options });
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = parsed.positionals;
+  if (spec.operand !== undefined && positionals.length === 0) {
+    throw TrimfitError.fromJSON({ code: 'invalid-input', field: 'arguments', expected: `the operand ${spec.operand}`, received: 'nothing', message: `arguments: missing the operand ${spec.operand}: trimfit ${commandOf(spec)} ${spec.operand} [options] (see trimfit ${commandOf(spec)} --help)` });
+  }
   // Each command reads one operand: a second one (`fit a.csv b.csv`) would be silently ignored.
   if (positionals.length > 1) {
     const extra = positionals.slice(1).join(' ');
@@ -336,6 +353,32 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
       return parseNumberFlag(values[name] as string | undefined, name, range);
     },
   };
+}
+
+/**
+ * An option the command does not have, named with the command's closest ones: parseArgs' own
+ * message ("Unknown option '--tua'. To specify a positional argument starting with a '-', …")
+ * names neither the command nor what was meant. Arguments after `--` are operands.
+ */
+function checkOptionNames(spec: CommandSpec, args: string[]): void {
+  const known = Object.keys(spec.options);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return;
+    // A letter after one dash is a short option, which no command has; -1 or -.5 is a value.
+    const long = /^--([^=]+)/.exec(arg)?.[1];
+    const name = long ?? /^-([A-Za-z].*)$/.exec(arg)?.[1];
+    if (name === undefined) continue;
+    if (long !== undefined && Object.hasOwn(spec.options, long)) {
+      // A string option's value is the next argument, whatever it looks like.
+      if (spec.options[name].type === 'string' && !arg.includes('=')) i++;
+      continue;
+    }
+    const close = closeMatches(name, known).map((k) => `--${k}`);
+    const hint = close.length > 0 ? `did you mean ${close.join(' or ')}?` : `the options are ${known.map((k) => `--${k}`).join(', ')}`;
+    const given = long !== undefined ? `--${name}` : `-${name}`;
+    throw new TrimfitError('invalid-option', given, close.length > 0 ? `a known option (${hint})` : `one of ${known.map((k) => `--${k}`).join(', ')}`, given, `${given}: unknown option of trimfit ${commandOf(spec)}; ${hint}`);
+  }
 }
 
 /**

@@ -100,7 +100,7 @@ describe('trimfit fit', () => {
     [['fit', 'GOOD', '--model', 'cubic', '--json'], 'unknown-model', /^model$/],
     [['fit', 'GOOD', '--train', '5', '--json'], 'invalid-option', /^train$/],
     [['fit', 'BAD_JSON.json', '--json'], 'parse-error', /BAD_JSON/],
-    [['fit', 'GOOD', '--bogus', '--json'], 'invalid-option', /arguments/],
+    [['fit', 'GOOD', '--bogus', '--json'], 'invalid-option', /^--bogus$/],
     [['fit', 'GOOD', 'GOOD', '--json'], 'invalid-option', /^arguments$/],
     [['fit', 'GOOD', '--model', 'power', '--free-epsilon', '--json'], 'invalid-option', /^free-epsilon$/],
     [['fit', 'GOOD', '--model', 'linear', '--free-epsilon', '--json'], 'invalid-option', /^free-epsilon$/],
@@ -146,6 +146,28 @@ describe('trimfit fit', () => {
     const r = await cli(['fit', file('g4.csv', sigmoidCsv()), '--tau', '--json']);
     expectJsonError(r, 'invalid-option', /^arguments$/);
     expect(JSON.parse(r.stderr).error.message).toMatch(/--tau/);
+  });
+  test.each([
+    [['fit', 'GOOD', '--tua', '3'], 'trimfit: --tua: unknown option of trimfit fit; did you mean --tau?'],
+    [['fit', 'GOOD', '--Alpha=0.8'], 'trimfit: --Alpha: unknown option of trimfit fit; did you mean --alpha?'],
+    [['fit', 'GOOD', '-t', '3'], 'trimfit: -t: unknown option of trimfit fit; did you mean --lts or --tau?'],
+    [['ceiling', 'GOOD', '--retu', 'x'], 'trimfit: --retu: unknown option of trimfit ceiling; the options are --search, --bootstrap, --lts-starts, --seed, --workers, --backend, --val-losses, --json'],
+    [['bench', '--quik'], 'trimfit: --quik: unknown option of trimfit bench; did you mean --quick?'],
+    [['fitt', 'GOOD'], 'trimfit: command: expected fit, lts, ceiling or bench, received "fitt" (did you mean fit?)'],
+    [['fit'], 'trimfit: arguments: missing the operand <file.csv|file.json>: trimfit fit <file.csv|file.json> [options] (see trimfit fit --help)'],
+    [['ceiling', '--search', 'none'], 'trimfit: arguments: missing the operand <retu-dir>: trimfit ceiling <retu-dir> [options] (see trimfit ceiling --help)'],
+  ])('%j: an unknown option, command or a missing operand is named, with what was meant', async (args, line) => {
+    const r = await cli(args.map((a) => (a === 'GOOD' ? file('g5.csv', sigmoidCsv()) : a)));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(line);
+  });
+  test('a string option takes the next argument whatever it looks like, and after -- everything is an operand', async () => {
+    // "--val" takes "-x" as its value (a range error, not an unknown option -x); "-- --tau" is an operand.
+    const r = await cli(['fit', file('g6.csv', sigmoidCsv()), '--val', '-x', '--json']);
+    expectJsonError(r, 'invalid-option', /^val$/);
+    const extra = await cli(['fit', file('g7.csv', sigmoidCsv()), '--', '--tau', '--json']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/received extra arguments: --tau --json/);
   });
   test('without --json the error is one readable line, no stack trace', async () => {
     const r = await cli(['fit', file('g2.csv', sigmoidCsv()), '--alpha', '2']);
