@@ -4,7 +4,7 @@
  * RETU JSON files). Loading is all-or-nothing per batch of files: a bad file throws a TrimfitError
  * naming the file, row and column, and nothing already loaded changes.
  */
-import { buildRetuCurves, parseCurveJson, parseNumericCsv, TrimfitError, type RetuCurve } from '../src/index.js';
+import { buildRetuCurves, parseCurvesFile, TrimfitError, type RetuCurve } from '../src/index.js';
 import type { CurveTask } from './protocol.js';
 
 export interface LoadedCurve {
@@ -64,13 +64,6 @@ export function embeddedCurves(): LoadedCurve[] {
   return build(embeddedGroups.sft, embeddedGroups.rl, embeddedReleased).map((c) => retuCurve(c, true));
 }
 
-function finiteArray(values: unknown[], field: string): Float64Array {
-  return Float64Array.from(values, (v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TrimfitError('invalid-input', `${field}[${i}]`, 'a finite number', v);
-    return v;
-  });
-}
-
 /** Minimum points for an uploaded curve: fewer cannot give a train and a validation range. */
 export const MIN_UPLOAD_POINTS = 5;
 
@@ -84,65 +77,11 @@ function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLi
   return { id, dataset, task: { kind: 'xy', id, dataset, x, y }, x, y, yOffset: 0, embedded: false };
 }
 
-const CSV_SPLIT = /,/;
-
-/**
- * CSV: `x,y` (one curve named after the file) or long format `curve,x,y`. The long format's curve
- * names are replaced by their group number before the numeric parser runs, so its errors keep the
- * file's own row and column numbers.
- */
-function parseCsv(name: string, text: string): LoadedCurve[] {
-  const stem = name.replace(/\.[^.]*$/, '');
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  // Column names in any letter case, as the CLI's reader takes them (X,Y or Curve,X,Y).
-  const header = headerAt < 0 ? [] : lines[headerAt].split(CSV_SPLIT).map((h) => h.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
-  const column = (table: { header: string[] }, name: string) => table.header.findIndex((h) => h.toLowerCase() === name);
-  const curveCol = header.indexOf('curve');
-  if (curveCol < 0) {
-    const table = parseNumericCsv(text, name);
-    const ix = column(table, 'x');
-    const iy = column(table, 'y');
-    if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns x,y or curve,x,y', table.header.join(','));
-    return [xyCurve(stem, 'upload', table.rows.map((r) => r[ix]), table.rows.map((r) => r[iy]), name)];
-  }
-  const names: string[] = [];
-  const numbered = lines.map((line, i) => {
-    if (i <= headerAt || line.trim() === '') return line;
-    const cells = line.split(CSV_SPLIT);
-    const label = (cells[curveCol] ?? '').trim().replace(/^"(.*)"$/, '$1');
-    if (label === '') return line; // the numeric parser reports the empty cell with its row and column
-    let k = names.indexOf(label);
-    if (k < 0) k = names.push(label) - 1;
-    cells[curveCol] = String(k);
-    return cells.join(',');
-  });
-  const table = parseNumericCsv(numbered.join('\n'), name);
-  const ix = column(table, 'x');
-  const iy = column(table, 'y');
-  if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${name} header`, 'columns curve,x,y', table.header.join(','));
-  return names.map((label, k) => {
-    const rows = table.rows.filter((r) => r[curveCol] === k);
-    return xyCurve(label, stem, rows.map((r) => r[ix]), rows.map((r) => r[iy]), `${name} curve "${label}"`);
-  });
-}
-
-/** trimfit JSON: one `{x, y}` / `{points}` curve, or an array of them with optional `id`. */
-function parseTrimfitJson(name: string, doc: unknown, text: string): LoadedCurve[] {
-  const stem = name.replace(/\.[^.]*$/, '');
-  if (!Array.isArray(doc)) {
-    const c = parseCurveJson(text, name);
-    return [xyCurve(stem, 'upload', finiteArray(c.x, `${name}: x`), finiteArray(c.y, `${name}: y`), name)];
-  }
-  if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
-  return doc.map((entry: unknown, i) => {
-    const field = `${name}[${i}]`;
-    const c = parseCurveJson(JSON.stringify(entry), field);
-    const rawId = (entry as { id?: unknown }).id;
-    if (rawId !== undefined && typeof rawId !== 'string' && typeof rawId !== 'number') throw new TrimfitError('parse-error', `${field}.id`, 'a string or number', rawId);
-    const id = rawId === undefined ? `${stem}[${i}]` : String(rawId);
-    return xyCurve(id, stem, finiteArray(c.x, `${field}.x`), finiteArray(c.y, `${field}.y`), field);
-  });
+/** A CSV or trimfit JSON file (parseCurvesFile): single curves go to the dataset 'upload', a file of several to a dataset named after it. */
+function uploadedCurves(name: string, text: string): LoadedCurve[] {
+  const { format, curves } = parseCurvesFile(name, text);
+  const dataset = format === 'csv-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
+  return curves.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field));
 }
 
 /**
@@ -154,7 +93,7 @@ export function loadFiles(files: Array<{ name: string; text: string }>): LoadedC
   const retuDocs: Array<{ name: string; doc: unknown }> = [];
   for (const f of files) {
     if (/\.csv$/i.test(f.name) || (!/\.json$/i.test(f.name) && !f.text.trimStart().startsWith('{') && !f.text.trimStart().startsWith('['))) {
-      out.push(...parseCsv(f.name, f.text));
+      out.push(...uploadedCurves(f.name, f.text));
       continue;
     }
     let doc: unknown;
@@ -164,7 +103,7 @@ export function loadFiles(files: Array<{ name: string; text: string }>): LoadedC
       throw new TrimfitError('parse-error', f.name, 'valid JSON', (e as Error).message, `${f.name}: not valid JSON (${(e as Error).message})`);
     }
     if (schemaOf(doc) === SCHEMA_SFT || schemaOf(doc) === SCHEMA_RL || isReleasedHparams(doc)) retuDocs.push({ name: f.name, doc });
-    else out.push(...parseTrimfitJson(f.name, doc, f.text));
+    else out.push(...uploadedCurves(f.name, f.text));
   }
   if (retuDocs.length > 0) {
     const g = groupRetu(retuDocs);

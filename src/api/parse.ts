@@ -60,11 +60,17 @@ function parseCell(cell: string, where: string): number {
 /** `x,y` CSV (header names x and y in any letter case, in any column order). */
 export function parseXyCsv(text: string, field = 'csv'): { x: number[]; y: number[] } {
   const t = parseNumericCsv(text, field);
+  const [ix, iy] = xyColumns(t, field, 'columns named x and y');
+  return { x: t.rows.map((r) => r[ix]), y: t.rows.map((r) => r[iy]) };
+}
+
+/** The columns named x and y (any letter case), or a parse error naming the header and `expected`. */
+function xyColumns(t: CsvTable, field: string, expected: string): [number, number] {
   const names = t.header.map((h) => h.toLowerCase());
   const ix = names.indexOf('x');
   const iy = names.indexOf('y');
-  if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${field} header`, 'columns named x and y', t.header.join(','));
-  return { x: t.rows.map((r) => r[ix]), y: t.rows.map((r) => r[iy]) };
+  if (ix < 0 || iy < 0) throw new TrimfitError('parse-error', `${field} header`, expected, t.header.join(','));
+  return [ix, iy];
 }
 
 /** trimfit's JSON curve: `{ x: number[], y: number[] }` or `{ points: [{ x, y }] }`. */
@@ -85,4 +91,96 @@ export function parseCurveJson(text: string, field = 'json'): { x: unknown[]; y:
   }
   if (!Array.isArray(d.x) || !Array.isArray(d.y)) throw new TrimfitError('parse-error', field, 'arrays "x" and "y" (or "points")', Object.keys(d).join(','));
   return { x: d.x, y: d.y };
+}
+
+/** One curve read from a file, points in file order; `field` names it in later errors (`f.csv curve "a"`). */
+export interface ParsedCurve {
+  id: string;
+  x: number[];
+  y: number[];
+  field: string;
+}
+
+/**
+ * The curves of one file, as the page loads them and `trimfit sweep` reads them:
+ * - CSV `x,y` (`csv-xy`): one curve, named after the file;
+ * - CSV long format `curve,x,y` (`csv-long`): one curve per label, in order of first appearance;
+ * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
+ * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
+ * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. Headers match in any
+ * letter case. Errors name the file and the row and column (CSV) or the entry (JSON).
+ */
+export function parseCurvesFile(name: string, text: string): { format: 'csv-xy' | 'csv-long' | 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
+  return json ? parseCurvesJson(name, text) : parseCurvesCsv(name, text);
+}
+
+const stemOf = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+
+function finiteArray(values: unknown[], field: string): number[] {
+  return values.map((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TrimfitError('invalid-input', `${field}[${i}]`, 'a finite number', v);
+    return v;
+  });
+}
+
+/**
+ * The long format's curve labels are replaced by their group number before the numeric parser runs,
+ * so its errors keep the file's own row and column numbers.
+ */
+function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-long'; curves: ParsedCurve[] } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  const header = headerAt < 0 ? [] : splitCsvLine(lines[headerAt]).map((h) => h.toLowerCase());
+  const curveCol = header.indexOf('curve');
+  if (curveCol < 0) {
+    const table = parseNumericCsv(text, name);
+    const [ix, iy] = xyColumns(table, name, 'columns x,y or curve,x,y');
+    return { format: 'csv-xy', curves: [{ id: stemOf(name), x: table.rows.map((r) => r[ix]), y: table.rows.map((r) => r[iy]), field: name }] };
+  }
+  const labels: string[] = [];
+  const numbered = lines.map((line, i) => {
+    if (i <= headerAt || line.trim() === '') return line;
+    const cells = line.split(',');
+    const label = (cells[curveCol] ?? '').trim().replace(/^"(.*)"$/, '$1');
+    if (label === '') return line; // the numeric parser reports the empty cell with its row and column
+    let k = labels.indexOf(label);
+    if (k < 0) k = labels.push(label) - 1;
+    cells[curveCol] = String(k);
+    return cells.join(',');
+  });
+  const table = parseNumericCsv(numbered.join('\n'), name);
+  const [ix, iy] = xyColumns(table, name, 'columns curve,x,y');
+  return {
+    format: 'csv-long',
+    curves: labels.map((label, k) => {
+      const rows = table.rows.filter((r) => r[curveCol] === k);
+      return { id: label, x: rows.map((r) => r[ix]), y: rows.map((r) => r[iy]), field: `${name} curve "${label}"` };
+    }),
+  };
+}
+
+function parseCurvesJson(name: string, text: string): { format: 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TrimfitError('parse-error', name, 'valid JSON', (e as Error).message, `${name}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(doc)) {
+    const c = parseCurveJson(text, name);
+    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), field: name }] };
+  }
+  if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
+  return {
+    format: 'json-array',
+    curves: doc.map((entry: unknown, i) => {
+      const field = `${name}[${i}]`;
+      const c = parseCurveJson(JSON.stringify(entry), field);
+      const rawId = (entry as { id?: unknown }).id;
+      if (rawId !== undefined && typeof rawId !== 'string' && typeof rawId !== 'number') throw new TrimfitError('parse-error', `${field}.id`, 'a string or number', rawId);
+      return { id: rawId === undefined ? `${stemOf(name)}[${i}]` : String(rawId), x: finiteArray(c.x, `${field}.x`), y: finiteArray(c.y, `${field}.y`), field };
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 // The CSV reader behind `trimfit fit` and `trimfit lts` (src/api/parse.ts): which cells are numbers
 // and how headers are matched.
 import { describe, expect, test } from 'vitest';
-import { parseDecimal, parseNumericCsv, parseXyCsv } from '../../src/api/parse.js';
+import { parseCurvesFile, parseDecimal, parseNumericCsv, parseXyCsv } from '../../src/api/parse.js';
 
 describe('parseDecimal', () => {
   test.each(['0', '-1', '+2.5', '.5', '5.', '1e3', '-1.5E-7', '007'])('%s is a decimal number', (text) => {
@@ -37,5 +37,36 @@ describe('parseXyCsv header', () => {
   });
   test('a header without x or y is still a parse error', () => {
     expect(() => parseXyCsv('a,b\n1,2\n', 'f.csv')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'f.csv header' }));
+  });
+});
+
+describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
+  test('CSV x,y: one curve named after the file, points in file order', () => {
+    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], field: 'dir/run-7.csv' }] });
+  });
+  test('long CSV: one curve per label in order of first appearance, labels with spaces and quotes', () => {
+    const { format, curves } = parseCurvesFile('l.csv', 'Curve,x,y\n"b 1",1,2\na,1,5\n"b 1",2,3\n');
+    expect(format).toBe('csv-long');
+    expect(curves).toEqual([
+      { id: 'b 1', x: [1, 2], y: [2, 3], field: 'l.csv curve "b 1"' },
+      { id: 'a', x: [1], y: [5], field: 'l.csv curve "a"' },
+    ]);
+  });
+  test('long CSV errors keep the file\'s own row and column', () => {
+    expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\n,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 1 (curve)' }));
+    expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\na,0x1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 2 (x)' }));
+    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns curve,x,y' }));
+    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns x,y or curve,x,y' }));
+  });
+  test('JSON: a curve, {points}, an array with and without ids; by extension or by the first character', () => {
+    expect(parseCurvesFile('c.json', '{"x":[1,2],"y":[3,4]}').curves).toEqual([{ id: 'c', x: [1, 2], y: [3, 4], field: 'c.json' }]);
+    expect(parseCurvesFile('p', '{"points":[{"x":1,"y":2}]}')).toMatchObject({ format: 'json-curve', curves: [{ x: [1], y: [2] }] });
+    expect(parseCurvesFile('s.json', '[{"id":7,"x":[1],"y":[2]},{"x":[3],"y":[4]}]').curves.map((c) => c.id)).toEqual(['7', 's[1]']);
+  });
+  test('JSON errors name the entry and the value', () => {
+    expect(() => parseCurvesFile('s.json', '[{"x":[1],"y":["2"]}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 's.json[0].y[0]', received: '"2"' }));
+    expect(() => parseCurvesFile('s.json', '[{"id":{},"x":[1],"y":[2]}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json[0].id' }));
+    expect(() => parseCurvesFile('s.json', '[]')).toThrow(expect.objectContaining({ code: 'parse-error', received: '"an empty array"' }));
+    expect(() => parseCurvesFile('s.json', '{"x":[1,2')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json' }));
   });
 });
