@@ -2,7 +2,7 @@
 import type { CeilingRow } from '../ceiling/analysis.js';
 import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/regimes.js';
 import type { LtsResult } from '../api/lts.js';
-import type { FitWarningCode } from '../api/result.js';
+import type { FailedFit, FitResult, FitWarning, FitWarningCode } from '../api/result.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -27,17 +27,81 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     r.hyper ? (r.hyper.freeEpsilon ? 'free' : 'fixed') : '—',
     fixed(r.r2Val, 3),
     r.status,
-    r.warnings.length > 0 ? r.warnings.map((w) => WARNING_TAGS[w.code]).join(',') : '',
+    checkTags(r.warnings),
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  const notes = rows.filter((r) => r.warnings.length > 0).map((r) => `  ${r.id}: ${r.warnings.map((w) => w.message).join('; ')}`);
   return [
     `Plasticity–Ceiling table (search: ${search}; scores in %, C_mid in EFLOPs${rows.some((r) => r.hyper && r.hyper.trainEnd > r.inlierMask.length) ? '; train a:n* = the setting\'s range ends past the curve\'s n points' : ''})`,
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
-    ...(notes.length > 0 ? ['', `check (${Object.entries(WARNING_TAGS).map(([code, tag]) => `${tag} = ${code}`).join(', ')}):`, ...notes] : []),
+    ...alignedTable(head, body),
+    ...checkNotes(rows),
+  ].join('\n');
+}
+
+/** Header, rule and rows with aligned columns: the first left-aligned, the others right-aligned. */
+function alignedTable(head: string[], body: string[][]): string[] {
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
+/** The check column: each warning's short tag. */
+function checkTags(warnings: readonly FitWarning[]): string {
+  return warnings.map((w) => WARNING_TAGS[w.code]).join(',');
+}
+
+/** Below a table: the tags' key and every flagged row's full messages (nothing when no row is flagged). */
+function checkNotes(rows: ReadonlyArray<{ id: string; warnings: readonly FitWarning[] }>): string[] {
+  const notes = rows.filter((r) => r.warnings.length > 0).map((r) => `  ${r.id}: ${r.warnings.map((w) => w.message).join('; ')}`);
+  return notes.length > 0 ? ['', `check (${Object.entries(WARNING_TAGS).map(([code, tag]) => `${tag} = ${code}`).join(', ')}):`, ...notes] : [];
+}
+
+/** One row of `trimfit sweep`: a curve and its result. */
+export interface SweepRow {
+  id: string;
+  n: number;
+  result: FitResult | FailedFit;
+}
+
+/**
+ * `trimfit sweep`'s table: per curve its points, status, every parameter (with its bootstrap
+ * interval where there is one), the chosen setting, r2Val and the check tags; failed curves give
+ * their message below the table.
+ */
+export function formatSweepTable(rows: SweepRow[], title: string): string {
+  const fitted = rows.map((r) => (r.result.status === 'failed' ? null : (r.result as FitResult)));
+  const names = Object.keys(fitted.find((r) => r !== null)?.params ?? {});
+  const withEpsilon = fitted.some((r) => r?.model === 'sigmoid');
+  const head = ['curve', 'n', 'status', ...names, 'train', 'τ', 'LTS α', ...(withEpsilon ? ['ε fit'] : []), 'r2Val', 'check'];
+  const body = rows.map((row, k) => {
+    const r = fitted[k];
+    // Four significant digits: the parameters' scales differ by orders of magnitude.
+    const param = (name: string) => {
+      const v = r?.params[name];
+      if (v === undefined) return '—';
+      // A parameter held fixed (the sigmoid's c0 without a free ε) has no standard error and no interval.
+      if (!Object.hasOwn(r!.standardErrors, name)) return `${precise(v, 4)} fixed`;
+      const ci = r?.ci?.params[name];
+      return ci ? `${precise(v, 4)} [${precise(ci.lower, 4)}, ${precise(ci.upper, 4)}]` : precise(v, 4);
+    };
+    const h = r?.hyper;
+    return [
+      row.id,
+      String(row.n),
+      row.result.status,
+      ...names.map(param),
+      h ? (h.trainEnd > row.n ? `${h.trainStart}:${row.n}*` : `${h.trainStart}:${h.trainEnd}`) : '—',
+      h ? String(h.tau) : '—',
+      h ? (h.lts ? String(h.alpha) : 'off') : '—',
+      ...(withEpsilon ? [h && r?.model === 'sigmoid' ? (h.freeEpsilon ? 'free' : 'fixed') : '—'] : []),
+      fixed(r?.r2Val, 3),
+      r ? checkTags(r.warnings) : '',
+    ];
+  });
+  const failed = rows.filter((r) => r.result.status === 'failed').map((r) => `  ${r.id}: ${r.result.message}`);
+  return [
+    title,
+    ...alignedTable(head, body),
+    ...checkNotes(rows.map((row, k) => ({ id: row.id, warnings: fitted[k]?.warnings ?? [] }))),
+    ...(failed.length > 0 ? ['', 'failed:', ...failed] : []),
   ].join('\n');
 }
 

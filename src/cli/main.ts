@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { parseCurveJson, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
+import { parseCurveJson, parseCurvesFile, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
 import { checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -19,7 +19,9 @@ import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analys
 import { createFitter } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
-import { formatCeilingTable, formatLts, formatRegimes } from './format.js';
+import { formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
+import { FULL_GRID } from '../core/search.js';
+import type { FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
 /** A numeric option's range, as checkNumber checks it (and names it in its errors). */
@@ -112,6 +114,22 @@ const CEILING = {
   },
 } as const satisfies CommandSpec;
 
+const SWEEP = {
+  operand: '<file.csv|file.json>',
+  summary: 'Searches every curve of a file over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve) or curve,x,y (one per label); JSON { "x": [...], "y": [...] } or an array of them with "id".',
+  options: {
+    model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
+    search: { type: 'string', arg: 'full|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and, for the sigmoid, ε (docs/method.md); none: one default setting" },
+    bootstrap: { type: 'string', arg: 'N', default: '200', range: { min: 0, max: 100000, integer: true }, help: 'bootstrap resamples for the 95% intervals of the parameters; 0 turns them off' },
+    'lts-starts': { type: 'string', arg: 'K', range: { min: 1, max: 1e7, integer: true }, shownDefault: String(DEFAULTS.ltsStarts), help: 'LTS candidates per fit' },
+    seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of every random choice (LTS subsets, bootstrap); each curve\'s is mixed with its id' },
+    workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'CPU worker pool size (on WebGPU the workers run Stage 1 and the polish; 1 keeps them on one thread)' },
+    backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
+    json: JSON_OPTION,
+  },
+  notes: ['A curve that cannot be fitted (too few points, x outside the model\'s domain, …) gets the status failed and its reason; the others are fitted and printed, and the command exits 1.'],
+} as const satisfies CommandSpec;
+
 const BENCH = {
   summary: 'The benchmark: trimfit on each backend against R robustbase, SciPy and ml-levenberg-marquardt where installed.',
   options: {
@@ -130,7 +148,7 @@ const BENCH = {
   },
 } as const satisfies CommandSpec;
 
-const COMMANDS = { fit: FIT, lts: LTS, ceiling: CEILING, bench: BENCH } as const;
+const COMMANDS = { fit: FIT, sweep: SWEEP, lts: LTS, ceiling: CEILING, bench: BENCH } as const;
 type CommandName = keyof typeof COMMANDS;
 
 const HELP_WIDTH = 100;
@@ -270,6 +288,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'fit':
         return await cmdFit(rest, io);
+      case 'sweep':
+        return await cmdSweep(rest, io);
       case 'lts':
         return await cmdLts(rest, io);
       case 'ceiling':
@@ -499,23 +519,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   };
   const r = fit(curve as { x: number[]; y: number[] }, options);
   if (opt.flag('json')) {
-    io.out(
-      toJson({
-        model: r.model,
-        params: r.params,
-        status: r.status,
-        message: r.message,
-        objective: r.objective,
-        h: r.h,
-        inlierMask: r.inlierMask,
-        r2Train: r.r2Train,
-        r2Val: r.r2Val,
-        rmseVal: r.rmseVal,
-        standardErrors: r.standardErrors,
-        warnings: r.warnings,
-        diagnostics: { ...r.diagnostics, stage1Rejected: r.stage1Rejected, ltsTrimmed: r.ltsTrimmed, stage1Params: r.stage1Params, sse: r.sse, score: r.score, hyper: r.hyper, backend: r.backend },
-      }),
-    );
+    io.out(toJson(fitJson(r)));
   } else {
     // ∞ is a standard error the data cannot identify; '—' a number that is not there.
     const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v === Infinity ? '∞' : v === -Infinity ? '-∞' : v.toPrecision(6));
@@ -526,6 +530,67 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
     for (const w of r.warnings) io.out(`  warning (${w.code}): ${w.message}`);
   }
   return 0;
+}
+
+/** A fit as `fit --json` prints it (and `sweep --json` per curve). */
+function fitJson(r: FitResult) {
+  return {
+    model: r.model,
+    params: r.params,
+    status: r.status,
+    message: r.message,
+    objective: r.objective,
+    h: r.h,
+    inlierMask: r.inlierMask,
+    r2Train: r.r2Train,
+    r2Val: r.r2Val,
+    rmseVal: r.rmseVal,
+    standardErrors: r.standardErrors,
+    warnings: r.warnings,
+    diagnostics: { ...r.diagnostics, stage1Rejected: r.stage1Rejected, ltsTrimmed: r.ltsTrimmed, stage1Params: r.stage1Params, sse: r.sse, score: r.score, hyper: r.hyper, backend: r.backend },
+  };
+}
+
+async function cmdSweep(args: string[], io: Io): Promise<number> {
+  const opt = parseCommand(SWEEP, args);
+  const file = opt.positionals[0];
+  const model = checkModelName(opt.string('model'));
+  const search = opt.string('search');
+  if (search !== 'full' && search !== 'none') throw new TrimfitError('invalid-option', 'search', 'full or none', search);
+  // Has a parseArgs default (SWEEP), so it is never undefined.
+  const resamples = opt.number('bootstrap') as number;
+  const ltsStarts = opt.number('lts-starts');
+  const seed = opt.number('seed');
+  const choice = checkBackendChoice(opt.string('backend'));
+  const workers = opt.number('workers');
+  const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
+  const fitter = await createFitter({ backend: choice, workers });
+  const rows: Array<SweepRow & { settingsTried: number; bestSetting: number }> = [];
+  try {
+    const sweep = fitter.fitSweep(
+      curves.map(({ id, x, y }) => ({ id, x, y })),
+      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed },
+    );
+    for await (const item of sweep) rows.push({ id: item.id, n: curves[item.index].x.length, result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
+  } finally {
+    await fitter.dispose();
+  }
+  const failed = rows.filter((r) => r.result.status === 'failed').length;
+  if (opt.flag('json')) {
+    io.out(toJson({
+      file,
+      model,
+      search,
+      curves: rows.map(({ id, n, settingsTried, bestSetting, result }) =>
+        result.status === 'failed' ? { id, n, settingsTried, ...result } : { id, n, settingsTried, bestSetting, ...fitJson(result as FitResult), ci: (result as FitResult).ci }),
+    }));
+  } else {
+    const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
+    const settings = search === 'full' ? `search full, the best of up to ${Math.max(0, ...rows.map((r) => r.settingsTried))} settings per curve` : 'search none, one setting';
+    io.out(formatSweepTable(rows, `${file}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
+    if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
+  }
+  return failed > 0 ? 1 : 0;
 }
 
 /**

@@ -153,7 +153,7 @@ describe('trimfit fit', () => {
     [['fit', 'GOOD', '-t', '3'], 'trimfit: -t: unknown option of trimfit fit; did you mean --lts or --tau?'],
     [['ceiling', 'GOOD', '--retu', 'x'], 'trimfit: --retu: unknown option of trimfit ceiling; the options are --search, --bootstrap, --lts-starts, --seed, --workers, --backend, --val-losses, --json'],
     [['bench', '--quik'], 'trimfit: --quik: unknown option of trimfit bench; did you mean --quick?'],
-    [['fitt', 'GOOD'], 'trimfit: command: expected fit, lts, ceiling or bench, received "fitt" (did you mean fit?)'],
+    [['fitt', 'GOOD'], 'trimfit: command: expected fit, sweep, lts, ceiling or bench, received "fitt" (did you mean fit?)'],
     [['fit'], 'trimfit: arguments: missing the operand <file.csv|file.json>: trimfit fit <file.csv|file.json> [options] (see trimfit fit --help)'],
     [['ceiling', '--search', 'none'], 'trimfit: arguments: missing the operand <retu-dir>: trimfit ceiling <retu-dir> [options] (see trimfit ceiling --help)'],
   ])('%j: an unknown option, command or a missing operand is named, with what was meant', async (args, line) => {
@@ -290,6 +290,96 @@ describe('trimfit lts', () => {
 describe('trimfit bench', () => {
   test('--retu naming no RETU folder exits 2 before any benchmark runs', async () => {
     expectJsonError(await cli(['bench', '--quick', '--retu', '/nonexistent/retu', '--json']), 'file-not-found', /^retu$/);
+  });
+});
+
+describe('trimfit sweep', () => {
+  /** Three sigmoid curves with known ceilings u (b collapses over its last 5 points) and one too short to fit, in long format. */
+  const longCsv = () => {
+    const lines = ['Curve,X,Y'];
+    for (const [c, u] of [['a', 30], ['b', 45], ['c', 20]] as const) {
+      for (let i = 1; i <= 30; i++) {
+        const x = 10 * i;
+        const y = u / (1 + Math.pow(80 / x, 1.5)) + 0.4 * Math.sin(2.3 * i + u) - (c === 'b' && i > 25 ? 15 : 0);
+        lines.push(`${c},${x},${y.toFixed(4)}`);
+      }
+    }
+    lines.push('short,1,2', 'short,2,3');
+    return lines.join('\n');
+  };
+
+  test('every curve of a long CSV gets a row; one that cannot be fitted fails alone and the command exits 1', async () => {
+    const r = await cli(['sweep', file('long.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '50', '--lts-starts', '8', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.curves.map((c: { id: string }) => c.id)).toEqual(['a', 'b', 'c', 'short']);
+    const [a, b, c, short] = doc.curves;
+    expect(short).toMatchObject({ status: 'failed', n: 2, error: { code: 'too-few-points', field: 'curves[3].train' } });
+    for (const fitted of [a, b, c]) {
+      expect(fitted.status).toMatch(/converged|at-bound/);
+      expect(fitted.settingsTried).toBeGreaterThan(100);
+      expect(fitted.ci.params.u.lower).toBeLessThan(fitted.ci.params.u.upper);
+    }
+    // The clean curves' ceilings are read off within their intervals; the collapse is flagged.
+    expect(a.ci.params.u.lower).toBeLessThan(30);
+    expect(a.ci.params.u.upper).toBeGreaterThan(30);
+    expect(c.ci.params.u.lower).toBeLessThan(20);
+    expect(c.ci.params.u.upper).toBeGreaterThan(20);
+    expect(b.warnings.map((w: { code: string }) => w.code)).toContain('poor-validation');
+  });
+
+  test('the CLI runs the library\'s sweep with the options it names', async () => {
+    const path = file('same.csv', longCsv());
+    const r = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--lts-starts', '8', '--seed', '7', '--json']);
+    const { createFitter, parseCurvesFile, FULL_GRID } = await import('../../src/index.js');
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    const curves = parseCurvesFile(path, longCsv()).curves.map(({ id, x, y }) => ({ id, x, y }));
+    const expected = [];
+    for await (const item of fitter.fitSweep(curves, { grid: FULL_GRID, bootstrap: { resamples: 0 }, ltsStarts: 8, seed: 7 })) expected.push(item);
+    await fitter.dispose();
+    const got = JSON.parse(r.stdout).curves;
+    expect(got).toHaveLength(expected.length);
+    expected.forEach((item, k) => {
+      expect(got[k].status).toBe(item.result.status);
+      expect(got[k].bestSetting ?? -1).toBe(item.bestSetting);
+      if (item.result.status !== 'failed') expect(got[k].params).toEqual((item.result as { params: unknown }).params);
+    });
+  });
+
+  test('the table: a row per curve, intervals beside the values, a fixed c0 marked, flags and failures explained below', async () => {
+    const r = await cli(['sweep', file('table.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '30', '--lts-starts', '8', '--search', 'none']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/4 curves, model sigmoid, search none, one setting; 95% bootstrap intervals from 30 resamples$/);
+    expect(lines.find((l) => /^a\s+30\s+converged/.test(l))).toMatch(/\d \[[\d.]+, [\d.]+\]/);
+    expect(lines.find((l) => /^a\s/.test(l))).toMatch(/0\.000 fixed/);
+    expect(lines.find((l) => /^short\s+2\s+failed/.test(l))).toBeDefined();
+    expect(r.stdout).toMatch(/^ {2}b: validation RMSE/m);
+    expect(r.stdout).toMatch(/^failed:\n {2}short: curves\[3\]\.train: expected at least/m);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+
+  test('a JSON array keeps its ids; a JSON curve takes the file name', async () => {
+    const x = Array.from({ length: 20 }, (_, i) => i + 1);
+    const arr = await cli(['sweep', file('arr.json', JSON.stringify([{ id: 'first', x, y: x.map((v) => 2 * v + 1) }, { x, y: x.map((v) => 3 - v) }])), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
+    expect(arr.code, arr.stderr).toBe(0);
+    const doc = JSON.parse(arr.stdout);
+    expect(doc.curves.map((c: { id: string }) => c.id)).toEqual(['first', 'arr[1]']);
+    expect(doc.curves[0].params.a).toBeCloseTo(2, 6);
+    expect(doc.curves[1].params.a).toBeCloseTo(-1, 6);
+    const one = await cli(['sweep', file('one.json', JSON.stringify({ x, y: x.map((v) => 2 * v + 1) })), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
+    expect(JSON.parse(one.stdout).curves[0].id).toBe('one');
+  });
+
+  test.each([
+    [['sweep', 'LONG', '--search', 'released', '--json'], 'invalid-option', /^search$/],
+    [['sweep', 'LONG', '--bootstrap', '-1', '--json'], 'invalid-option', /^bootstrap$/],
+    [['sweep', 'LONG', '--model', 'cubic', '--json'], 'unknown-model', /^model$/],
+    [['sweep', '/nonexistent.csv', '--json'], 'file-not-found', /^file$/],
+    [['sweep', 'BAD_ROW', '--json'], 'parse-error', /row 3, column 3/],
+  ])('bad input %j exits 2 with one JSON error line', async (args, code, field) => {
+    const files: Record<string, string> = { LONG: file('long2.csv', longCsv()), BAD_ROW: file('badrow.csv', 'curve,x,y\na,1,2\na,2,oops\n') };
+    expectJsonError(await cli((args as string[]).map((a) => files[a] ?? a)), code as string, field as RegExp);
   });
 });
 
