@@ -303,7 +303,7 @@ export async function fuzzCli(runs: number, seed?: number): Promise<void> {
   try {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('fit', 'fit', 'fit', 'lts', 'ceiling', 'bogus'),
+        fc.constantFrom('fit', 'fit', 'fit', 'sweep', 'sweep', 'lts', 'ceiling', 'bogus'),
         fc.oneof(textCsvArb, textJsonArb),
         fc.constantFrom('.csv', '.json', '.txt', ''),
         fc.array(flagArb, { maxLength: 4 }),
@@ -316,8 +316,17 @@ export async function fuzzCli(runs: number, seed?: number): Promise<void> {
           const err: string[] = [];
           // `ceiling` on a file (not a RETU directory) or a missing path must fail cleanly too.
           const target = missing ? join(dir, 'missing.csv') : path;
-          const code = await main([command, target, ...flags, '--json'], { out: (s) => out.push(s), err: (s) => err.push(s) });
-          if (code === 0) {
+          // sweep on one thread, one setting and no bootstrap keeps a run short; the flags drawn may override these.
+          const quick = command === 'sweep' ? ['--bootstrap=0', '--search=none', '--backend=cpu', '--workers=1'] : [];
+          const code = await main([command, target, ...quick, ...flags, '--json'], { out: (s) => out.push(s), err: (s) => err.push(s) });
+          if (code === 1 && command === 'sweep') {
+            // Some curve failed: the others' results are still printed, and the failed ones say why.
+            expect(err).toEqual([]);
+            const { curves } = JSON.parse(out[0]);
+            const failed = curves.filter((c: { status: string }) => c.status === 'failed');
+            expect(failed.length).toBeGreaterThan(0);
+            for (const c of failed) expect(CODES.concat(['backend-unavailable'])).toContain(c.error.code);
+          } else if (code === 0) {
             expect(err).toEqual([]);
             expect(out).toHaveLength(1);
             expect(() => JSON.parse(out[0])).not.toThrow();
