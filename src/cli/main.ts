@@ -10,13 +10,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { parseCurveJson, parseCurvesFile, parseDecimal, parseNumericCsv, parseXyCsv } from '../api/parse.js';
+import { parseCurvesFile, parseDecimal, parseNumericCsv } from '../api/parse.js';
 import { checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
-import { createFitter } from '../api/fitter.js';
+import { createFitter, type SweepProgress } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
@@ -68,7 +68,7 @@ const BACKEND_ARG = 'auto|webgpu|cpu';
  */
 const FIT = {
   operand: '<file.csv|file.json>',
-  summary: 'Fits one curve (CSV with columns x,y, or JSON { "x": [...], "y": [...] }) with Stage-1 rejection and optional LTS.',
+  summary: 'Fits one curve (CSV with columns x,y, or JSON { "x": [...], "y": [...] }) with one setting: Stage-1 rejection and optional LTS. trimfit sweep searches the settings.',
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     lts: { type: 'boolean', default: DEFAULTS.lts, help: 'run Stage 2 (Least Trimmed Squares by C-steps) after Stage 1' },
@@ -219,6 +219,12 @@ const USAGE = ['usage:', ...(Object.keys(COMMANDS) as CommandName[]).flatMap(usa
 interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /**
+   * A status line that replaces the previous one (a terminal's progress), or undefined where
+   * there is no terminal to redraw: then nothing is shown, so pipes and logs get no carriage
+   * returns. `status(null)` clears it.
+   */
+  status?: (line: string | null) => void;
 }
 
 /** stdout or stderr once its reader has gone (EPIPE): later lines for it are dropped. */
@@ -230,7 +236,24 @@ function writeLine(stream: NodeJS.WriteStream, line: string): void {
   if (!readerGone.has(stream)) stream.write(line + '\n');
 }
 
-const defaultIo: Io = { out: (s) => writeLine(process.stdout, s), err: (s) => writeLine(process.stderr, s) };
+const defaultIo: Io = {
+  out: (s) => writeLine(process.stdout, s),
+  err: (s) => writeLine(process.stderr, s),
+  status: process.stderr.isTTY ? (line) => { if (!readerGone.has(process.stderr)) process.stderr.write(`\r\x1b[K${line ?? ''}`); } : undefined,
+};
+
+/**
+ * Progress of a sweep on the status line: curves done, rate and the time left. Cleared before
+ * any output is written (`done`).
+ */
+function sweepProgress(io: Io): { onProgress?: (p: SweepProgress) => void; done: () => void } {
+  const status = io.status;
+  if (!status) return { done: () => undefined };
+  return {
+    onProgress: (p) => status(`trimfit: ${p.curvesDone}${p.curvesTotal === null ? '' : `/${p.curvesTotal}`} curves, ${p.fitsDone} fits${p.remainingMs === null ? '' : `, about ${Math.ceil(p.remainingMs / 1000)} s left`}`),
+    done: () => status(null),
+  };
+}
 
 let watchingStreams = false;
 
@@ -505,8 +528,9 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
-  const text = await readInput(file, 'file');
-  const curve = file.toLowerCase().endsWith('.json') ? parseCurveJson(text, file) : parseXyCsv(text, file);
+  const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
+  if (curves.length > 1) throw new TrimfitError('invalid-input', 'file', 'one curve (trimfit sweep fits a file of several)', `${curves.length} curves`, `file: ${file} holds ${curves.length} curves (${curves.slice(0, 3).map((c) => c.id).join(', ')}${curves.length > 3 ? ', …' : ''}); fit takes one, trimfit sweep fits them all`);
+  const curve = curves[0];
   const options: FitOptions = {
     model,
     lts: opt.flag('lts'),
@@ -517,7 +541,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
     freeEpsilon: opt.flag('free-epsilon'),
     seed: opt.number('seed'),
   };
-  const r = fit(curve as { x: number[]; y: number[] }, options);
+  const r = fit({ x: curve.x, y: curve.y }, options);
   if (opt.flag('json')) {
     io.out(toJson(fitJson(r)));
   } else {
@@ -566,13 +590,15 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { settingsTried: number; bestSetting: number }> = [];
+  const progress = sweepProgress(io);
   try {
     const sweep = fitter.fitSweep(
       curves.map(({ id, x, y }) => ({ id, x, y })),
-      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed },
+      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, onProgress: progress.onProgress },
     );
     for await (const item of sweep) rows.push({ id: item.id, n: curves[item.index].x.length, result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
   } finally {
+    progress.done();
     await fitter.dispose();
   }
   const failed = rows.filter((r) => r.result.status === 'failed').length;
@@ -641,9 +667,11 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const valLosses = valLossesFile !== undefined && valLossesText !== undefined ? checkValLosses(valLossesText, valLossesFile, datasets) : null;
   const fitter = await createFitter({ backend: choice, workers });
   const rows: CeilingRow[] = [];
+  const progress = sweepProgress(io);
   try {
-    for await (const row of ceilingRows(curves, { search, fitter, bootstrapResamples: resamples, fit: { seed, ltsStarts } })) rows.push(row);
+    for await (const row of ceilingRows(curves, { search, fitter, bootstrapResamples: resamples, fit: { seed, ltsStarts }, onProgress: progress.onProgress })) rows.push(row);
   } finally {
+    progress.done();
     await fitter.dispose();
   }
   const regimes = valLosses ? regimeAnalysis(rows, valLosses) : null;

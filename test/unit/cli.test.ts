@@ -311,6 +311,8 @@ describe('trimfit sweep', () => {
   test('every curve of a long CSV gets a row; one that cannot be fitted fails alone and the command exits 1', async () => {
     const r = await cli(['sweep', file('long.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '50', '--lts-starts', '8', '--json']);
     expect(r.code, r.stderr).toBe(1);
+    // stderr is a pipe here, not a terminal: no progress line.
+    expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout);
     expect(doc.curves.map((c: { id: string }) => c.id)).toEqual(['a', 'b', 'c', 'short']);
     const [a, b, c, short] = doc.curves;
@@ -357,6 +359,33 @@ describe('trimfit sweep', () => {
     expect(r.stdout).toMatch(/^ {2}b: validation RMSE/m);
     expect(r.stdout).toMatch(/^failed:\n {2}short: curves\[3\]\.train: expected at least/m);
     expect(r.stdout).not.toMatch(/NaN/);
+  });
+
+  test('on a terminal the status line counts the curves and is cleared before the table', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const events: Array<string | null> = [];
+    const out: string[] = [];
+    const code = await main(['sweep', file('progress.csv', longCsv()), '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none'], {
+      out: (line) => { out.push(line); events.push(`out`); },
+      err: () => undefined,
+      status: (line) => events.push(line),
+    });
+    expect(code).toBe(1);
+    const lines = events.filter((e): e is string => e !== null && e !== 'out');
+    expect(lines.at(-1)).toMatch(/^trimfit: 4\/4 curves, \d+ fits/);
+    expect(lines.some((l) => /^trimfit: 1\/4 curves/.test(l))).toBe(true);
+    // Cleared (null) before the first line of output.
+    expect(events.indexOf(null)).toBeLessThan(events.indexOf('out'));
+    expect(events.indexOf(null)).toBeGreaterThan(0);
+  });
+
+  test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
+    const r = await cli(['fit', file('several.csv', longCsv()), '--json']);
+    expectJsonError(r, 'invalid-input', /^file$/);
+    expect(JSON.parse(r.stderr).error.message).toMatch(/holds 4 curves \(a, b, c, …\); fit takes one, trimfit sweep fits them all/);
+    const one = await cli(['fit', file('one-long.csv', longCsv().split('\n').filter((l, i) => i === 0 || l.startsWith('a,')).join('\n')), '--json']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout).inlierMask).toHaveLength(30);
   });
 
   test('a JSON array keeps its ids; a JSON curve takes the file name', async () => {
