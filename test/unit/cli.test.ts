@@ -198,6 +198,7 @@ describe('a reader that stops early (EPIPE)', () => {
 describe('trimfit --help', () => {
   test.each([
     ['fit', ['--model', '--lts', '--seed']],
+    ['sweep', ['--model', '--search', '--bootstrap', '--lts-starts', '--workers']],
     ['lts', ['--alpha', '--no-intercept', '--seed']],
     ['ceiling', ['--search', '--lts-starts', '--seed', '--val-losses', '--workers']],
     ['bench', ['--quick', '--budget-ms', '--kernel-variant']],
@@ -211,6 +212,7 @@ describe('trimfit --help', () => {
   });
   test.each([
     ['fit', ['default sigmoid', 'a number in [0.5, 1]; default 0.75', 'a number in (0, 1000000]; default 2.5', 'default 1', 'without effect']],
+    ['sweep', ['default full', 'an integer in [0, 100000]; default 200', 'an integer in [1, 10000000]; default 64', 'the others are fitted and printed, and the command exits 1']],
     ['lts', ['a number in [0.5, 1]; default 0.5', 'default 1', "'exact-fit' is an estimate"]],
     ['ceiling', ['default full', 'an integer in [0, 100000]; default 200', "(the library's default is 64)", 'an integer in [1, 10000000]; default 16']],
     ['bench', ['default 20000, 1500 with --quick', 'without it nothing is written']],
@@ -228,7 +230,7 @@ describe('trimfit --help', () => {
   test('a bare `trimfit` prints the whole usage and exits 2', async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
-    expect(r.stdout.match(/^ {2}trimfit /gm)).toHaveLength(4);
+    expect(r.stdout.match(/^ {2}trimfit /gm)).toHaveLength(5);
   });
 });
 
