@@ -98,6 +98,8 @@ export interface ParsedCurve {
   id: string;
   x: number[];
   y: number[];
+  /** The score y is measured against (the paper's P_sft), where the file gives one: a `p_sft` column or a `pSft` field. */
+  pSft?: number;
   field: string;
 }
 
@@ -108,7 +110,8 @@ export interface ParsedCurve {
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
  * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. Headers match in any
- * letter case. Errors name the file and the row and column (CSV) or the entry (JSON).
+ * letter case. A CSV column `p_sft` (the same on every row of a curve) or a JSON field `pSft` gives
+ * a curve's P_sft. Errors name the file and the row and column (CSV) or the entry (JSON).
  */
 export function parseCurvesFile(name: string, text: string): { format: 'csv-xy' | 'csv-long' | 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
@@ -137,7 +140,7 @@ function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-l
   if (curveCol < 0) {
     const table = parseNumericCsv(text, name);
     const [ix, iy] = xyColumns(table, name, 'columns x,y or curve,x,y');
-    return { format: 'csv-xy', curves: [{ id: stemOf(name), x: table.rows.map((r) => r[ix]), y: table.rows.map((r) => r[iy]), field: name }] };
+    return { format: 'csv-xy', curves: [withPSft({ id: stemOf(name), x: table.rows.map((r) => r[ix]), y: table.rows.map((r) => r[iy]), field: name }, table, table.rows)] };
   }
   const labels: string[] = [];
   const numbered = lines.map((line, i) => {
@@ -156,9 +159,26 @@ function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-l
     format: 'csv-long',
     curves: labels.map((label, k) => {
       const rows = table.rows.filter((r) => r[curveCol] === k);
-      return { id: label, x: rows.map((r) => r[ix]), y: rows.map((r) => r[iy]), field: `${name} curve "${label}"` };
+      return withPSft({ id: label, x: rows.map((r) => r[ix]), y: rows.map((r) => r[iy]), field: `${name} curve "${label}"` }, table, rows);
     }),
   };
+}
+
+/** The curve with its P_sft from the table's `p_sft` column, which must hold one value per curve. */
+function withPSft(curve: ParsedCurve, table: CsvTable, rows: number[][]): ParsedCurve {
+  const col = table.header.findIndex((h) => h.toLowerCase() === 'p_sft');
+  if (col < 0) return curve;
+  const values = [...new Set(rows.map((r) => r[col]))];
+  if (values.length > 1) throw new TrimfitError('parse-error', `${curve.field} p_sft`, 'one p_sft for all rows of a curve', values.slice(0, 3).join(' and '));
+  return { ...curve, pSft: values[0] };
+}
+
+/** A JSON entry's optional `pSft`: a finite number. */
+function jsonPSft(entry: unknown, field: string): { pSft?: number } {
+  const v = (entry as { pSft?: unknown } | null)?.pSft;
+  if (v === undefined) return {};
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TrimfitError('invalid-input', `${field}.pSft`, 'a finite number', v);
+  return { pSft: v };
 }
 
 function parseCurvesJson(name: string, text: string): { format: 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
@@ -170,7 +190,7 @@ function parseCurvesJson(name: string, text: string): { format: 'json-curve' | '
   }
   if (!Array.isArray(doc)) {
     const c = parseCurveJson(text, name);
-    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), field: name }] };
+    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }] };
   }
   if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
   return {
@@ -180,7 +200,7 @@ function parseCurvesJson(name: string, text: string): { format: 'json-curve' | '
       const c = parseCurveJson(JSON.stringify(entry), field);
       const rawId = (entry as { id?: unknown }).id;
       if (rawId !== undefined && typeof rawId !== 'string' && typeof rawId !== 'number') throw new TrimfitError('parse-error', `${field}.id`, 'a string or number', rawId);
-      return { id: rawId === undefined ? `${stemOf(name)}[${i}]` : String(rawId), x: finiteArray(c.x, `${field}.x`), y: finiteArray(c.y, `${field}.y`), field };
+      return { id: rawId === undefined ? `${stemOf(name)}[${i}]` : String(rawId), x: finiteArray(c.x, `${field}.x`), y: finiteArray(c.y, `${field}.y`), ...jsonPSft(entry, field), field };
     }),
   };
 }

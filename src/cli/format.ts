@@ -3,6 +3,7 @@ import type { CeilingRow } from '../ceiling/analysis.js';
 import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/regimes.js';
 import type { LtsResult } from '../api/lts.js';
 import type { FailedFit, FitResult, FitWarning, FitWarningCode } from '../api/result.js';
+import type { Interval } from '../core/bootstrap.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -54,11 +55,20 @@ function checkNotes(rows: ReadonlyArray<{ id: string; warnings: readonly FitWarn
   return notes.length > 0 ? ['', `check (${Object.entries(WARNING_TAGS).map(([code, tag]) => `${tag} = ${code}`).join(', ')}):`, ...notes] : [];
 }
 
-/** One row of `trimfit sweep`: a curve and its result. */
+/** One row of `trimfit sweep`: a curve, its P_sft (when it has one) and its result. */
 export interface SweepRow {
   id: string;
   n: number;
+  pSft?: number;
   result: FitResult | FailedFit;
+}
+
+/** A sigmoid fit of a curve with a P_sft: its ceiling A_post = P_sft + u and the interval of u moved by P_sft. Empty otherwise. */
+export function ceilingOf(row: Pick<SweepRow, 'pSft' | 'result'>): { aPost?: number; aPostCi?: Interval | null } {
+  const r = row.result.status === 'failed' ? null : (row.result as FitResult);
+  if (row.pSft === undefined || r?.model !== 'sigmoid') return {};
+  const u = r.ci?.params.u;
+  return { aPost: row.pSft + r.params.u, aPostCi: u ? { lower: row.pSft + u.lower, upper: row.pSft + u.upper } : null };
 }
 
 /**
@@ -70,9 +80,12 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
   const fitted = rows.map((r) => (r.result.status === 'failed' ? null : (r.result as FitResult)));
   const names = Object.keys(fitted.find((r) => r !== null)?.params ?? {});
   const withEpsilon = fitted.some((r) => r?.model === 'sigmoid');
-  const head = ['curve', 'n', 'status', ...names, 'train', 'τ', 'LTS α', ...(withEpsilon ? ['ε fit'] : []), 'r2Val', 'check'];
+  const withCeiling = rows.some((row) => ceilingOf(row).aPost !== undefined);
+  const head = ['curve', 'n', 'status', ...(withCeiling ? ['P_sft', 'A_post'] : []), ...names, 'train', 'τ', 'LTS α', ...(withEpsilon ? ['ε fit'] : []), 'r2Val', 'check'];
   const body = rows.map((row, k) => {
     const r = fitted[k];
+    const { aPost, aPostCi } = ceilingOf(row);
+    const ceiling = aPost === undefined ? '—' : aPostCi ? `${precise(aPost, 4)} [${precise(aPostCi.lower, 4)}, ${precise(aPostCi.upper, 4)}]` : precise(aPost, 4);
     // Four significant digits: the parameters' scales differ by orders of magnitude.
     const param = (name: string) => {
       const v = r?.params[name];
@@ -87,6 +100,7 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
       row.id,
       String(row.n),
       row.result.status,
+      ...(withCeiling ? [row.pSft === undefined ? '—' : precise(row.pSft, 4), ceiling] : []),
       ...names.map(param),
       h ? (h.trainEnd > row.n ? `${h.trainStart}:${row.n}*` : `${h.trainStart}:${h.trainEnd}`) : '—',
       h ? String(h.tau) : '—',

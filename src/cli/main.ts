@@ -19,7 +19,7 @@ import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analys
 import { createFitter, type SweepProgress } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
-import { formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
+import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
 import { FULL_GRID } from '../core/search.js';
 import type { FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
@@ -57,6 +57,8 @@ interface CommandSpec<K extends string = string> {
 }
 
 const SEED_RANGE: NumberRange = { min: 0, max: 0xffffffff, integer: true };
+/** Scores (P_sft, a cap or floor): any value in the units of y, within reason. */
+const SCORE_RANGE: NumberRange = { min: -1e12, max: 1e12 };
 const WORKERS_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
 const JSON_OPTION: OptionSpec = { type: 'boolean', default: false, help: 'print the result as one JSON object (errors as one { "error": … } line on stderr)' };
 const BACKEND_HELP = 'auto, webgpu or cpu';
@@ -121,6 +123,12 @@ const SWEEP = {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     search: { type: 'string', arg: 'full|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and, for the sigmoid, ε (docs/method.md); none: one default setting" },
     bootstrap: { type: 'string', arg: 'N', default: '200', range: { min: 0, max: 100000, integer: true }, help: 'bootstrap resamples for the 95% intervals of the parameters; 0 turns them off' },
+    'p-sft': {
+      type: 'string', arg: 'P', range: SCORE_RANGE, shownDefault: 'none',
+      help: "the score y starts from (the paper's P_sft) for curves whose file gives none (a p_sft column, a pSft field): the fit is of the gain y − P_sft, and A_post = P_sft + u is reported with its interval",
+    },
+    'score-cap': { type: 'string', arg: 'C', range: SCORE_RANGE, shownDefault: 'none', help: 'highest possible score (100 for percentages): bounds u so that A_post ≤ C' },
+    'score-floor': { type: 'string', arg: 'F', range: SCORE_RANGE, shownDefault: 'none', help: 'lowest possible score (0 for percentages): bounds u so that A_post ≥ F' },
     'lts-starts': { type: 'string', arg: 'K', range: { min: 1, max: 1e7, integer: true }, shownDefault: String(DEFAULTS.ltsStarts), help: 'LTS candidates per fit' },
     seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of every random choice (LTS subsets, bootstrap); each curve\'s is mixed with its id' },
     workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'CPU worker pool size (on WebGPU the workers run Stage 1 and the polish; 1 keeps them on one thread)' },
@@ -587,16 +595,21 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const seed = opt.number('seed');
   const choice = checkBackendChoice(opt.string('backend'));
   const workers = opt.number('workers');
+  const scoreCap = opt.number('score-cap');
+  const scoreFloor = opt.number('score-floor');
+  const pSftOption = opt.number('p-sft');
   const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
+  // A curve with a P_sft is fitted as its gain over it, as the paper does.
+  const pSfts = curves.map((c) => c.pSft ?? pSftOption);
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { settingsTried: number; bestSetting: number }> = [];
   const progress = sweepProgress(io);
   try {
     const sweep = fitter.fitSweep(
-      curves.map(({ id, x, y }) => ({ id, x, y })),
-      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, onProgress: progress.onProgress },
+      curves.map(({ id, x, y }, k) => (pSfts[k] === undefined ? { id, x, y } : { id, x, y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] })),
+      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
     );
-    for await (const item of sweep) rows.push({ id: item.id, n: curves[item.index].x.length, result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
+    for await (const item of sweep) rows.push({ id: item.id, n: curves[item.index].x.length, pSft: pSfts[item.index], result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
   } finally {
     progress.done();
     await fitter.dispose();
@@ -607,8 +620,8 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       file,
       model,
       search,
-      curves: rows.map(({ id, n, settingsTried, bestSetting, result }) =>
-        result.status === 'failed' ? { id, n, settingsTried, ...result } : { id, n, settingsTried, bestSetting, ...fitJson(result as FitResult), ci: (result as FitResult).ci }),
+      curves: rows.map(({ id, n, pSft, settingsTried, bestSetting, result }) =>
+        result.status === 'failed' ? { id, n, pSft, settingsTried, ...result } : { id, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
     }));
   } else {
     const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];

@@ -63,6 +63,14 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('p', '{"points":[{"x":1,"y":2}]}')).toMatchObject({ format: 'json-curve', curves: [{ x: [1], y: [2] }] });
     expect(parseCurvesFile('s.json', '[{"id":7,"x":[1],"y":[2]},{"x":[3],"y":[4]}]').curves.map((c) => c.id)).toEqual(['7', 's[1]']);
   });
+  test('P_sft: a p_sft column, one value per curve, or a JSON pSft field', () => {
+    expect(parseCurvesFile('p.csv', 'curve,x,y,P_SFT\na,1,2,40\na,2,3,40\nb,1,2,55\n').curves.map((c) => c.pSft)).toEqual([40, 55]);
+    expect(parseCurvesFile('p.csv', 'x,y,p_sft\n1,2,7\n').curves[0].pSft).toBe(7);
+    expect(parseCurvesFile('p.csv', 'x,y\n1,2\n').curves[0].pSft).toBeUndefined();
+    expect(() => parseCurvesFile('p.csv', 'curve,x,y,p_sft\na,1,2,40\na,2,3,41\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'p.csv curve "a" p_sft', received: '"40 and 41"' }));
+    expect(parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":3.5}]').curves[0].pSft).toBe(3.5);
+    expect(() => parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":"3"}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'p.json[0].pSft' }));
+  });
   test('JSON errors name the entry and the value', () => {
     expect(() => parseCurvesFile('s.json', '[{"x":[1],"y":["2"]}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 's.json[0].y[0]', received: '"2"' }));
     expect(() => parseCurvesFile('s.json', '[{"id":{},"x":[1],"y":[2]}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json[0].id' }));

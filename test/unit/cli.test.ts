@@ -390,6 +390,37 @@ describe('trimfit sweep', () => {
     expect(JSON.parse(one.stdout).inlierMask).toHaveLength(30);
   });
 
+  test('with a P_sft (a p_sft column, else --p-sft) the gain is fitted and A_post = P_sft + u is reported, within --score-cap', async () => {
+    // Scores starting at P_sft 40 and 55 with gains of 30 and 42: true ceilings 70 and 97.
+    const lines = ['curve,x,y,p_sft'];
+    for (const [c, p, u] of [['a', 40, 30], ['b', 55, 42]] as const) {
+      lines.push(`${c},0,${p},${p}`);
+      for (let i = 1; i <= 30; i++) lines.push(`${c},${10 * i},${(p + u / (1 + Math.pow(80 / (10 * i), 1.5)) + 0.4 * Math.sin(2.3 * i + u)).toFixed(4)},${p}`);
+    }
+    const path = file('psft.csv', lines.join('\n'));
+    const r = await cli(['sweep', path, '--backend', 'cpu', '--bootstrap', '40', '--lts-starts', '8', '--score-cap', '100', '--p-sft', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [a, b] = JSON.parse(r.stdout).curves;
+    expect([a.pSft, b.pSft]).toEqual([40, 55]);
+    expect(a.aPost).toBeCloseTo(40 + a.params.u, 12);
+    expect(Math.abs(a.aPost - 70)).toBeLessThan(5);
+    expect(Math.abs(b.aPost - 97)).toBeLessThan(5);
+    for (const c of [a, b]) {
+      expect(c.aPost).toBeLessThanOrEqual(100);
+      expect(c.aPostCi.upper).toBeLessThanOrEqual(100 + 1e-9);
+      expect(c.aPostCi.lower).toBeCloseTo(c.pSft + c.ci.params.u.lower, 12);
+    }
+    // The table shows both columns; without any P_sft they are not there.
+    const table = await cli(['sweep', path, '--backend', 'cpu', '--bootstrap', '0', '--search', 'none']);
+    expect(table.stdout.split('\n')[1]).toMatch(/^curve\s+n\s+status\s+P_sft\s+A_post\s/);
+    expect(table.stdout.split('\n').find((l) => /^a\s/.test(l))).toMatch(/\s40\.00\s+\d/);
+    const plain = await cli(['sweep', file('plain.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--search', 'none']);
+    expect(plain.stdout).not.toMatch(/A_post/);
+    // --p-sft applies to curves the file gives none.
+    const flag = await cli(['sweep', file('plain2.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--search', 'none', '--p-sft', '-5', '--json']);
+    expect(JSON.parse(flag.stdout).curves[0].pSft).toBe(-5);
+  });
+
   test('a JSON array keeps its ids; a JSON curve takes the file name', async () => {
     const x = Array.from({ length: 20 }, (_, i) => i + 1);
     const arr = await cli(['sweep', file('arr.json', JSON.stringify([{ id: 'first', x, y: x.map((v) => 2 * v + 1) }, { x, y: x.map((v) => 3 - v) }])), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
