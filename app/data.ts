@@ -67,21 +67,22 @@ export function embeddedCurves(): LoadedCurve[] {
 /** Minimum points for an uploaded curve: fewer cannot give a train and a validation range. */
 export const MIN_UPLOAD_POINTS = 5;
 
-function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string): LoadedCurve {
+/** An uploaded curve sorted by x; with a P_sft its y is the gain over it, as for RETU branches, and the plot adds it back. */
+function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, pSft?: number): LoadedCurve {
   if (xs.length !== ys.length) throw new TrimfitError('invalid-input', `${field}: y`, `as many values as x (${xs.length})`, `${ys.length} values`);
   if (xs.length < MIN_UPLOAD_POINTS) throw new TrimfitError('too-few-points', field, `at least ${MIN_UPLOAD_POINTS} points`, `${xs.length} points`);
   // Sorted by x (stable) so row indices of the results match the plotted points.
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const x = Float64Array.from(order, (i) => xs[i]);
-  const y = Float64Array.from(order, (i) => ys[i]);
-  return { id, dataset, task: { kind: 'xy', id, dataset, x, y }, x, y, yOffset: 0, embedded: false };
+  const y = Float64Array.from(order, (i) => ys[i] - (pSft ?? 0));
+  return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false };
 }
 
 /** A CSV or trimfit JSON file (parseCurvesFile): single curves go to the dataset 'upload', a file of several to a dataset named after it. */
 function uploadedCurves(name: string, text: string): LoadedCurve[] {
   const { format, curves } = parseCurvesFile(name, text);
   const dataset = format === 'csv-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
-  return curves.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field));
+  return curves.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft));
 }
 
 /**

@@ -540,11 +540,11 @@ const COLUMNS: Column[] = [
   { key: 'id', label: 'Curve', title: 'Curve id', text: true, value: (c) => c.id, show: (c) => escapeHtml(c.id) },
   { key: 'n', label: 'n', title: 'Number of points', value: (c) => c.x.length, show: (c) => String(c.x.length), reserve: () => '000' },
   { ...numCol('xSft', 'x_SFT', 'SFT compute at the branch checkpoint, in EFLOPs (10^18 floating-point operations)', (c) => (c.task.kind === 'retu' ? c.task.curve.xSft : null), 2), unit: { retu: 'EFLOPs', upload: null } },
-  { ...numCol('pSft', 'P_sft', 'Score at the branch checkpoint, in %', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : null), 2), unit: { retu: '%', upload: null } },
+  { ...numCol('pSft', 'P_sft', 'Score at the branch checkpoint, in % (uploads: the p_sft column or pSft field, in the units of y)', (c) => (c.task.kind === 'retu' ? c.task.curve.pSft : c.task.pSft ?? null), 2), unit: { retu: '%', upload: 'y' } },
   aPostColumn(),
   // Beside the ceiling, so a failed or bounded fit is seen with its value, not scrolled out of view.
   { key: 'status', label: 'Status', title: 'Status of the chosen fit (hover for its message)', text: true, value: (_, r) => r?.status ?? null, show: (_, r) => (r ? `<span class="status-${r.status}" title="${escapeHtml(r.message)}">${r.status}</span>` : run ? 'queued' : '—'), reserve: () => 'converged' },
-  { ...numCol('plRl', 'PL_rl', 'RL plasticity: the gain u over P_sft, in percentage points, with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'), unit: { retu: 'pp', upload: null } },
+  { ...numCol('plRl', 'PL_rl', 'RL plasticity: the gain u over P_sft, in percentage points (uploads with a P_sft: in the units of y), with bootstrap CI', (_, r) => r?.plRl, 2, 'plRl'), unit: { retu: 'pp', upload: 'y' } },
   { ...numCol('cMid', 'C_mid', 'RL compute at half the gain, in EFLOPs since the branch (for uploaded curves, in the units of x), with bootstrap CI', (_, r) => r?.cMid, 2, 'cMid'), unit: { retu: 'EFLOPs', upload: 'x' } },
   numCol('b', 'B', 'Steepness b, with bootstrap CI', (_, r) => r?.b, 3, 'b'),
   numCol('epsilon', 'ε', 'Offset c0 at x = 0', (_, r) => r?.epsilon, 3),
@@ -568,7 +568,7 @@ const warningsText = (r: PageRow): string => r.warnings.map((w) => `${w.code}: $
  * flag's text is its tooltip and, as an image label, what a screen reader says.
  */
 function aPostColumn(): Column {
-  const base = numCol('aPost', 'A_post', 'Ceiling: P_sft + u, in % (for uploaded sigmoid fits: u, in the units of y), with bootstrap CI; ⚠ marks a fit with warnings (hover it)', (_, r) => r?.aPost, 2, 'aPost');
+  const base = numCol('aPost', 'A_post', 'Ceiling: P_sft + u, in % (uploaded sigmoid fits: P_sft + u with the P_sft their file gives, else u; in the units of y), with bootstrap CI; ⚠ marks a fit with warnings (hover it)', (_, r) => r?.aPost, 2, 'aPost');
   const flag = (r: PageRow | undefined): string => {
     if (!r || r.warnings.length === 0) return '';
     const text = escapeHtml(`Warnings: ${warningsText(r)}`);
@@ -888,7 +888,8 @@ function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpe
       band = { upper: series.length - 2, lower: series.length - 1, color: COLORS.band };
     }
   }
-  if (c.task.kind === 'retu') series.push({ label: `P_sft ${num(c.task.curve.pSft, 2)}`, values: all.map(() => c.yOffset), style: 'line', color: COLORS.pSft, dash: [3, 3] });
+  const pSft = c.task.kind === 'retu' ? c.task.curve.pSft : c.task.pSft;
+  if (pSft !== undefined) series.push({ label: `P_sft ${num(pSft, 2)}`, values: all.map(() => c.yOffset), style: 'line', color: COLORS.pSft, dash: [3, 3] });
   if (r?.aPost !== null && r?.aPost !== undefined) series.push({ label: `A_post ${num(r.aPost, 2)}`, values: all.map(() => r.aPost), style: 'line', color: COLORS.aPost, dash: [8, 4] });
   const isRetu = c.task.kind === 'retu';
   return {

@@ -20,7 +20,10 @@ export interface RunSettings {
 }
 
 /** One curve to fit: a RETU branch (fitted as the paper's gain over P_sft) or an uploaded x,y curve. */
-export type CurveTask = { kind: 'retu'; curve: RetuCurve } | { kind: 'xy'; id: string; dataset: string; x: Float64Array; y: Float64Array };
+export type CurveTask =
+  | { kind: 'retu'; curve: RetuCurve }
+  /** y is the gain over pSft when the file gave one (a p_sft column or a pSft field), else as loaded. */
+  | { kind: 'xy'; id: string; dataset: string; x: Float64Array; y: Float64Array; pSft?: number };
 
 export interface Interval {
   lower: number;
@@ -34,11 +37,11 @@ export interface PageRow {
   model: ModelName;
   sftStep: number | null;
   xSft: number | null;
-  /** Score of the starting checkpoint (RETU curves only); the plot adds it back to the gains. */
+  /** Score of the starting checkpoint (RETU curves; uploads whose file gives one); the plot adds it back to the gains. */
   pSft: number | null;
   /** Natural parameters of the chosen fit. */
   params: Record<string, number>;
-  /** Sigmoid only: A_post = P_sft + u (u alone for uploaded curves), PL_rl = u, ε = c0. */
+  /** Sigmoid only: A_post = P_sft + u (u alone for uploaded curves without a P_sft), PL_rl = u (with a P_sft), ε = c0. */
   aPost: number | null;
   plRl: number | null;
   epsilon: number | null;

@@ -40,13 +40,21 @@ async function startFitter(engine: 'webgpu' | 'cpu', planned: BackendReport): Pr
 function rowOfResult(task: Extract<CurveTask, { kind: 'xy' }>, s: RunSettings, r: FitResult | null, status: string, message: string, settingsTried: number): PageRow {
   const p = r?.params ?? {};
   const sig = s.model === 'sigmoid' && r !== null;
-  const ci = r?.ci ? { level: r.ci.level, intervals: Object.fromEntries(Object.entries(r.ci.params).map(([k, v]) => [sig && k === 'u' ? 'aPost' : k, v])) } : null;
+  // With a P_sft the fit is of the gain: A_post = P_sft + u, PL_rl = u, and the band moves to scores.
+  const off = task.pSft ?? 0;
+  const ci = r?.ci
+    ? {
+        level: r.ci.level,
+        intervals: Object.fromEntries(Object.entries(r.ci.params).flatMap(([k, v]) =>
+          sig && k === 'u' ? [['aPost', { lower: off + v.lower, upper: off + v.upper }], ...(task.pSft === undefined ? [] : [['plRl', v]])] : [[k, v]])),
+      }
+    : null;
   return {
-    id: task.id, dataset: task.dataset, model: s.model, sftStep: null, xSft: null, pSft: null, params: p,
-    aPost: sig ? p.u : null, plRl: null, epsilon: sig ? p.c0 ?? 0 : null, cMid: sig ? p.cMid : null, b: sig ? p.b : null,
+    id: task.id, dataset: task.dataset, model: s.model, sftStep: null, xSft: null, pSft: task.pSft ?? null, params: p,
+    aPost: sig ? off + p.u : null, plRl: sig && task.pSft !== undefined ? p.u : null, epsilon: sig ? p.c0 ?? 0 : null, cMid: sig ? p.cMid : null, b: sig ? p.b : null,
     hyper: r?.hyper ?? null, r2Train: r?.r2Train ?? null, r2Val: r?.r2Val ?? null, rmseVal: r?.rmseVal ?? null,
     score: r && Number.isFinite(r.score) ? r.score : null, ci,
-    band: (r?.ci?.predictions ?? []).map((q) => ({ x: q.x, lower: q.lower, upper: q.upper })),
+    band: (r?.ci?.predictions ?? []).map((q) => ({ x: q.x, lower: off + q.lower, upper: off + q.upper })),
     status, message, warnings: r?.warnings ?? [], settingsTried,
     // Uploads are sorted by x on load, so the library's caller-order indices match the plotted points.
     stage1Rejected: r?.stage1Rejected ?? [], ltsTrimmed: r?.ltsTrimmed ?? [], elapsedMs: 0,
@@ -72,7 +80,7 @@ async function runTask(fitter: Fitter, task: CurveTask, s: RunSettings): Promise
     throw new Error(`no result for ${c.id}`);
   }
   const grid = s.search === 'full' ? s.grid : 'single';
-  for await (const item of fitter.fitSweep([{ id: task.id, x: task.x, y: task.y, predictAt: s.bootstrapResamples > 0 ? plotXs(task.x) : undefined }], { ...common, model: s.model, grid, bootstrap: { resamples: s.bootstrapResamples } })) {
+  for await (const item of fitter.fitSweep([{ id: task.id, x: task.x, y: task.y, pSft: task.pSft, predictAt: s.bootstrapResamples > 0 ? plotXs(task.x) : undefined }], { ...common, model: s.model, grid, bootstrap: { resamples: s.bootstrapResamples } })) {
     const r = item.result.status === 'failed' ? null : (item.result as FitResult);
     return rowOfResult(task, s, r, item.result.status, item.result.message, item.settingsTried);
   }

@@ -370,6 +370,37 @@ describe('sweep page', () => {
     await page.close();
   });
 
+  it('a p_sft column makes y the score: the gain is fitted, and P_sft, A_post = P_sft + u and PL_rl = u are shown', async () => {
+    const { page, errors } = await openPage('?boot=20');
+    await page.uncheck('#include-embedded');
+    // Scores from P_sft 40 and 55 with gains of 30 and 42 (cMid 80, b 1.5): true A_post 70 and 97.
+    const lines = ['curve,x,y,p_sft'];
+    for (const [name, p, u] of [['a', 40, 30], ['b', 55, 42]] as const) {
+      lines.push(`${name},0,${p},${p}`);
+      for (let i = 1; i <= 30; i++) lines.push(`${name},${10 * i},${p + u / (1 + Math.pow(80 / (10 * i), 1.5)) + 0.4 * Math.sin(2.3 * i + u)},${p}`);
+    }
+    await page.setInputFiles('#file', { name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from scores.csv');
+    await page.selectOption('select[name=search]', 'none');
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=fit-row]').length === 2, null, { timeout: 120_000 });
+    const pSft = await columnValues(page, 'pSft');
+    expect(pSft).toEqual({ a: 40, b: 55 });
+    const aPost = await columnValues(page, 'aPost');
+    const plRl = await columnValues(page, 'plRl');
+    expect(Math.abs(aPost.a - 70)).toBeLessThan(5);
+    expect(Math.abs(aPost.b - 97)).toBeLessThan(5);
+    // Two decimals on the page: A_post − P_sft is PL_rl to within their rounding.
+    expect(Math.abs(aPost.a - 40 - plRl.a)).toBeLessThan(0.011);
+    expect(Math.abs(aPost.b - 55 - plRl.b)).toBeLessThan(0.011);
+    // The plot draws the P_sft line, and the points at their scores (the branch point at 40).
+    await page.click('[data-testid=fit-row][data-id="a"]');
+    const legend = await page.$$eval('#fit-plot .u-legend .u-series', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(legend.some((t) => t.includes('P_sft 40.00'))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('warns about curves too short for the grid and counts their failed fits', async () => {
     const { page, errors } = await openPage();
     // Two 7-point curves: the default grid needs 12 training and 3 validation points.
