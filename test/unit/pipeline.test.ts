@@ -97,6 +97,27 @@ describe('LTS', () => {
       });
     }
   });
+  test('evaluateJobF64 = keepLowest over ltsCandidate on random jobs, ties (exact curves) and keepBest 0 included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 12, max: 40 }), fc.constantFrom(0, 0.01, 0.5), fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom(0, 1, 3, 10, 64), (n, noise, seed, keep) => {
+        const c = sigmoidCurve(n, { 3: 4 }, noise);
+        const model = createModel('sigmoid', settings, dataRange(c.x));
+        const h = Math.max(4, Math.floor(0.75 * n));
+        const spec = { model, x: c.x, y: c.y, pool: Int32Array.from({ length: n }, (_, i) => i), h, theta0: model.fromNatural({ b: 1.5, cMid: 20, u: 10, c0: 0 }), seed, cSteps: 2, gnIterations: 8 };
+        const fast = candidateSpec(spec);
+        const all = Array.from({ length: 24 }, (_, k) => ltsCandidate(fast, k));
+        const { best, nonFinite } = evaluateJobF64(spec, 24, keep);
+        expect(nonFinite).toBe(all.filter((o) => !Number.isFinite(o.objective)).length);
+        const expected = keepLowest(all, keep);
+        expect(best.map((o) => [o.candidate, o.objective])).toEqual(expected.map((o) => [o.candidate, o.objective]));
+        best.forEach((o, i) => {
+          expect(Array.from(o.theta)).toEqual(Array.from(expected[i].theta));
+          expect(Array.from(o.subset)).toEqual(Array.from(expected[i].subset));
+        });
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+  });
   test('elemental subsets are distinct, in range, and a pure function of (seed, stream)', () => {
     for (let k = 0; k < 200; k++) {
       const s = elementalSubset(3, k, 10, 4);
