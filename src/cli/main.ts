@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { parseCurvesFile, parseDecimal, parseNumericCsv } from '../api/parse.js';
+import { parseCurvesFile, parseDecimal, parseNumericCsv, type ParsedCurve } from '../api/parse.js';
 import { checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -50,6 +50,8 @@ interface OptionSpec {
 interface CommandSpec<K extends string = string> {
   /** The positional operand in the usage line, e.g. '<file.csv>'; none: no positionals accepted. */
   operand?: string;
+  /** The command takes one or more operands (shown as `<operand>...`). @default false: exactly one */
+  manyOperands?: boolean;
   summary: string;
   options: Record<K, OptionSpec>;
   /** Lines after the options in `<command> --help`. */
@@ -118,7 +120,8 @@ const CEILING = {
 
 const SWEEP = {
   operand: '<file.csv|file.json>',
-  summary: 'Searches every curve of a file over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve) or curve,x,y (one per label); JSON { "x": [...], "y": [...] } or an array of them with "id".',
+  manyOperands: true,
+  summary: 'Searches every curve of the files over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve, named after the file) or curve,x,y (one per label); JSON { "x": [...], "y": [...] } or an array of them with "id".',
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     search: { type: 'string', arg: 'full|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and, for the sigmoid, ε (docs/method.md); none: one default setting" },
@@ -199,7 +202,7 @@ function unknownCommand(command: string): TrimfitError {
 function usageLines(command: CommandName): string[] {
   const spec: CommandSpec = COMMANDS[command];
   const head = `  trimfit ${command}`;
-  const items = [...(spec.operand !== undefined ? [spec.operand] : []), ...Object.entries(spec.options).map(([name, o]) => `[--${name}${o.arg ? ` ${o.arg}` : ''}]${o.multiple ? '...' : ''}`)];
+  const items = [...(spec.operand !== undefined ? [`${spec.operand}${spec.manyOperands ? '...' : ''}`] : []), ...Object.entries(spec.options).map(([name, o]) => `[--${name}${o.arg ? ` ${o.arg}` : ''}]${o.multiple ? '...' : ''}`)];
   return wrap(head, items, head.length + 1);
 }
 
@@ -389,7 +392,7 @@ function parseCommand<K extends string>(spec: CommandSpec<K>, args: string[]) {
     throw TrimfitError.fromJSON({ code: 'invalid-input', field: 'arguments', expected: `the operand ${spec.operand}`, received: 'nothing', message: `arguments: missing the operand ${spec.operand}: trimfit ${commandOf(spec)} ${spec.operand} [options] (see trimfit ${commandOf(spec)} --help)` });
   }
   // Each command reads one operand: a second one (`fit a.csv b.csv`) would be silently ignored.
-  if (positionals.length > 1) {
+  if (positionals.length > 1 && !spec.manyOperands) {
     const extra = positionals.slice(1).join(' ');
     throw new TrimfitError('invalid-option', 'arguments', `one operand ${spec.operand}`, extra, `arguments: expected one operand ${spec.operand}, received extra arguments: ${extra}`);
   }
@@ -585,7 +588,7 @@ function fitJson(r: FitResult) {
 
 async function cmdSweep(args: string[], io: Io): Promise<number> {
   const opt = parseCommand(SWEEP, args);
-  const file = opt.positionals[0];
+  const files = opt.positionals;
   const model = checkModelName(opt.string('model'));
   const search = opt.string('search');
   if (search !== 'full' && search !== 'none') throw new TrimfitError('invalid-option', 'search', 'full or none', search);
@@ -598,18 +601,20 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const scoreCap = opt.number('score-cap');
   const scoreFloor = opt.number('score-floor');
   const pSftOption = opt.number('p-sft');
-  const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
+  // Every file is read and checked before any fit: a bad one fails at once, naming it.
+  const curves: Array<ParsedCurve & { file: string }> = [];
+  for (const file of files) curves.push(...parseCurvesFile(file, await readInput(file, 'file')).curves.map((c) => ({ ...c, file })));
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
   const pSfts = curves.map((c) => c.pSft ?? pSftOption);
   const fitter = await createFitter({ backend: choice, workers });
-  const rows: Array<SweepRow & { settingsTried: number; bestSetting: number }> = [];
+  const rows: Array<SweepRow & { file: string; settingsTried: number; bestSetting: number }> = [];
   const progress = sweepProgress(io);
   try {
     const sweep = fitter.fitSweep(
       curves.map(({ id, x, y }, k) => (pSfts[k] === undefined ? { id, x, y } : { id, x, y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] })),
       { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
     );
-    for await (const item of sweep) rows.push({ id: item.id, n: curves[item.index].x.length, pSft: pSfts[item.index], result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
+    for await (const item of sweep) rows.push({ id: item.id, file: curves[item.index].file, n: curves[item.index].x.length, pSft: pSfts[item.index], result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
   } finally {
     progress.done();
     await fitter.dispose();
@@ -617,16 +622,16 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const failed = rows.filter((r) => r.result.status === 'failed').length;
   if (opt.flag('json')) {
     io.out(toJson({
-      file,
+      files,
       model,
       search,
-      curves: rows.map(({ id, n, pSft, settingsTried, bestSetting, result }) =>
-        result.status === 'failed' ? { id, n, pSft, settingsTried, ...result } : { id, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
+      curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }) =>
+        result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
     }));
   } else {
     const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
     const settings = search === 'full' ? `search full, the best of up to ${Math.max(0, ...rows.map((r) => r.settingsTried))} settings per curve` : 'search none, one setting';
-    io.out(formatSweepTable(rows, `${file}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
+    io.out(formatSweepTable(rows, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
   return failed > 0 ? 1 : 0;

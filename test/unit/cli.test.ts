@@ -421,6 +421,22 @@ describe('trimfit sweep', () => {
     expect(JSON.parse(flag.stdout).curves[0].pSft).toBe(-5);
   });
 
+  test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
+    const curve = (u: number) => ['x,y', ...Array.from({ length: 24 }, (_, i) => `${10 * (i + 1)},${(u / (1 + Math.pow(60 / (10 * (i + 1)), 1.5)) + 0.2 * Math.sin(3 * i)).toFixed(4)}`)].join('\n');
+    const one = file('run-1.csv', curve(20));
+    const two = file('run-2.csv', curve(30));
+    const r = await cli(['sweep', one, two, file('more.json', JSON.stringify([{ id: 'j', x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], y: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] }])), '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--model', 'linear', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files).toHaveLength(3);
+    expect(doc.curves.map((c: { id: string; file: string }) => [c.id, c.file])).toEqual([['run-1', one], ['run-2', two], ['j', doc.files[2]]]);
+    const table = await cli(['sweep', one, two, '--search', 'none', '--bootstrap', '0', '--backend', 'cpu']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^2 files: 2 curves, model sigmoid/);
+    // A bad file fails the command before any fit, naming it.
+    const bad = await cli(['sweep', one, file('bad.csv', 'x,y\n1,oops\n'), '--json']);
+    expectJsonError(bad, 'parse-error', /bad\.csv row 2, column 2/);
+  });
+
   test('a JSON array keeps its ids; a JSON curve takes the file name', async () => {
     const x = Array.from({ length: 20 }, (_, i) => i + 1);
     const arr = await cli(['sweep', file('arr.json', JSON.stringify([{ id: 'first', x, y: x.map((v) => 2 * v + 1) }, { x, y: x.map((v) => 3 - v) }])), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
