@@ -421,6 +421,28 @@ describe('trimfit sweep', () => {
     expect(JSON.parse(flag.stdout).curves[0].pSft).toBe(-5);
   });
 
+  test("the paper's curves as a CSV of scores with p_sft give ceiling's table exactly (same settings, same A_post)", async () => {
+    const { readRetuDir } = await import('../../src/ceiling/retu-node.js');
+    const retu = await readRetuDir('../shared/data/retu');
+    const lines = ['curve,x,y,p_sft'];
+    for (const c of retu) for (let i = 0; i < c.x.length; i++) lines.push(`${c.id},${c.x[i]},${c.y[i] + c.pSft},${c.pSft}`);
+    const [sweep, ceiling] = await Promise.all([
+      cli(['sweep', file('retu-scores.csv', lines.join('\n')), '--bootstrap', '0', '--lts-starts', '16', '--score-cap', '100', '--score-floor', '0', '--backend', 'cpu', '--json']),
+      cli(['ceiling', '../shared/data/retu', '--bootstrap', '0', '--backend', 'cpu', '--json']),
+    ]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const swept = new Map(JSON.parse(sweep.stdout).curves.map((c: { id: string }) => [c.id, c]));
+    const rows = JSON.parse(ceiling.stdout).curves as Array<{ id: string; aPost: number; hyper: unknown; pSft: number }>;
+    expect(rows).toHaveLength(34);
+    for (const row of rows) {
+      const c = swept.get(row.id) as { aPost: number; pSft: number; diagnostics: { hyper: unknown } };
+      expect(c.diagnostics.hyper).toEqual(row.hyper);
+      expect(c.pSft).toBe(row.pSft);
+      // y + P_sft − P_sft may differ from y in its last bit; the ceilings agree far below any digit shown.
+      expect(Math.abs(c.aPost - row.aPost)).toBeLessThan(1e-9);
+    }
+  });
+
   test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
     const curve = (u: number) => ['x,y', ...Array.from({ length: 24 }, (_, i) => `${10 * (i + 1)},${(u / (1 + Math.pow(60 / (10 * (i + 1)), 1.5)) + 0.2 * Math.sin(3 * i)).toFixed(4)}`)].join('\n');
     const one = file('run-1.csv', curve(20));
