@@ -23,7 +23,7 @@ import { checkKernelVariant, type LtsKernelVariantName } from '../backends/webgp
 import { TrimfitError, isTrimfitError } from './errors.js';
 import { fit as fitOne } from './fit.js';
 import type { FitOptions, ResolvedBootstrap } from './options.js';
-import { checkBootstrapShape, checkCurve, checkGridSpec, checkModelName, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, keysOf, resolveFitOptions, type CurveInput } from './validate.js';
+import { checkBootstrapShape, checkCurve, checkGridSpec, checkModelName, checkModelOptions, checkNumber, checkOptionKeys, FIT_OPTION_KEYS, keysOf, resolveFitOptions, type CurveInput } from './validate.js';
 import { backendEvaluator, collect, evaluateInlineF64, searchCurves, type SearchCurve, type SearchOutcome } from './search.js';
 import type { BackendInfo, FailedFit, FitResult } from './result.js';
 
@@ -230,6 +230,7 @@ export async function createFitter(options: FitterOptions = {}): Promise<Fitter>
     if (!isArray && typeof iterable?.[Symbol.iterator] !== 'function' && typeof iterable?.[Symbol.asyncIterator] !== 'function')
       throw new TrimfitError('invalid-input', 'curves', 'an array or (async) iterable of curves', curves);
     const model: ModelName = checkModelName(o.model ?? 'sigmoid');
+    checkModelOptions(model, o);
     const gridSpec = o.grid ?? FULL_GRID;
     // Only the sigmoid has ε: for the other models a free-ε setting would repeat its fixed twin.
     const specFor = (spec: GridSpec): GridSpec => (model === 'sigmoid' || !spec.freeEpsilon.includes(true) ? spec : { ...spec, freeEpsilon: [false] });

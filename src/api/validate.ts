@@ -77,6 +77,24 @@ function editDistanceAtMost2(a: string, b: string): boolean {
   return prev[b.length] <= 2;
 }
 
+/**
+ * The options only the sigmoid reads, refused for the other models, which would silently ignore
+ * them: a free ε, and the bounds of its parameters (u through the score cap and floor, b, cMid).
+ * They do not depend on the curve, so a sweep checks them once at the door. Returns freeEpsilon.
+ */
+export function checkModelOptions(model: ModelName, o: FitOptions): boolean {
+  const freeEpsilon = o.freeEpsilon ?? DEFAULTS.freeEpsilon;
+  if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
+  if (model === 'sigmoid') return freeEpsilon;
+  if (freeEpsilon) throw new TrimfitError('invalid-option', 'freeEpsilon', `false for the ${model} model (only the sigmoid has ε)`, freeEpsilon);
+  // Infinite caps and floors bound nothing, so they are accepted.
+  const bounds: Array<[keyof FitOptions, unknown, number]> = [['scoreCap', o.scoreCap, Infinity], ['scoreFloor', o.scoreFloor, -Infinity], ['bMin', o.bMin, NaN], ['bMax', o.bMax, NaN], ['cMidMin', o.cMidMin, NaN], ['cMidMax', o.cMidMax, NaN]];
+  for (const [field, value, none] of bounds) {
+    if (value !== undefined && value !== none) throw new TrimfitError('invalid-option', field, `no ${field} for the ${model} model (it bounds the sigmoid's parameters)`, value);
+  }
+  return false;
+}
+
 const GRID_KEYS = keysOf<GridSpec>({ trainEndFractions: true, trainStartFractions: true, taus: true, ltsAlphas: true, freeEpsilon: true, minTrainPoints: true, minValPoints: true });
 
 /** A GridSpec with every field present and in range (a malformed one would fail inside the search). */
@@ -172,9 +190,7 @@ export function resolveFitOptions(options: FitOptions | undefined, x: Float64Arr
   const pSft = checkNumber(o.pSft ?? DEFAULTS.pSft, 'pSft', -Number.MAX_VALUE, Number.MAX_VALUE);
   const scoreFloor = o.scoreFloor === undefined ? -Infinity : checkNumber(o.scoreFloor, 'scoreFloor', -Infinity, pSft);
   if (pSft > scoreCap) throw new TrimfitError('invalid-option', 'pSft', `at most scoreCap (${scoreCap})`, pSft);
-  const freeEpsilon = o.freeEpsilon ?? DEFAULTS.freeEpsilon;
-  if (typeof freeEpsilon !== 'boolean') throw new TrimfitError('invalid-option', 'freeEpsilon', 'a boolean', freeEpsilon);
-  if (freeEpsilon && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'freeEpsilon', `false for the ${model} model (only the sigmoid has ε)`, freeEpsilon);
+  const freeEpsilon = checkModelOptions(model, o);
   const lts = o.lts ?? DEFAULTS.lts;
   if (typeof lts !== 'boolean') throw new TrimfitError('invalid-option', 'lts', 'a boolean', lts);
   const bs = checkBootstrapShape(o.bootstrap);

@@ -78,6 +78,21 @@ describe('createFitter and fitSweep check every option at the door', () => {
     await fitter.dispose();
   });
 
+  it('the sigmoid\'s bounds (score cap and floor, b, cMid) are refused for other models, once at the door of a sweep', async () => {
+    const fitter = await createFitter({ backend: 'cpu', workers: 1 });
+    for (const [field, value] of [['scoreCap', 100], ['scoreFloor', 0], ['bMin', 0.1], ['bMax', 5], ['cMidMin', 1], ['cMidMax', 10]] as const) {
+      await expect(fitter.fit(smallCurve(), { model: 'power', [field]: value })).rejects.toMatchObject({ code: 'invalid-option', field, expected: `no ${field} for the power model (it bounds the sigmoid's parameters)`, received: String(value) });
+    }
+    // An infinite cap or floor bounds nothing.
+    await expect(fitter.fit(smallCurve(), { model: 'log', scoreCap: Infinity, scoreFloor: -Infinity })).resolves.toMatchObject({ model: 'log' });
+    // A sweep refuses them before any curve, instead of failing every curve with the same error.
+    await expect(drain(fitter.fitSweep([smallCurve(), smallCurve()], { model: 'exp', scoreCap: 100, grid: 'single' }))).rejects.toMatchObject({ code: 'invalid-option', field: 'scoreCap' });
+    await expect(drain(fitter.fitSweep([smallCurve()], { model: 'linear', freeEpsilon: true, grid: 'single' }))).rejects.toMatchObject({ code: 'invalid-option', field: 'freeEpsilon' });
+    // The sigmoid takes them.
+    expect((await fitter.fit(smallCurve(), { scoreCap: 100, scoreFloor: 0, bMax: 5 })).model).toBe('sigmoid');
+    await fitter.dispose();
+  });
+
   it('a validation range that starts past the data is refused', async () => {
     const fitter = await createFitter({ backend: 'cpu', workers: 1 });
     await expect(fitter.fit(smallCurve(), { train: [0, 6], val: [10, 20] })).rejects.toMatchObject({ code: 'invalid-option', field: 'val[0]', expected: 'an integer in [0, 9]' });
