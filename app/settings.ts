@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   ltsStarts: DEFAULTS.ltsStarts,
   bootstrapResamples: 0,
   gapWeight: DEFAULTS.gapWeight,
+  scoreCap: null,
   backend: 'auto',
 };
 
@@ -81,6 +82,8 @@ const PARSERS = {
   starts: (v: string): Partial<RunSettings> => ({ ltsStarts: integer(v, 'starts', 1, 1e7) }),
   boot: (v: string): Partial<RunSettings> => ({ bootstrapResamples: integer(v, 'boot', 0, 1e6) }),
   g: (v: string): Partial<RunSettings> => ({ gapWeight: numberList(v, 'g', 0, 1e6)[0] }),
+  // Empty: no cap.
+  cap: (v: string): Partial<RunSettings> => ({ scoreCap: v === '' ? null : numberList(v, 'cap', -1e12, 1e12)[0] }),
   backend: (v: string): Partial<RunSettings> => {
     if (!(PAGE_BACKENDS as readonly string[]).includes(v)) throw new TrimfitError('invalid-option', 'backend', `one of ${PAGE_BACKENDS.join(', ')}`, v);
     return { backend: v as PageBackendChoice };
@@ -103,6 +106,7 @@ export function settingValues(s: RunSettings): Record<Field, string> {
     starts: String(s.ltsStarts),
     boot: String(s.bootstrapResamples),
     g: String(s.gapWeight),
+    cap: s.scoreCap === null ? '' : String(s.scoreCap),
     backend: s.backend,
   };
 }

@@ -370,8 +370,9 @@ describe('sweep page', () => {
     await page.close();
   });
 
-  it('a p_sft column makes y the score: the gain is fitted, and P_sft, A_post = P_sft + u and PL_rl = u are shown', async () => {
-    const { page, errors } = await openPage('?boot=20');
+  it('a p_sft column makes y the score: the gain is fitted, and P_sft, A_post = P_sft + u and PL_rl = u are shown, within the score cap', async () => {
+    const { page, errors } = await openPage('?boot=20&cap=100');
+    expect(await page.inputValue('input[name=cap]')).toBe('100');
     await page.uncheck('#include-embedded');
     // Scores from P_sft 40 and 55 with gains of 30 and 42 (cMid 80, b 1.5): true A_post 70 and 97.
     const lines = ['curve,x,y,p_sft'];
@@ -393,6 +394,12 @@ describe('sweep page', () => {
     // Two decimals on the page: A_post − P_sft is PL_rl to within their rounding.
     expect(Math.abs(aPost.a - 40 - plRl.a)).toBeLessThan(0.011);
     expect(Math.abs(aPost.b - 55 - plRl.b)).toBeLessThan(0.011);
+    // The cap bounds the ceiling and its interval (uncapped, with 50 resamples, b's read [88.3, 109.2]).
+    const k = await columnIndex(page, 'aPost');
+    const ci = await page.$eval(`[data-testid=fit-row][data-id="b"]`, (tr, i) => tr.children[i].querySelector('.ci')?.textContent ?? '', k);
+    const [, upper] = /\[[\d.]+, ([\d.]+)\]/.exec(ci)!;
+    expect(Number(upper)).toBeLessThanOrEqual(100);
+    expect(aPost.b).toBeLessThanOrEqual(100);
     // The plot draws the P_sft line, and the points at their scores (the branch point at 40).
     await page.click('[data-testid=fit-row][data-id="a"]');
     const legend = await page.$$eval('#fit-plot .u-legend .u-series', (rows) => rows.map((r) => r.textContent ?? ''));
