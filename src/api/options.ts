@@ -29,9 +29,9 @@ export interface FitOptions {
   val?: [number, number];
   /** Sigmoid: fit c0 ≥ 0 (the paper's ε) instead of fixing c0 = 0. @default false */
   freeEpsilon?: boolean;
-  /** Upper limit of the score (100 for percentages). With `pSft`, bounds u ≤ scoreCap − pSft. @default Infinity */
+  /** Sigmoid only: upper limit of the score (100 for percentages). With `pSft`, bounds u ≤ scoreCap − pSft. @default Infinity */
   scoreCap?: number;
-  /** Lower limit of the score (0 for percentages). With `pSft`, bounds u ≥ scoreFloor − pSft. @default -Infinity */
+  /** Sigmoid only: lower limit of the score (0 for percentages). With `pSft`, bounds u ≥ scoreFloor − pSft. @default -Infinity */
   scoreFloor?: number;
   /** Score of the starting checkpoint that y is a gain over (the paper's P_sft). @default 0 */
   pSft?: number;
