@@ -30,7 +30,34 @@ export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
 }
 
 function splitCsvLine(line: string): string[] {
-  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  return splitRawCsvLine(line).map(unquoteCell);
+}
+
+/**
+ * A CSV line's cells as written, quotes included. A comma inside double quotes is part of the cell
+ * (RFC 4180, as spreadsheets write a label such as "run 1, lr=1e-6"); splitting at every comma
+ * read such a label as two cells and refused the row for its column count. A doubled quote inside
+ * quotes toggles twice, so it stays inside.
+ */
+function splitRawCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') quoted = !quoted;
+    else if (line[i] === ',' && !quoted) {
+      cells.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  cells.push(line.slice(start));
+  return cells;
+}
+
+/** A cell without its padding and enclosing quotes, a doubled quote inside them read as one. */
+function unquoteCell(cell: string): string {
+  const c = cell.trim();
+  return /^"[^]*"$/.test(c) ? c.slice(1, -1).replace(/""/g, '"') : c;
 }
 
 /**
@@ -145,8 +172,8 @@ function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-l
   const labels: string[] = [];
   const numbered = lines.map((line, i) => {
     if (i <= headerAt || line.trim() === '') return line;
-    const cells = line.split(',');
-    const label = (cells[curveCol] ?? '').trim().replace(/^"(.*)"$/, '$1');
+    const cells = splitRawCsvLine(line);
+    const label = unquoteCell(cells[curveCol] ?? '');
     if (label === '') return line; // the numeric parser reports the empty cell with its row and column
     let k = labels.indexOf(label);
     if (k < 0) k = labels.push(label) - 1;

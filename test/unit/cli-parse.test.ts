@@ -52,6 +52,13 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
       { id: 'a', x: [1], y: [5], field: 'l.csv curve "a"' },
     ]);
   });
+  test('a quoted label may hold commas and doubled quotes (as spreadsheets write them)', () => {
+    const { curves } = parseCurvesFile('q.csv', 'curve,x,y,p_sft\n"run 1, lr=1e-6",0,50,50\n"run ""b"", 2",0,40,40\n"run 1, lr=1e-6",1,55,50\n');
+    expect(curves.map((c) => [c.id, c.x, c.y, c.pSft])).toEqual([['run 1, lr=1e-6', [0, 1], [50, 55], 50], ['run "b", 2', [0], [40], 40]]);
+    expect(parseNumericCsv('x,y\n"1",2\n').rows).toEqual([[1, 2]]);
+    // A decimal comma inside quotes is one cell, refused as a number, not as a row of 3 columns.
+    expect(() => parseCurvesFile('q.csv', 'curve,x,y\n"a,b",1,"2,5"\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'q.csv row 2, column 3 (y)', received: '"2,5"' }));
+  });
   test('long CSV errors keep the file\'s own row and column', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\n,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 1 (curve)' }));
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\na,0x1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 2 (x)' }));
