@@ -7,6 +7,7 @@ import { parametersAtBound, type FitStatus } from '../core/lm.js';
 import type { ModelName } from '../core/models/model.js';
 import type { Hyper, RobustFitCore } from '../core/pipeline.js';
 import type { BootstrapResult } from '../core/bootstrap.js';
+import { NOISE_MULTIPLE_OF_A_MISS } from '../core/metrics.js';
 import type { ErrorDetails } from './errors.js';
 
 /** 'failed' only inside batches: the input of that fit was rejected (see `error`). */
@@ -51,13 +52,8 @@ export interface FitWarning {
  */
 export const MIN_RELIABLE_RESAMPLES = 100;
 
-/**
- * 'poor-validation' threshold, in units of the curve's noise σ. On the paper's 34 curves (full and
- * released search) most fits have a validation RMSE of 0.1–1.8 σ; the collapsed or misfitted ones
- * (Easy102K/ckpt6120, Uniform102K/ckpt1440 and /ckpt1800, S1K/ckpt62 in the full search) 4.6–29 σ;
- * one fit lies between, at 2.6 σ.
- */
-export const POOR_VALIDATION_NOISE_MULTIPLE = 3;
+/** 'poor-validation' threshold, in units of the curve's noise σ (core/metrics NOISE_MULTIPLE_OF_A_MISS says why 3). */
+export const POOR_VALIDATION_NOISE_MULTIPLE = NOISE_MULTIPLE_OF_A_MISS;
 
 export interface FitResult {
   model: ModelName;
@@ -146,6 +142,18 @@ export function toFitResult(core: RobustFitCore, hyper: Hyper, order: Int32Array
 
 const fmtR2 = (v: number) => v.toFixed(3);
 
+/**
+ * What the end of a missed validation range says: a collapse (the last points all below the fit) or
+ * a curve that ends above it (still rising, or falling less than the fit). One point alone may be an outlier, so it takes two.
+ */
+function tailNote(tail: RobustFitCore['diagnostics']['valTail']): string {
+  if (!tail || tail.points < 2) return '';
+  const where = `its last ${tail.points} points, from x = ${tail.fromX.toPrecision(4)} on, all lie more than ${POOR_VALIDATION_NOISE_MULTIPLE}σ ${tail.side} the fit`;
+  return tail.side === 'below'
+    ? `; ${where}: if the run collapsed there, fit the points before x = ${tail.fromX.toPrecision(4)} to read the ceiling before the collapse`
+    : `; ${where}: the curve ends above the fit, so the ceiling may be higher than the fit says`;
+}
+
 function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapResult | null, model: ModelName, hyper: Hyper): FitWarning[] {
   const out: FitWarning[] = [];
   if (hyper.lts && core.diagnostics.ltsCandidates === 0) {
@@ -158,7 +166,7 @@ function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapRes
   if (core.r2Val === null) out.push({ code: 'no-validation', message: `no validation R² (${core.diagnostics.nVal} validation point${core.diagnostics.nVal === 1 ? '' : 's'}; at least 2 are needed)` });
   const sigma = core.diagnostics.noiseScale;
   if (core.rmseVal !== null && sigma > 0 && core.rmseVal > POOR_VALIDATION_NOISE_MULTIPLE * sigma)
-    out.push({ code: 'poor-validation', message: `validation RMSE ${core.rmseVal.toPrecision(3)} is ${(core.rmseVal / sigma).toFixed(1)}× the curve's noise (σ ≈ ${sigma.toPrecision(2)} from successive differences): the fit misses the validation points` });
+    out.push({ code: 'poor-validation', message: `validation RMSE ${core.rmseVal.toPrecision(3)} is ${(core.rmseVal / sigma).toFixed(1)}× the curve's noise (σ ≈ ${sigma.toPrecision(2)} from successive differences): the fit misses the validation points${tailNote(core.diagnostics.valTail)}` });
   if (status === 'at-bound') {
     // The sigmoid's c0 = 0 (ε = 0) is the model without the offset, the paper's default, not a sign
     // of a fit the data cannot determine.

@@ -38,6 +38,33 @@ export function rmse(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, i
 }
 
 /**
+ * A miss larger than this many times the curve's noise σ (differenceNoiseScale) is more than the
+ * noise explains. On the paper's 34 curves (full and released search) most fits have a validation
+ * RMSE of 0.1–1.8 σ; the collapsed or misfitted ones (Easy102K/ckpt6120, Uniform102K/ckpt1440 and
+ * /ckpt1800, S1K/ckpt62 in the full search) 4.6–29 σ; one fit lies between, at 2.6 σ.
+ */
+export const NOISE_MULTIPLE_OF_A_MISS = 3;
+
+/**
+ * The points at the end of idx (ascending x) that all lie on the same side of the fit, each by more
+ * than `threshold`: how many, which side, and the first of them. null when the last point is within
+ * the threshold. A curve that collapses after the train range ends in such a run below the fit; one
+ * still rising past it, above.
+ */
+export function endRun(model: Model, x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>, theta: ArrayLike<number>, threshold: number): { points: number; side: 'below' | 'above'; first: number } | null {
+  let points = 0;
+  let side: 'below' | 'above' | null = null;
+  for (let k = idx.length - 1; k >= 0; k--) {
+    const r = y[idx[k]] - model.value(x[idx[k]], theta);
+    const here = r < -threshold ? 'below' : r > threshold ? 'above' : null;
+    if (here === null || (side !== null && here !== side)) break;
+    side = here;
+    points++;
+  }
+  return side === null ? null : { points, side, first: idx[idx.length - points] };
+}
+
+/**
  * The validation score used to choose hyperparameters: r2Val − g·max(0, r2Train − r2Val).
  * A fit without a defined r2Val (or r2Train) cannot be ranked and scores −Infinity.
  */

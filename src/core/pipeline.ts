@@ -16,7 +16,7 @@ import { fitNls, standardErrors } from './nls.js';
 import type { FitStatus, NlsResult } from './lm.js';
 import { stage1, type Stage1Result } from './stage1.js';
 import { evaluateJobF64, polishCandidate, sameSubset, smallestH, squaredResiduals, type CandidateOutcome, type PolishOutcome } from './lts.js';
-import { differenceNoiseScale, indexRange, rmse, rSquared, selectionScore } from './metrics.js';
+import { differenceNoiseScale, endRun, indexRange, NOISE_MULTIPLE_OF_A_MISS, rmse, rSquared, selectionScore } from './metrics.js';
 import { rngU32 } from './rng.js';
 import { ltsConsistencyFactor } from './linear-lts.js';
 import type { BootstrapProcedure } from './bootstrap.js';
@@ -108,6 +108,12 @@ export interface RobustFitCore {
     lmIterations: number;
     /** The curve's point-to-point noise σ from successive differences (differenceNoiseScale), the yardstick of the 'poor-validation' warning. */
     noiseScale: number;
+    /**
+     * The validation points at the curve's end that all miss the fit on one side by more than
+     * NOISE_MULTIPLE_OF_A_MISS·σ (endRun): a collapse (below) or a rise past the fit (above) from
+     * x = fromX on. null when the last point is within that, or σ is 0.
+     */
+    valTail: { points: number; side: 'below' | 'above'; fromX: number } | null;
   };
 }
 
@@ -244,6 +250,8 @@ export function finishRobustFit(
   const r2Train = rSquared(model, x, y, fitIdx, theta);
   const r2Val = rSquared(model, x, y, val, theta);
   const rmseVal = rmse(model, x, y, val, theta);
+  const noiseScale = noiseScaleOf(y);
+  const tail = noiseScale > 0 ? endRun(model, x, y, val, theta, NOISE_MULTIPLE_OF_A_MISS * noiseScale) : null;
   let status = fit.status;
   let message = fit.message;
   if (job && !best) {
@@ -279,7 +287,8 @@ export function finishRobustFit(
       ltsCStepsTaken: best ? best.cStepsTaken : 0,
       ltsConverged: best ? best.converged : false,
       lmIterations: fit.iterations,
-      noiseScale: noiseScaleOf(y),
+      noiseScale,
+      valTail: tail && { points: tail.points, side: tail.side, fromX: x[tail.first] },
     },
   };
 }

@@ -45,6 +45,33 @@ describe('FitResult.warnings', () => {
     expect(w!.message).toMatch(/× the curve's noise/);
     expect(r.rmseVal!).toBeGreaterThan(3 * r.diagnostics.noiseScale);
   });
+  test('the warning says where a collapse starts, and that fitting the points before it reads the ceiling before it', () => {
+    // Collapse from index 22 (x = 230): the fit's validation range is [18, 30).
+    const r = fit(curve(30, 0.2, 22, 8), { seed: 1 });
+    expect(r.diagnostics.valTail).toEqual({ points: 8, side: 'below', fromX: 230 });
+    expect(r.warnings.find((k) => k.code === 'poor-validation')!.message).toMatch(/; its last 8 points, from x = 230\.0 on, all lie more than 3σ below the fit: if the run collapsed there, fit the points before x = 230\.0 to read the ceiling before the collapse$/);
+    // Doing so: the points before the collapse give the clean curve's ceiling and no warning.
+    const before = curve(30, 0.2, 22, 8);
+    const cut = fit({ x: before.x.slice(0, 22), y: before.y.slice(0, 22) }, { seed: 1 });
+    expect(codes(cut)).not.toContain('poor-validation');
+    expect(Math.abs(cut.params.u - 20)).toBeLessThan(1);
+  });
+  test('a curve still rising past the fit: the warning says it ends above the fit and the ceiling may be higher', () => {
+    const c = curve(30, 0.2);
+    const y = c.y.map((v, i) => v + (i >= 20 ? 0.8 * (i - 19) : 0));
+    const r = fit({ x: c.x, y }, { seed: 1 });
+    expect(r.diagnostics.valTail?.side).toBe('above');
+    expect(r.warnings.find((k) => k.code === 'poor-validation')!.message).toMatch(/all lie more than 3σ above the fit: the curve ends above the fit, so the ceiling may be higher than the fit says$/);
+  });
+  test('one point off at the end is not a run: no note', () => {
+    const c = curve(30, 0.2);
+    const y = c.y.map((v, i) => (i === 29 ? v - 30 : v));
+    const r = fit({ x: c.x, y }, { seed: 1 });
+    expect(r.diagnostics.valTail).toMatchObject({ points: 1, side: 'below' });
+    expect(r.warnings.find((k) => k.code === 'poor-validation')!.message).toMatch(/the fit misses the validation points$/);
+    // A clean curve ends within the noise.
+    expect(fit(curve(30, 0.2), { seed: 1 }).diagnostics.valTail).toBeNull();
+  });
   test('no validation points, a falling curve, a bound that sets b, and few resamples', () => {
     const c = curve(30, 0.2);
     expect(codes(fit(c, { train: [0, 30] }))).toContain('no-validation');
