@@ -209,14 +209,17 @@ function jsonPSft(entry: unknown, field: string): { pSft?: number } {
 }
 
 function parseCurvesJson(name: string, text: string): { format: 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
+  // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is no part of the JSON, which
+  // JSON.parse refuses at its first character; the CSV reader drops it the same way.
+  const json = text.replace(/^\uFEFF/, '');
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(json);
   } catch (e) {
     throw new TrimfitError('parse-error', name, 'valid JSON', (e as Error).message, `${name}: not valid JSON (${(e as Error).message})`);
   }
   if (!Array.isArray(doc)) {
-    const c = parseCurveJson(text, name);
+    const c = parseCurveJson(json, name);
     return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }] };
   }
   if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');

@@ -78,6 +78,11 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":3.5}]').curves[0].pSft).toBe(3.5);
     expect(() => parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":"3"}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'p.json[0].pSft' }));
   });
+  test('a UTF-8 byte order mark before JSON is dropped, as before CSV', () => {
+    expect(parseCurvesFile('b.json', '\uFEFF[{"id":"a","x":[1],"y":[2],"pSft":3}]').curves).toEqual([{ id: 'a', x: [1], y: [2], pSft: 3, field: 'b.json[0]' }]);
+    expect(parseCurvesFile('b', '\uFEFF{"x":[1],"y":[2]}').curves[0]).toMatchObject({ id: 'b', x: [1], y: [2] });
+    expect(parseCurvesFile('b.csv', '\uFEFFx,y\n1,2\n').curves[0]).toMatchObject({ x: [1], y: [2] });
+  });
   test('JSON errors name the entry and the value', () => {
     expect(() => parseCurvesFile('s.json', '[{"x":[1],"y":["2"]}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 's.json[0].y[0]', received: '"2"' }));
     expect(() => parseCurvesFile('s.json', '[{"id":{},"x":[1],"y":[2]}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json[0].id' }));
