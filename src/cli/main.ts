@@ -601,11 +601,37 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const scoreCap = opt.number('score-cap');
   const scoreFloor = opt.number('score-floor');
   const pSftOption = opt.number('p-sft');
+  // The score bounds are the sigmoid's (they bound u); the library refuses them for other models
+  // under its own names (scoreCap), which are not the options given here.
+  if (model !== 'sigmoid') {
+    for (const [name, v] of [['score-cap', scoreCap], ['score-floor', scoreFloor]] as const) {
+      if (v !== undefined) throw new TrimfitError('invalid-option', name, "--model sigmoid (the score bounds bound the sigmoid's u)", `--model ${model}`);
+    }
+  }
+  const floor = scoreFloor ?? -Infinity;
+  const cap = scoreCap ?? Infinity;
+  if (floor > cap) throw new TrimfitError('invalid-option', 'score-floor', `at most --score-cap (${cap})`, floor);
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
-  const curves: Array<ParsedCurve & { file: string }> = [];
-  for (const file of files) curves.push(...parseCurvesFile(file, await readInput(file, 'file')).curves.map((c) => ({ ...c, file })));
+  const curves: Array<ParsedCurve & { file: string; pSftField: string }> = [];
+  for (const file of files) {
+    const { format, curves: read } = parseCurvesFile(file, await readInput(file, 'file'));
+    curves.push(...read.map((c) => ({ ...c, file, pSftField: format.startsWith('json') ? `${c.field}.pSft` : `${c.field} p_sft` })));
+  }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
   const pSfts = curves.map((c) => c.pSft ?? pSftOption);
+  // A P_sft outside [floor, cap] leaves u no room; the library failed each such curve after the
+  // files were read, naming curves[k].pSft or .scoreFloor instead of the file's column or the
+  // option. Without a P_sft the sigmoid starts at c0 ≥ 0, so 0 takes its place.
+  curves.forEach((c, k) => {
+    const start = pSfts[k] ?? 0;
+    if (start >= floor && start <= cap) return;
+    if (pSfts[k] === undefined) {
+      const [name, bound] = floor > 0 ? ['score-floor', floor] : ['score-cap', cap];
+      throw new TrimfitError('invalid-option', name, `${name === 'score-floor' ? 'at most' : 'at least'} 0 for curve "${c.id}", which has no P_sft (a p_sft column, a pSft field or --p-sft): the fit starts at 0`, bound);
+    }
+    const fromFile = c.pSft !== undefined;
+    throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? c.pSftField : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
+  });
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { file: string; settingsTried: number; bestSetting: number }> = [];
   const progress = sweepProgress(io);

@@ -443,6 +443,26 @@ describe('trimfit sweep', () => {
     }
   });
 
+  test('score bounds and each P_sft are checked before any fit, naming the option or the file\'s column and entry', async () => {
+    const scores = file('scores.csv', ['curve,x,y,p_sft', ...['a', 'b'].flatMap((c, k) => Array.from({ length: 20 }, (_, i) => `${c},${i},${50 + 5 * k + i / 2},${50 + 5 * k}`))].join('\n'));
+    const json = file('scores.json', JSON.stringify([{ id: 'a', x: [0, 1, 2, 3, 4, 5, 6], y: [1, 2, 3, 4, 5, 6, 7], pSft: 1 }, { id: 'b', x: [0, 1, 2, 3, 4, 5, 6], y: [1, 2, 3, 4, 5, 6, 7], pSft: 60 }]));
+    const plain = file('no-psft.csv', longCsv());
+    const cases: Array<[string[], string, string, string, string]> = [
+      [[scores, '--score-floor', '80', '--score-cap', '20'], 'invalid-option', 'score-floor', 'at most --score-cap (20)', '80'],
+      [[scores, '--score-cap', '52'], 'invalid-input', `${scores} curve "b" p_sft`, 'a score in [-Infinity, 52] (--score-floor, --score-cap)', '55'],
+      [[json, '--score-cap', '52'], 'invalid-input', `${json}[1].pSft`, 'a score in [-Infinity, 52] (--score-floor, --score-cap)', '60'],
+      [[plain, '--p-sft', '60', '--score-cap', '50'], 'invalid-option', 'p-sft', 'a score in [-Infinity, 50] (--score-floor, --score-cap)', '60'],
+      [[plain, '--score-floor', '10'], 'invalid-option', 'score-floor', 'at most 0 for curve "a", which has no P_sft (a p_sft column, a pSft field or --p-sft): the fit starts at 0', '10'],
+      [[scores, '--model', 'linear', '--score-cap', '100'], 'invalid-option', 'score-cap', "--model sigmoid (the score bounds bound the sigmoid's u)", '"--model linear"'],
+    ];
+    for (const [args, code, field, expected, received] of cases) {
+      const r = await cli(['sweep', ...args, '--backend', 'cpu', '--json']);
+      expectJsonError(r, code, new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect(JSON.parse(r.stderr).error, args.join(' ')).toMatchObject({ expected, received });
+      expect(r.stdout).toBe('');
+    }
+  });
+
   test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
     const curve = (u: number) => ['x,y', ...Array.from({ length: 24 }, (_, i) => `${10 * (i + 1)},${(u / (1 + Math.pow(60 / (10 * (i + 1)), 1.5)) + 0.2 * Math.sin(3 * i)).toFixed(4)}`)].join('\n');
     const one = file('run-1.csv', curve(20));
