@@ -21,7 +21,7 @@ import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
 import { FULL_GRID } from '../core/search.js';
-import type { FitResult } from '../api/result.js';
+import type { FailedFit, FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
 /** A numeric option's range, as checkNumber checks it (and names it in its errors). */
@@ -612,10 +612,10 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const cap = scoreCap ?? Infinity;
   if (floor > cap) throw new TrimfitError('invalid-option', 'score-floor', `at most --score-cap (${cap})`, floor);
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
-  const curves: Array<ParsedCurve & { file: string; pSftField: string }> = [];
+  const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
   for (const file of files) {
     const { format, curves: read } = parseCurvesFile(file, await readInput(file, 'file'));
-    curves.push(...read.map((c) => ({ ...c, file, pSftField: format.startsWith('json') ? `${c.field}.pSft` : `${c.field} p_sft` })));
+    curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
   const pSfts = curves.map((c) => c.pSft ?? pSftOption);
@@ -630,7 +630,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       throw new TrimfitError('invalid-option', name, `${name === 'score-floor' ? 'at most' : 'at least'} 0 for curve "${c.id}", which has no P_sft (a p_sft column, a pSft field or --p-sft): the fit starts at 0`, bound);
     }
     const fromFile = c.pSft !== undefined;
-    throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? c.pSftField : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
+    throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
   });
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { file: string; settingsTried: number; bestSetting: number }> = [];
@@ -640,7 +640,11 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       curves.map(({ id, x, y }, k) => (pSfts[k] === undefined ? { id, x, y } : { id, x, y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] })),
       { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
     );
-    for await (const item of sweep) rows.push({ id: item.id, file: curves[item.index].file, n: curves[item.index].x.length, pSft: pSfts[item.index], result: item.result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
+    for await (const item of sweep) {
+      const c = curves[item.index];
+      const result = item.result.status === 'failed' ? failedInFile(item.result as FailedFit, item.index, c) : item.result;
+      rows.push({ id: item.id, file: c.file, n: c.x.length, pSft: pSfts[item.index], result, settingsTried: item.settingsTried, bestSetting: item.bestSetting });
+    }
   } finally {
     progress.done();
     await fitter.dispose();
@@ -661,6 +665,22 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** A part of a curve read from a file, named as the file names it: `f.json[2].pSft`, `f.csv curve "b" p_sft`. */
+function subfield(c: { field: string; json: boolean }, jsonName: string, csvName: string): string {
+  return c.json ? `${c.field}.${jsonName}` : `${c.field} ${csvName}`;
+}
+
+/**
+ * A failed curve's error naming the curve as its file does (`runs.csv curve "b" train`,
+ * `runs.json[2].y`) instead of by its place in the sweep (`curves[7].train`), which counts across
+ * all the files and is nothing the user wrote.
+ */
+function failedInFile(result: FailedFit, index: number, c: { field: string; json: boolean }): FailedFit {
+  const at = `curves[${index}]`;
+  const swap = (text: string) => text.replaceAll(`${at}.`, c.json ? `${c.field}.` : `${c.field} `).replaceAll(at, c.field);
+  return { ...result, message: swap(result.message), error: { ...result.error, field: swap(result.error.field), expected: swap(result.error.expected), message: swap(result.error.message) } };
 }
 
 /**

@@ -311,14 +311,17 @@ describe('trimfit sweep', () => {
   };
 
   test('every curve of a long CSV gets a row; one that cannot be fitted fails alone and the command exits 1', async () => {
-    const r = await cli(['sweep', file('long.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '50', '--lts-starts', '8', '--json']);
+    const path = file('long.csv', longCsv());
+    const r = await cli(['sweep', path, '--backend', 'cpu', '--bootstrap', '50', '--lts-starts', '8', '--json']);
     expect(r.code, r.stderr).toBe(1);
     // stderr is a pipe here, not a terminal: no progress line.
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout);
     expect(doc.curves.map((c: { id: string }) => c.id)).toEqual(['a', 'b', 'c', 'short']);
     const [a, b, c, short] = doc.curves;
-    expect(short).toMatchObject({ status: 'failed', n: 2, error: { code: 'too-few-points', field: 'curves[3].train' } });
+    // Named as the file names it, not by its place in the sweep (curves[3]).
+    expect(short).toMatchObject({ status: 'failed', n: 2, error: { code: 'too-few-points', field: `${path} curve "short" train` } });
+    expect(short.message).toMatch(/^.*long\.csv curve "short" train: expected at least/);
     for (const fitted of [a, b, c]) {
       expect(fitted.status).toMatch(/converged|at-bound/);
       expect(fitted.settingsTried).toBeGreaterThan(100);
@@ -359,7 +362,7 @@ describe('trimfit sweep', () => {
     expect(lines.find((l) => /^a\s/.test(l))).toMatch(/0\.000 fixed/);
     expect(lines.find((l) => /^short\s+2\s+failed/.test(l))).toBeDefined();
     expect(r.stdout).toMatch(/^ {2}b: validation RMSE/m);
-    expect(r.stdout).toMatch(/^failed:\n {2}short: curves\[3\]\.train: expected at least/m);
+    expect(r.stdout).toMatch(/^failed:\n {2}short: \S*table\.csv curve "short" train: expected at least/m);
     expect(r.stdout).not.toMatch(/NaN/);
   });
 
@@ -489,6 +492,11 @@ describe('trimfit sweep', () => {
     expect(doc.curves[1].params.a).toBeCloseTo(-1, 6);
     const one = await cli(['sweep', file('one.json', JSON.stringify({ x, y: x.map((v) => 2 * v + 1) })), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
     expect(JSON.parse(one.stdout).curves[0].id).toBe('one');
+    // A failed entry is named by its file and place in it, also where the error names another field.
+    const badPath = file('uneven.json', JSON.stringify([{ id: 'ok', x, y: x }, { id: 'uneven', x, y: [1, 2, 3] }]));
+    const bad = await cli(['sweep', file('first.csv', `x,y\n${x.map((v) => `${v},${v}`).join('\n')}`), badPath, '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).curves[2].error).toMatchObject({ field: `${badPath}[1].y`, expected: `the same length as ${badPath}[1].x (20)` });
   });
 
   test.each([
