@@ -85,11 +85,12 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
   const body = rows.map((row, k) => {
     const r = fitted[k];
     const { aPost, aPostCi } = ceilingOf(row);
-    const ceiling = aPost === undefined ? '—' : aPostCi ? `${precise(aPost, 4)} [${precise(aPostCi.lower, 4)}, ${precise(aPostCi.upper, 4)}]` : precise(aPost, 4);
+    const ceiling = aPost === undefined || r?.status === 'non-finite' ? '—' : aPostCi ? `${precise(aPost, 4)} [${precise(aPostCi.lower, 4)}, ${precise(aPostCi.upper, 4)}]` : precise(aPost, 4);
     // Four significant digits: the parameters' scales differ by orders of magnitude.
     const param = (name: string) => {
       const v = r?.params[name];
-      if (v === undefined) return '—';
+      // A non-finite fit's parameters are where the solver started (b 0.05, u 0), no estimate.
+      if (v === undefined || r?.status === 'non-finite') return '—';
       // A parameter held fixed (the sigmoid's c0 without a free ε) has no standard error and no interval.
       if (!Object.hasOwn(r!.standardErrors, name)) return `${precise(v, 4)} fixed`;
       const ci = r?.ci?.params[name];
@@ -111,13 +112,20 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
     ];
   });
   const failed = rows.filter((r) => r.result.status === 'failed').map((r) => `  ${r.id}: ${r.result.message}`);
+  // A fit that ended singular, non-finite or at the iteration limit says why only in its message,
+  // which the check column does not carry.
+  const unconverged = fitted.flatMap((r, k) => (r && !SETTLED.has(r.status) ? [`  ${rows[k].id} (${r.status}): ${r.message}`] : []));
   return [
     title,
     ...alignedTable(head, body),
     ...checkNotes(rows.map((row, k) => ({ id: row.id, warnings: fitted[k]?.warnings ?? [] }))),
     ...(failed.length > 0 ? ['', 'failed:', ...failed] : []),
+    ...(unconverged.length > 0 ? ['', 'not converged:', ...unconverged] : []),
   ].join('\n');
 }
+
+/** The statuses of a fit that settled at an optimum (FitResult.success); the others are listed with their message. */
+const SETTLED: ReadonlySet<string> = new Set(['converged', 'at-bound']);
 
 /** Short tags for the table's check column; the notes below it give the full messages. */
 const WARNING_TAGS: Record<FitWarningCode, string> = {

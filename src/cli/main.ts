@@ -138,7 +138,7 @@ const SWEEP = {
     backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
     json: JSON_OPTION,
   },
-  notes: ['A curve that cannot be fitted (too few points, x outside the model\'s domain, …) gets the status failed and its reason; the others are fitted and printed, and the command exits 1.'],
+  notes: ['A curve that cannot be fitted (too few points, x outside the model\'s domain, …) or whose sums overflow (y near 1e300) gets the status failed or non-finite and its reason; the others are fitted and printed, and the command exits 1. A fit that ends singular or at the iteration limit is printed with its reason below the table.'],
 } as const satisfies CommandSpec;
 
 const BENCH = {
@@ -649,7 +649,9 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     progress.done();
     await fitter.dispose();
   }
-  const failed = rows.filter((r) => r.result.status === 'failed').length;
+  // A non-finite fit has no estimate either (its parameters are the solver's start): the command
+  // fails for it as for a curve that could not be fitted.
+  const failed = rows.filter((r) => r.result.status === 'failed' || r.result.status === 'non-finite').length;
   if (opt.flag('json')) {
     io.out(toJson({
       files,

@@ -212,7 +212,7 @@ describe('trimfit --help', () => {
   });
   test.each([
     ['fit', ['default sigmoid', 'a number in [0.5, 1]; default 0.75', 'a number in (0, 1000000]; default 2.5', 'default 1', 'without effect']],
-    ['sweep', ['default full', 'an integer in [0, 100000]; default 200', 'an integer in [1, 10000000]; default 64', 'the others are fitted and printed, and the command exits 1']],
+    ['sweep', ['default full', 'an integer in [0, 100000]; default 200', 'an integer in [1, 10000000]; default 64', 'gets the status failed or non-finite and its reason']],
     ['lts', ['a number in [0.5, 1]; default 0.5', 'default 1', "'exact-fit' is an estimate"]],
     ['ceiling', ['default full', 'an integer in [0, 100000]; default 200', "(the library's default is 64)", 'an integer in [1, 10000000]; default 16']],
     ['bench', ['default 20000, 1500 with --quick', 'without it nothing is written']],
@@ -464,6 +464,23 @@ describe('trimfit sweep', () => {
       expect(JSON.parse(r.stderr).error, args.join(' ')).toMatchObject({ expected, received });
       expect(r.stdout).toBe('');
     }
+  });
+
+  test('a fit that ends singular or non-finite says why below the table; a non-finite one shows no numbers and fails the command', async () => {
+    // y near 1e300 overflows the sum of squares; a flat run leaves cMid unidentified (singular).
+    const lines = ['curve,x,y'];
+    for (let i = 1; i <= 30; i++) lines.push(`huge,${i},${(1e300 * (1 + i / 30)).toExponential()}`, `flat,${i},0`, `good,${10 * i},${(30 / (1 + Math.pow(80 / (10 * i), 1.5)) + 0.4 * Math.sin(2.3 * i)).toFixed(4)}`);
+    const path = file('unconverged.csv', lines.join('\n'));
+    const r = await cli(['sweep', path, '--backend', 'cpu', '--bootstrap', '0', '--search', 'none']);
+    expect(r.code).toBe(1);
+    const row = (id: string) => r.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+    expect(row('huge')).toMatch(/^huge\s+30\s+non-finite\s+—\s+—\s+—\s+—\s/);
+    expect(row('flat')).toMatch(/^flat\s+30\s+singular\s/);
+    expect(row('good')).toMatch(/converged\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+    expect(r.stdout).toMatch(/^not converged:\n {2}huge \(non-finite\): .*not finite.*\n {2}flat \(singular\): /m);
+    const json = await cli(['sweep', path, '--backend', 'cpu', '--bootstrap', '0', '--search', 'none', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).curves.map((c: { status: string }) => c.status)).toEqual(['non-finite', 'singular', 'converged']);
   });
 
   test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
