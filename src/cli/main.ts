@@ -663,7 +663,11 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   } else {
     const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
     const settings = search === 'full' ? `search full, the best of up to ${Math.max(0, ...rows.map((r) => r.settingsTried))} settings per curve` : 'search none, one setting';
-    io.out(formatSweepTable(rows, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
+    // Two files may both hold a curve "a" (each file one benchmark): rows, check notes and failures
+    // would then name two curves alike, so such a curve is named by its file as well.
+    const ids = rows.map((r) => r.id);
+    const named = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? { ...r, id: curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field } : r));
+    io.out(formatSweepTable(named, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
   return failed > 0 ? 1 : 0;

@@ -499,6 +499,23 @@ describe('trimfit sweep', () => {
     expectJsonError(bad, 'parse-error', /bad\.csv row 2, column 2/);
   });
 
+  test('curves of the same name in two files are told apart in the table by their file', async () => {
+    const curve = (label: string, u: number) => Array.from({ length: 24 }, (_, i) => `${label}${10 * (i + 1)},${(u / (1 + Math.pow(60 / (10 * (i + 1)), 1.5)) + 0.2 * Math.sin(3 * i)).toFixed(4)}`);
+    const math = file('math.csv', ['curve,x,y', ...curve('a,', 20), ...curve('b,', 25)].join('\n'));
+    const code = file('code.csv', ['curve,x,y', ...curve('a,', 30)].join('\n'));
+    mkdirSync(join(dir, 'seed1'), { recursive: true });
+    mkdirSync(join(dir, 'seed2'), { recursive: true });
+    const seed1 = file('seed1/run.csv', ['x,y', ...curve('', 20)].join('\n'));
+    const seed2 = file('seed2/run.csv', ['x,y', ...curve('', 22)].join('\n'));
+    const r = await cli(['sweep', math, code, seed1, seed2, '--search', 'none', '--bootstrap', '0', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const names = r.stdout.split('\n').slice(3, 8).map((l) => l.split(/\s{2,}/)[0]);
+    expect(names).toEqual([`${math} curve "a"`, 'b', `${code} curve "a"`, `run (${seed1})`, `run (${seed2})`]);
+    // The JSON keeps each curve's id and its file.
+    const json = await cli(['sweep', math, code, '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
+    expect(JSON.parse(json.stdout).curves.map((c: { id: string; file: string }) => [c.id, c.file])).toEqual([['a', math], ['b', math], ['a', code]]);
+  });
+
   test('a JSON array keeps its ids; a JSON curve takes the file name', async () => {
     const x = Array.from({ length: 20 }, (_, i) => i + 1);
     const arr = await cli(['sweep', file('arr.json', JSON.stringify([{ id: 'first', x, y: x.map((v) => 2 * v + 1) }, { x, y: x.map((v) => 3 - v) }])), '--model', 'linear', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json']);
