@@ -422,6 +422,12 @@ describe('trimfit sweep', () => {
     // --p-sft applies to curves the file gives none.
     const flag = await cli(['sweep', file('plain2.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--search', 'none', '--p-sft', '-5', '--json']);
     expect(JSON.parse(flag.stdout).curves[0].pSft).toBe(-5);
+    // Another model fits the gain too: its table shows P_sft and says so, with no A_post (u is the sigmoid's).
+    const linear = await cli(['sweep', path, '--model', 'linear', '--backend', 'cpu', '--bootstrap', '0', '--search', 'none']);
+    const [title, head] = linear.stdout.split('\n');
+    expect(title).toMatch(/model linear, .*; parameters of the gain y − P_sft where a curve has a P_sft$/);
+    expect(head).toMatch(/^curve\s+n\s+status\s+P_sft\s+a\s+b\s+train/);
+    expect(linear.stdout.split('\n').find((l) => /^b\s/.test(l))).toMatch(/^b\s+31\s+\S+\s+55\.00\s/);
   });
 
   test("the paper's curves as a CSV of scores with p_sft give ceiling's table exactly (same settings, same A_post)", async () => {
