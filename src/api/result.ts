@@ -163,7 +163,12 @@ function fitWarnings(core: RobustFitCore, status: ResultStatus, ci: BootstrapRes
     out.push({ code: 'lts-not-run', message: `LTS was not run: h = ⌊${hyper.alpha}·${m}⌋ = ${h} of the ${m} Stage-1 survivors ${h <= p ? `is not more than the ${p} parameters` : 'leaves nothing to trim'}, so the fit is Stage 1's` });
   }
   if (core.r2Train !== null && core.r2Train < 0) out.push({ code: 'poor-train-fit', message: `R² on the train points is ${fmtR2(core.r2Train)}: the fit is worse than their mean` });
-  if (core.r2Val === null) out.push({ code: 'no-validation', message: `no validation R² (${core.diagnostics.nVal} validation point${core.diagnostics.nVal === 1 ? '' : 's'}; at least 2 are needed)` });
+  if (core.r2Val === null) {
+    const nVal = core.diagnostics.nVal;
+    // With 2 or more points R² is undefined only when their y do not vary (or the sums overflow).
+    const why = nVal < 2 ? `${nVal} validation point${nVal === 1 ? '' : 's'}; at least 2 are needed` : `the ${nVal} validation points' y do not vary, or their sums are not finite`;
+    out.push({ code: 'no-validation', message: `no validation R² (${why})` });
+  }
   const sigma = core.diagnostics.noiseScale;
   if (core.rmseVal !== null && sigma > 0 && core.rmseVal > POOR_VALIDATION_NOISE_MULTIPLE * sigma)
     out.push({ code: 'poor-validation', message: `validation RMSE ${core.rmseVal.toPrecision(3)} is ${(core.rmseVal / sigma).toFixed(1)}× the curve's noise (σ ≈ ${sigma.toPrecision(2)} from successive differences): the fit misses the validation points${tailNote(core.diagnostics.valTail)}` });

@@ -63,6 +63,13 @@ describe('FitResult.warnings', () => {
     expect(r.diagnostics.valTail?.side).toBe('above');
     expect(r.warnings.find((k) => k.code === 'poor-validation')!.message).toMatch(/all lie more than 3σ above the fit: the curve ends above the fit, so the ceiling may be higher than the fit says$/);
   });
+  test('no validation R² with enough points says why: their y do not vary', () => {
+    const c = curve(30, 0.2);
+    const y = c.y.map((v, i) => (i >= 18 ? 5 : v));
+    const r = fit({ x: c.x, y }, { seed: 1 });
+    expect(r.r2Val).toBeNull();
+    expect(r.warnings.find((k) => k.code === 'no-validation')!.message).toBe("no validation R² (the 12 validation points' y do not vary, or their sums are not finite)");
+  });
   test('one point off at the end is not a run: no note', () => {
     const c = curve(30, 0.2);
     const y = c.y.map((v, i) => (i === 29 ? v - 30 : v));
