@@ -573,6 +573,7 @@ function fitJson(r: FitResult) {
     model: r.model,
     params: r.params,
     status: r.status,
+    success: r.success,
     message: r.message,
     objective: r.objective,
     h: r.h,

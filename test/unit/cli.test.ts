@@ -65,7 +65,8 @@ describe('trimfit fit', () => {
     const r = await cli(['fit', file('s.csv', sigmoidCsv()), '--model', 'sigmoid', '--lts', '--alpha', '0.8', '--tau', '3', '--train', '0:24', '--val', '24:30', '--seed', '5', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'h', 'inlierMask', 'message', 'model', 'objective', 'params', 'r2Train', 'r2Val', 'rmseVal', 'standardErrors', 'status', 'warnings'].sort());
+    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'h', 'inlierMask', 'message', 'model', 'objective', 'params', 'r2Train', 'r2Val', 'rmseVal', 'standardErrors', 'status', 'success', 'warnings'].sort());
+    expect(out.success).toBe(true);
     expect(out.warnings).toEqual([]);
     expect(Object.keys(out.params).sort()).toEqual(['b', 'c0', 'cMid', 'u']);
     expect(out.inlierMask).toHaveLength(30);
