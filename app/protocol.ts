@@ -17,6 +17,8 @@ export interface RunSettings {
   gapWeight: number;
   /** Highest possible score of uploaded curves (100 for percentages): bounds u so that A_post ≤ it; null for none. RETU curves always use 100. */
   scoreCap: number | null;
+  /** Lowest possible score of uploaded curves (0 for percentages): bounds u so that A_post ≥ it; null for none. RETU curves always use 0. */
+  scoreFloor: number | null;
   /** Engine request: 'auto' (WebGPU on a hardware adapter, else CPU), 'webgpu' or 'cpu'. */
   backend: PageBackendChoice;
 }

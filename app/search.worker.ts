@@ -80,8 +80,9 @@ async function runTask(fitter: Fitter, task: CurveTask, s: RunSettings): Promise
     throw new Error(`no result for ${c.id}`);
   }
   const grid = s.search === 'full' ? s.grid : 'single';
-  // The cap bounds the sigmoid's u; the other models have no ceiling to bound (the form says so).
-  const cap = s.scoreCap === null || s.model !== 'sigmoid' ? {} : { scoreCap: s.scoreCap };
+  // The cap and floor bound the sigmoid's u; the other models have no ceiling to bound (the form says so).
+  const sigmoid = s.model === 'sigmoid';
+  const cap = { ...(sigmoid && s.scoreCap !== null ? { scoreCap: s.scoreCap } : {}), ...(sigmoid && s.scoreFloor !== null ? { scoreFloor: s.scoreFloor } : {}) };
   for await (const item of fitter.fitSweep([{ id: task.id, x: task.x, y: task.y, pSft: task.pSft, predictAt: s.bootstrapResamples > 0 ? plotXs(task.x) : undefined }], { ...common, ...cap, model: s.model, grid, bootstrap: { resamples: s.bootstrapResamples } })) {
     const r = item.result.status === 'failed' ? null : (item.result as FitResult);
     return rowOfResult(task, s, r, item.result.status, item.result.message, item.settingsTried);

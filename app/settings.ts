@@ -18,6 +18,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   bootstrapResamples: 0,
   gapWeight: DEFAULTS.gapWeight,
   scoreCap: null,
+  scoreFloor: null,
   backend: 'auto',
 };
 
@@ -45,6 +46,14 @@ function numberList(text: string, field: string, min: number, max: number, minEx
 function integer(text: string, field: string, min: number, max: number): number {
   const v = Number(text);
   if (!Number.isInteger(v) || v < min || v > max) throw new TrimfitError('invalid-option', field, `an integer in [${min}, ${max}]`, text);
+  return v;
+}
+
+/** A score bound: a number in the units of y, or empty for none. */
+function optionalScore(text: string, field: string): number | null {
+  if (text === '') return null;
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new TrimfitError('invalid-option', field, 'a number, or empty for none', text);
   return v;
 }
 
@@ -83,7 +92,8 @@ const PARSERS = {
   boot: (v: string): Partial<RunSettings> => ({ bootstrapResamples: integer(v, 'boot', 0, 1e6) }),
   g: (v: string): Partial<RunSettings> => ({ gapWeight: numberList(v, 'g', 0, 1e6)[0] }),
   // Empty: no cap.
-  cap: (v: string): Partial<RunSettings> => ({ scoreCap: v === '' ? null : numberList(v, 'cap', -1e12, 1e12)[0] }),
+  cap: (v: string): Partial<RunSettings> => ({ scoreCap: optionalScore(v, 'cap') }),
+  floor: (v: string): Partial<RunSettings> => ({ scoreFloor: optionalScore(v, 'floor') }),
   backend: (v: string): Partial<RunSettings> => {
     if (!(PAGE_BACKENDS as readonly string[]).includes(v)) throw new TrimfitError('invalid-option', 'backend', `one of ${PAGE_BACKENDS.join(', ')}`, v);
     return { backend: v as PageBackendChoice };
@@ -107,6 +117,7 @@ export function settingValues(s: RunSettings): Record<Field, string> {
     boot: String(s.bootstrapResamples),
     g: String(s.gapWeight),
     cap: s.scoreCap === null ? '' : String(s.scoreCap),
+    floor: s.scoreFloor === null ? '' : String(s.scoreFloor),
     backend: s.backend,
   };
 }

@@ -371,8 +371,9 @@ describe('sweep page', () => {
   });
 
   it('a p_sft column makes y the score: the gain is fitted, and P_sft, A_post = P_sft + u and PL_rl = u are shown, within the score cap', async () => {
-    const { page, errors } = await openPage('?boot=20&cap=100');
+    const { page, errors } = await openPage('?boot=20&cap=100&floor=0');
     expect(await page.inputValue('input[name=cap]')).toBe('100');
+    expect(await page.inputValue('input[name=floor]')).toBe('0');
     await page.uncheck('#include-embedded');
     // Scores from P_sft 40 and 55 with gains of 30 and 42 (cMid 80, b 1.5): true A_post 70 and 97.
     const lines = ['curve,x,y,p_sft'];
@@ -490,7 +491,7 @@ describe('sweep page', () => {
   });
 
   it('keeps settings in the URL and says which parameters it ignored', async () => {
-    const { page, errors } = await openPage('?tau=3,4&alpha=off,2&seed=7&foo=1&sel=nonexistent');
+    const { page, errors } = await openPage('?tau=3,4&alpha=off,2&seed=7&foo=1&sel=nonexistent&cap=abc');
     expect(await page.inputValue('input[name=tau]')).toBe('3,4');
     expect(await page.inputValue('input[name=seed]')).toBe('7');
     // A bad value is replaced by its default, and the page says so; unknown keys are listed too.
@@ -498,6 +499,9 @@ describe('sweep page', () => {
     const notice = (await page.textContent('[data-testid=url-notice]'))!;
     expect(notice).toContain('ignored: alpha=off,2 (expected numbers in [0.5, 1], received "2"; using the default off,0.75,0.85)');
     expect(notice).toContain('ignored: foo=1 (unknown parameter');
+    // An empty cap is no cap: the default, shown as (none).
+    expect(notice).toContain('ignored: cap=abc (expected a number, or empty for none, received "abc"; using the default (none))');
+    expect(await page.inputValue('input[name=cap]')).toBe('');
     expect(notice).toContain('ignored: sel=nonexistent (no curve has that id');
     expect(await page.isEnabled('[data-testid=run]')).toBe(true);
     // While a field is invalid there is no settings count, and no run.
