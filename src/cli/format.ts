@@ -118,7 +118,7 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
   const failed = rows.filter((r) => r.result.status === 'failed').map((r) => `  ${r.id}: ${r.result.message}`);
   // A fit that ended singular, non-finite or at the iteration limit says why only in its message,
   // which the check column does not carry.
-  const unconverged = fitted.flatMap((r, k) => (r && !SETTLED.has(r.status) ? [`  ${rows[k].id} (${r.status}): ${r.message}`] : []));
+  const unconverged = fitted.flatMap((r, k) => (r && !r.success ? [`  ${rows[k].id} (${r.status}): ${r.message}`] : []));
   return [
     withPSft ? `${title}; parameters of the gain y − P_sft where a curve has a P_sft` : title,
     ...alignedTable(head, body),
@@ -127,9 +127,6 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
     ...(unconverged.length > 0 ? ['', 'not converged:', ...unconverged] : []),
   ].join('\n');
 }
-
-/** The statuses of a fit that settled at an optimum (FitResult.success); the others are listed with their message. */
-const SETTLED: ReadonlySet<string> = new Set(['converged', 'at-bound']);
 
 /** Short tags for the table's check column; the notes below it give the full messages. */
 const WARNING_TAGS: Record<FitWarningCode, string> = {
