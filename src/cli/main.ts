@@ -552,13 +552,17 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
     freeEpsilon: opt.flag('free-epsilon'),
     seed: opt.number('seed'),
   };
-  const r = fit({ x: curve.x, y: curve.y }, options);
+  // A p_sft column (or pSft field) makes y the score, as in sweep: the fit is of the gain over it.
+  const pSft = curve.pSft;
+  const r = fit({ x: curve.x, y: pSft === undefined ? curve.y : curve.y.map((v) => v - pSft) }, pSft === undefined ? options : { ...options, pSft });
+  const { aPost } = ceilingOf({ pSft, result: r });
   if (opt.flag('json')) {
-    io.out(toJson(fitJson(r)));
+    io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }) }));
   } else {
     // ∞ is a standard error the data cannot identify; '—' a number that is not there.
     const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v === Infinity ? '∞' : v === -Infinity ? '-∞' : v.toPrecision(6));
     io.out(`model ${r.model}: ${r.status} (${r.message})`);
+    if (pSft !== undefined) io.out(`  fitted to the gain y − P_sft, P_sft = ${fmt(pSft)}${aPost === undefined ? '' : `; A_post = P_sft + u = ${fmt(aPost)}`}`);
     for (const [k, v] of Object.entries(r.params)) io.out(`  ${k.padEnd(6)} = ${fmt(v)}  ± ${fmt(r.standardErrors[k] ?? null)}`);
     io.out(`  objective ${fmt(r.objective)}  h ${r.h}  r2Train ${fmt(r.r2Train)}  r2Val ${fmt(r.r2Val)}  rmseVal ${fmt(r.rmseVal)}`);
     io.out(`  Stage-1 rejected [${r.stage1Rejected.join(', ')}]  LTS trimmed [${r.ltsTrimmed.join(', ')}]`);

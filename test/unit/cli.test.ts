@@ -385,6 +385,20 @@ describe('trimfit sweep', () => {
     expect(events.indexOf(null)).toBeGreaterThan(0);
   });
 
+  test('fit with a p_sft column fits the gain over it, as sweep does, and reports A_post', async () => {
+    const rows = ['x,y,p_sft', '0,40,40', ...Array.from({ length: 30 }, (_, i) => `${10 * (i + 1)},${(40 + 30 / (1 + Math.pow(80 / (10 * (i + 1)), 1.5)) + 0.3 * Math.sin(2.3 * i)).toFixed(4)},40`)];
+    const path = file('fit-psft.csv', rows.join('\n'));
+    const r = await cli(['fit', path, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pSft).toBe(40);
+    expect(out.aPost).toBeCloseTo(40 + out.params.u, 12);
+    expect(Math.abs(out.aPost - 70)).toBeLessThan(3);
+    const sweep = JSON.parse((await cli(['sweep', path, '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json'])).stdout).curves[0];
+    expect(out.params).toEqual(sweep.params);
+    expect((await cli(['fit', path])).stdout).toMatch(/^ {2}fitted to the gain y − P_sft, P_sft = 40\.0000; A_post = P_sft \+ u = \d/m);
+  });
+
   test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
     const r = await cli(['fit', file('several.csv', longCsv()), '--json']);
     expectJsonError(r, 'invalid-input', /^file$/);
