@@ -3,6 +3,7 @@
  * y first) and trimfit's JSON curve format `{ "x": [...], "y": [...] }` (or `{ "points": [{x, y}] }`).
  * Errors name the row and column (1-based, as a spreadsheet shows them) and what was wrong.
  */
+import Papa from 'papaparse';
 import { TrimfitError } from './errors.js';
 
 export interface CsvTable {
@@ -12,52 +13,31 @@ export interface CsvTable {
 
 /** Parses a numeric CSV with a header row. Blank lines are skipped; every cell must be a finite number in decimal notation. */
 export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let lineNo = 0;
-  while (lineNo < lines.length && lines[lineNo].trim() === '') lineNo++;
-  if (lineNo >= lines.length) throw new TrimfitError('parse-error', field, 'a header row and at least one data row', 'an empty file');
-  const header = splitCsvLine(lines[lineNo]).map((h) => h.trim());
-  const rows: number[][] = [];
-  for (let i = lineNo + 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const cells = splitCsvLine(lines[i]);
-    if (cells.length !== header.length)
-      throw new TrimfitError('parse-error', `${field} row ${i + 1}`, `${header.length} columns (${header.join(',')})`, `${cells.length} columns`, `${field}: row ${i + 1} has ${cells.length} columns, expected ${header.length} (${header.join(',')})`);
-    rows.push(cells.map((c, j) => parseCell(c, `${field} row ${i + 1}, column ${j + 1} (${header[j]})`)));
-  }
-  if (rows.length === 0) throw new TrimfitError('parse-error', field, 'at least one data row', 'only a header');
-  return { header, rows };
-}
-
-function splitCsvLine(line: string): string[] {
-  return splitRawCsvLine(line).map(unquoteCell);
+  const { header, rows } = readCsvRecords(text, field);
+  return { header, rows: rows.map(({ row, cells }) => cells.map((c, j) => parseCell(c, `${field} row ${row}, column ${j + 1} (${header[j]})`))) };
 }
 
 /**
- * A CSV line's cells as written, quotes included. A comma inside double quotes is part of the cell
- * (RFC 4180, as spreadsheets write a label such as "run 1, lr=1e-6"); splitting at every comma
- * read such a label as two cells and refused the row for its column count. A doubled quote inside
- * quotes toggles twice, so it stays inside.
+ * A CSV text as its header and records of trimmed cells, by Papa Parse (RFC 4180: a comma inside
+ * double quotes is part of the cell, as spreadsheets write a label such as "run 1, lr=1e-6", and a
+ * doubled quote inside them is one quote). Blank lines are skipped; `row` is the record's 1-based
+ * line, as a spreadsheet numbers it. Every record must have the header's number of cells.
  */
-function splitRawCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '"') quoted = !quoted;
-    else if (line[i] === ',' && !quoted) {
-      cells.push(line.slice(start, i));
-      start = i + 1;
-    }
+function readCsvRecords(text: string, field: string): { header: string[]; rows: Array<{ row: number; cells: string[] }> } {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false });
+  const bad = parsed.errors[0];
+  if (bad) throw new TrimfitError('parse-error', `${field} row ${(bad.row ?? 0) + 1}`, 'well-formed CSV (RFC 4180)', bad.message, `${field}: row ${(bad.row ?? 0) + 1}: ${bad.message}`);
+  // Spaces around a value, inside or outside its quotes, are no part of it; a line ending that Papa
+  // Parse keeps (a lone \r in a file of \n lines) neither.
+  const records = parsed.data.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) })).filter(({ cells }) => cells.some((c) => c !== ''));
+  if (records.length === 0) throw new TrimfitError('parse-error', field, 'a header row and at least one data row', 'an empty file');
+  const [{ cells: header }, ...rows] = records;
+  for (const { row, cells } of rows) {
+    if (cells.length !== header.length)
+      throw new TrimfitError('parse-error', `${field} row ${row}`, `${header.length} columns (${header.join(',')})`, `${cells.length} columns`, `${field}: row ${row} has ${cells.length} columns, expected ${header.length} (${header.join(',')})`);
   }
-  cells.push(line.slice(start));
-  return cells;
-}
-
-/** A cell without its padding and enclosing quotes, a doubled quote inside them read as one. */
-function unquoteCell(cell: string): string {
-  const c = cell.trim();
-  return /^"[^]*"$/.test(c) ? c.slice(1, -1).replace(/""/g, '"') : c;
+  if (rows.length === 0) throw new TrimfitError('parse-error', field, 'at least one data row', 'only a header');
+  return { header, rows };
 }
 
 /**
@@ -73,7 +53,6 @@ export function parseDecimal(text: string): number | null {
 }
 
 function parseCell(cell: string, where: string): number {
-  // Spaces inside quotes ("" or " 1 ") are no more a value than spaces outside them.
   const text = cell.trim();
   if (text === '') throw new TrimfitError('parse-error', where, 'a finite number', 'an empty cell');
   const v = parseDecimal(text);
@@ -155,39 +134,29 @@ function finiteArray(values: unknown[], field: string): number[] {
   });
 }
 
-/**
- * The long format's curve labels are replaced by their group number before the numeric parser runs,
- * so its errors keep the file's own row and column numbers.
- */
+/** CSV `x,y` (one curve named after the file) or the long format `curve,x,y`; every cell but a label is a number. */
 function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-long'; curves: ParsedCurve[] } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  const header = headerAt < 0 ? [] : splitCsvLine(lines[headerAt]).map((h) => h.toLowerCase());
-  const curveCol = header.indexOf('curve');
+  const { header, rows } = readCsvRecords(text, name);
+  const curveCol = header.findIndex((h) => h.toLowerCase() === 'curve');
+  const numbers = (cells: string[], row: number) => cells.map((c, j) => (j === curveCol ? NaN : parseCell(c, `${name} row ${row}, column ${j + 1} (${header[j]})`)));
+  const table: CsvTable = { header, rows: rows.map(({ row, cells }) => numbers(cells, row)) };
   if (curveCol < 0) {
-    const table = parseNumericCsv(text, name);
     const [ix, iy] = xyColumns(table, name, 'columns x,y or curve,x,y');
     return { format: 'csv-xy', curves: [withPSft({ id: stemOf(name), x: table.rows.map((r) => r[ix]), y: table.rows.map((r) => r[iy]), field: name }, table, table.rows)] };
   }
-  const labels: string[] = [];
-  const numbered = lines.map((line, i) => {
-    if (i <= headerAt || line.trim() === '') return line;
-    const cells = splitRawCsvLine(line);
-    const label = unquoteCell(cells[curveCol] ?? '');
-    if (label === '') return line; // the numeric parser reports the empty cell with its row and column
-    let k = labels.indexOf(label);
-    if (k < 0) k = labels.push(label) - 1;
-    cells[curveCol] = String(k);
-    return cells.join(',');
-  });
-  const table = parseNumericCsv(numbered.join('\n'), name);
   const [ix, iy] = xyColumns(table, name, 'columns curve,x,y');
+  const byLabel = new Map<string, number[][]>();
+  rows.forEach(({ row, cells }, k) => {
+    const label = cells[curveCol];
+    if (label === '') throw new TrimfitError('parse-error', `${name} row ${row}, column ${curveCol + 1} (${header[curveCol]})`, 'a curve label', 'an empty cell');
+    let group = byLabel.get(label);
+    if (!group) byLabel.set(label, (group = []));
+    group.push(table.rows[k]);
+  });
   return {
     format: 'csv-long',
-    curves: labels.map((label, k) => {
-      const rows = table.rows.filter((r) => r[curveCol] === k);
-      return withPSft({ id: label, x: rows.map((r) => r[ix]), y: rows.map((r) => r[iy]), field: `${name} curve "${label}"` }, table, rows);
-    }),
+    // Map keeps the labels in order of first appearance.
+    curves: [...byLabel].map(([label, group]) => withPSft({ id: label, x: group.map((r) => r[ix]), y: group.map((r) => r[iy]), field: `${name} curve "${label}"` }, table, group)),
   };
 }
 

@@ -65,6 +65,12 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns curve,x,y' }));
     expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns x,y or curve,x,y' }));
   });
+  test('CSV per RFC 4180: an unterminated quote is an error naming its row; mixed line endings and blank lines are read', () => {
+    expect(() => parseCurvesFile('q.csv', 'x,y\n1,2\n"3,4\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'q.csv row 3', received: '"Quoted field unterminated"' }));
+    expect(parseCurvesFile('m.csv', 'x,y\n1,2\r\n\n3,4\r\n5,6\n').curves[0]).toMatchObject({ x: [1, 3, 5], y: [2, 4, 6] });
+    // Row numbers count blank lines, as a spreadsheet does.
+    expect(() => parseCurvesFile('b.csv', 'x,y\n\n1,2\n\n3,oops\n')).toThrow(expect.objectContaining({ field: 'b.csv row 5, column 2 (y)' }));
+  });
   test('JSON: a curve, {points}, an array with and without ids; by extension or by the first character', () => {
     expect(parseCurvesFile('c.json', '{"x":[1,2],"y":[3,4]}').curves).toEqual([{ id: 'c', x: [1, 2], y: [3, 4], field: 'c.json' }]);
     expect(parseCurvesFile('p', '{"points":[{"x":1,"y":2}]}')).toMatchObject({ format: 'json-curve', curves: [{ x: [1], y: [2] }] });
