@@ -3,7 +3,7 @@
  * y first) and trimfit's JSON curve format `{ "x": [...], "y": [...] }` (or `{ "points": [{x, y}] }`).
  * Errors name the row and column (1-based, as a spreadsheet shows them) and what was wrong.
  */
-import Papa from 'papaparse';
+import { csvParseRows } from 'd3-dsv';
 import { TrimfitError } from './errors.js';
 
 export interface CsvTable {
@@ -18,18 +18,16 @@ export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
 }
 
 /**
- * A CSV text as its header and records of trimmed cells, by Papa Parse (RFC 4180: a comma inside
+ * A CSV text as its header and records of trimmed cells, split by d3-dsv (RFC 4180: a comma inside
  * double quotes is part of the cell, as spreadsheets write a label such as "run 1, lr=1e-6", and a
- * doubled quote inside them is one quote). Blank lines are skipped; `row` is the record's 1-based
- * line, as a spreadsheet numbers it. Every record must have the header's number of cells.
+ * doubled quote inside them is one quote; \n or \r\n line ends). Blank lines are skipped; `row` is
+ * the record's 1-based line, as a spreadsheet numbers it. Every record must have the header's
+ * number of cells (an unterminated quote runs to the end of the text and fails that check).
  */
 function readCsvRecords(text: string, field: string): { header: string[]; rows: Array<{ row: number; cells: string[] }> } {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false });
-  const bad = parsed.errors[0];
-  if (bad) throw new TrimfitError('parse-error', `${field} row ${(bad.row ?? 0) + 1}`, 'well-formed CSV (RFC 4180)', bad.message, `${field}: row ${(bad.row ?? 0) + 1}: ${bad.message}`);
-  // Spaces around a value, inside or outside its quotes, are no part of it; a line ending that Papa
-  // Parse keeps (a lone \r in a file of \n lines) neither.
-  const records = parsed.data.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) })).filter(({ cells }) => cells.some((c) => c !== ''));
+  const parsed = csvParseRows(text.replace(/^\uFEFF/, ''));
+  // Spaces around a value, inside or outside its quotes, are no part of it.
+  const records = parsed.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) })).filter(({ cells }) => cells.some((c) => c !== ''));
   if (records.length === 0) throw new TrimfitError('parse-error', field, 'a header row and at least one data row', 'an empty file');
   const [{ cells: header }, ...rows] = records;
   for (const { row, cells } of rows) {

@@ -65,8 +65,11 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns curve,x,y' }));
     expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns x,y or curve,x,y' }));
   });
-  test('CSV per RFC 4180: an unterminated quote is an error naming its row; mixed line endings and blank lines are read', () => {
-    expect(() => parseCurvesFile('q.csv', 'x,y\n1,2\n"3,4\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'q.csv row 3', received: '"Quoted field unterminated"' }));
+  test('CSV per RFC 4180: quoted commas and quotes, an unterminated quote an error naming its row, mixed line endings and blank lines', () => {
+    // The open quote takes the rest of the text into one cell: one column where the header has two.
+    expect(() => parseCurvesFile('q.csv', 'x,y\n1,2\n"3,4\n5,6\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'q.csv row 3', received: '"1 columns"' }));
+    // A quoted comma is part of the label, a doubled quote one quote.
+    expect(parseCurvesFile('l.csv', 'curve,x,y\n"run 1, lr=1e-6",1,2\n"say ""hi""",1,2\n').curves.map((c) => c.id)).toEqual(['run 1, lr=1e-6', 'say "hi"']);
     expect(parseCurvesFile('m.csv', 'x,y\n1,2\r\n\n3,4\r\n5,6\n').curves[0]).toMatchObject({ x: [1, 3, 5], y: [2, 4, 6] });
     // Row numbers count blank lines, as a spreadsheet does.
     expect(() => parseCurvesFile('b.csv', 'x,y\n\n1,2\n\n3,oops\n')).toThrow(expect.objectContaining({ field: 'b.csv row 5, column 2 (y)' }));
