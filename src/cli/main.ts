@@ -11,7 +11,7 @@ import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
 import { parseCurvesFile, parseDecimal, parseNumericCsv, type ParsedCurve } from '../api/parse.js';
-import { checkModelName, checkNumber, closeMatches } from '../api/validate.js';
+import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
@@ -20,7 +20,7 @@ import { createFitter, type SweepProgress } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
-import { FULL_GRID } from '../core/search.js';
+import { FULL_GRID, type GridSpec } from '../core/search.js';
 import type { FailedFit, FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
@@ -125,6 +125,11 @@ const SWEEP = {
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     search: { type: 'string', arg: 'full|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and, for the sigmoid, ε (docs/method.md); none: one default setting" },
+    'train-ends': { type: 'string', arg: 'F,…', shownDefault: FULL_GRID.trainEndFractions.join(','), help: 'with --search full: the train ranges\' ends, as fractions of the points in (0, 1] (the points after are the validation points)' },
+    'train-starts': { type: 'string', arg: 'F,…', shownDefault: FULL_GRID.trainStartFractions.join(','), help: 'with --search full: the train ranges\' starts, as fractions of the points in [0, 1]' },
+    taus: { type: 'string', arg: 'T,…', shownDefault: FULL_GRID.taus.join(','), help: 'with --search full: the Stage-1 thresholds τ, each in (0, 1000000]' },
+    alphas: { type: 'string', arg: 'off|A,…', shownDefault: FULL_GRID.ltsAlphas.map((a) => a ?? 'off').join(','), help: 'with --search full: LTS off and/or its coverages α in [0.5, 1]' },
+    epsilon: { type: 'string', arg: 'fixed|free,…', shownDefault: 'fixed,free', help: 'with --search full, sigmoid only: ε fixed at 0 and/or free' },
     bootstrap: { type: 'string', arg: 'N', default: '200', range: { min: 0, max: 100000, integer: true }, help: 'bootstrap resamples for the 95% intervals of the parameters; 0 turns them off' },
     'p-sft': {
       type: 'string', arg: 'P', range: SCORE_RANGE, shownDefault: 'none',
@@ -597,6 +602,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const model = checkModelName(opt.string('model'));
   const search = opt.string('search');
   if (search !== 'full' && search !== 'none') throw new TrimfitError('invalid-option', 'search', 'full or none', search);
+  const grid = sweepGrid(opt, search, model);
   // Has a parseArgs default (SWEEP), so it is never undefined.
   const resamples = opt.number('bootstrap') as number;
   const ltsStarts = opt.number('lts-starts');
@@ -643,7 +649,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   try {
     const sweep = fitter.fitSweep(
       curves.map(({ id, x, y }, k) => (pSfts[k] === undefined ? { id, x, y } : { id, x, y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] })),
-      { model, grid: search === 'full' ? FULL_GRID : 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
+      { model, grid: grid ?? 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
     );
     for await (const item of sweep) {
       const c = curves[item.index];
@@ -662,6 +668,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       files,
       model,
       search,
+      ...(grid ? { grid } : {}),
       curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }) =>
         result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
     }));
@@ -676,6 +683,49 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** The sweep's grid flags and the GridSpec fields they set. */
+const GRID_FLAGS = { 'train-ends': 'trainEndFractions', 'train-starts': 'trainStartFractions', taus: 'taus', alphas: 'ltsAlphas', epsilon: 'freeEpsilon' } as const;
+
+/**
+ * The grid of `sweep --search full`: FULL_GRID with the lists the flags give, checked by the
+ * library's checkGridSpec and its errors named by the flag (`taus[1]`, not `grid.taus[1]`).
+ * null for --search none, which takes no grid flag.
+ */
+function sweepGrid(opt: ReturnType<typeof parseCommand<keyof typeof SWEEP.options>>, search: 'full' | 'none', model: string): GridSpec | null {
+  const given = (Object.keys(GRID_FLAGS) as Array<keyof typeof GRID_FLAGS>).filter((flag) => opt.string(flag) !== undefined);
+  if (search === 'none') {
+    if (given.length > 0) throw new TrimfitError('invalid-option', given[0], '--search full (--search none fits one default setting)', opt.string(given[0]));
+    return null;
+  }
+  const items = (flag: keyof typeof GRID_FLAGS) => opt.string(flag)!.split(',').map((t) => t.trim());
+  const number = (flag: keyof typeof GRID_FLAGS, t: string, k: number) => {
+    const v = parseDecimal(t);
+    if (v === null) throw new TrimfitError('invalid-option', `${flag}[${k}]`, flag === 'alphas' ? '"off" or a number' : 'a number', t);
+    return v;
+  };
+  const grid: GridSpec = { ...FULL_GRID };
+  for (const flag of given) {
+    if (flag === 'alphas') grid.ltsAlphas = items(flag).map((t, k) => (t === 'off' ? null : number(flag, t, k)));
+    else if (flag === 'epsilon') {
+      grid.freeEpsilon = items(flag).map((t, k) => {
+        if (t !== 'fixed' && t !== 'free') throw new TrimfitError('invalid-option', `epsilon[${k}]`, '"fixed" or "free"', t);
+        return t === 'free';
+      });
+      if (model !== 'sigmoid' && grid.freeEpsilon.includes(true)) throw new TrimfitError('invalid-option', 'epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
+    } else grid[GRID_FLAGS[flag]] = items(flag).map((t, k) => number(flag, t, k));
+  }
+  try {
+    return checkGridSpec(grid);
+  } catch (e) {
+    // grid.taus[1] → taus[1]: the flag the value came from.
+    const match = e instanceof TrimfitError ? /^grid\.(\w+)(.*)$/.exec(e.field) : null;
+    const flag = match && (Object.keys(GRID_FLAGS) as Array<keyof typeof GRID_FLAGS>).find((f) => GRID_FLAGS[f] === match[1]);
+    if (!flag || !(e instanceof TrimfitError)) throw e;
+    const field = `${flag}${match![2]}`;
+    throw e.withField(field, `${field}: expected ${e.expected}, received ${e.received}`);
+  }
 }
 
 /** A part of a curve read from a file, named as the file names it: `f.json[2].pSft`, `f.csv curve "b" p_sft`. */

@@ -504,6 +504,34 @@ describe('trimfit sweep', () => {
     expect(JSON.parse(json.stdout).curves.map((c: { status: string }) => c.status)).toEqual(['non-finite', 'singular', 'converged']);
   });
 
+  test('--train-ends, --train-starts, --taus, --alphas and --epsilon set the grid, named by their flag when wrong', async () => {
+    const { expandGrid, FULL_GRID } = await import('../../src/index.js');
+    const r = await cli(['sweep', file('grid.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--lts-starts', '4', '--train-ends', '0.5,0.6', '--taus', '3', '--alphas', 'off,0.75', '--epsilon', 'fixed', '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    const grid = { ...FULL_GRID, trainEndFractions: [0.5, 0.6], taus: [3], ltsAlphas: [null, 0.75], freeEpsilon: [false] };
+    expect(doc.grid).toEqual(grid);
+    expect(doc.curves[0].settingsTried).toBe(expandGrid(30, grid).length);
+    for (const c of doc.curves.slice(0, 3)) {
+      expect(c.diagnostics.hyper.tau).toBe(3);
+      expect(c.diagnostics.hyper.freeEpsilon).toBe(false);
+      expect([0.5, 0.6].map((f) => Math.round(f * 30))).toContain(c.diagnostics.hyper.trainEnd);
+    }
+    const errors: Array<[string[], RegExp, string]> = [
+      [['--taus', '2.5,-1'], /^taus\[1\]$/, 'a number in (0, 1000000]'],
+      [['--alphas', 'off,0.3'], /^alphas\[1\]$/, 'a number in [0.5, 1]'],
+      [['--epsilon', 'fixed,maybe'], /^epsilon\[1\]$/, '"fixed" or "free"'],
+      [['--train-ends', '0,0.5'], /^train-ends\[0\]$/, 'a number in (0, 1]'],
+      [['--search', 'none', '--taus', '3'], /^taus$/, '--search full (--search none fits one default setting)'],
+      [['--model', 'power', '--epsilon', 'free'], /^epsilon$/, '--model sigmoid (the only model with an ε)'],
+    ];
+    for (const [flags, field, expected] of errors) {
+      const bad = await cli(['sweep', file('grid2.csv', longCsv()), ...flags, '--json']);
+      expectJsonError(bad, 'invalid-option', field);
+      expect(JSON.parse(bad.stderr).error.expected).toBe(expected);
+    }
+  });
+
   test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
     const curve = (u: number) => ['x,y', ...Array.from({ length: 24 }, (_, i) => `${10 * (i + 1)},${(u / (1 + Math.pow(60 / (10 * (i + 1)), 1.5)) + 0.2 * Math.sin(3 * i)).toFixed(4)}`)].join('\n');
     const one = file('run-1.csv', curve(20));
