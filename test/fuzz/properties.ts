@@ -19,7 +19,7 @@ import { expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fit, lts, createFitter, isTrimfitError, parseCurveJson, parseNumericCsv, parseXyCsv, MODEL_NAMES, type FailedFit, type FitResult, type Fitter, type SweepCurve } from '../../src/index.js';
+import { fit, lts, createFitter, isTrimfitError, parseCurveJson, parseCurvesFile, parseNumericCsv, parseXyCsv, MODEL_NAMES, type FailedFit, type FitResult, type Fitter, type SweepCurve } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
 import { createCpuBackend, toJobTable, type LtsBatch, type LtsJob } from '../../src/index.js';
 import { prepareLtsBatch } from '../../src/backends/webgpu/prepare.js';
@@ -349,14 +349,14 @@ export async function fuzzCli(runs: number, seed?: number): Promise<void> {
 
 const cellArb = fc.oneof(
   { weight: 6, arbitrary: anyNumber.map(String) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', '"1"', '1e400', 'Infinity', '-Infinity', 'NaN', '0x1f', '1,5', '"', 'x', 'y', '\u00a0', '1_000') },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', '"1"', '1e400', 'Infinity', '-Infinity', 'NaN', '0x1f', '1,5', '"', 'x', 'y', '\u00a0', '1_000', '"a, b"', '"say ""hi"""', '" 2 "', 'run-1') },
   { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
 );
 
 /** CSV-like text: a header (x,y; curve,x,y; y,x1,x2 or junk) and ragged, malformed rows. */
 export const textCsvArb: fc.Arbitrary<string> = fc
   .record({
-    header: fc.oneof(fc.constantFrom('x,y', 'y,x', 'curve,x,y', 'y,x1,x2', '"x","y"', 'a,b', '', 'x', '\uFEFFx,y'), fc.string({ maxLength: 10 })),
+    header: fc.oneof(fc.constantFrom('x,y', 'y,x', 'curve,x,y', 'Curve,X,Y', 'curve,x,y,p_sft', 'x,y,p_sft', 'y,x1,x2', '"x","y"', 'a,b', '', 'x', '\uFEFFx,y'), fc.string({ maxLength: 10 })),
     rows: fc.array(fc.array(cellArb, { minLength: 0, maxLength: 4 }), { maxLength: 25 }),
     eol: fc.constantFrom('\n', '\r\n', '\r'),
   })
@@ -390,6 +390,21 @@ export function fuzzParse(runs: number, seed?: number): void {
         expect(Array.isArray(c.x) && Array.isArray(c.y)).toBe(true);
       } catch (e) {
         expectInputError(e);
+      }
+      // The reader of curve files (the page's loader, trimfit sweep): curves of finite numbers and a
+      // finite P_sft where there is one, or a typed error. (A JSON entry's x and y may differ in
+      // length: in a sweep that curve alone fails, with its own status.)
+      for (const [name, text] of [['f.csv', csv], ['f.json', json]] as const) {
+        try {
+          const { curves } = parseCurvesFile(name, text);
+          expect(curves.length).toBeGreaterThan(0);
+          for (const c of curves) {
+            expect(typeof c.id).toBe('string');
+            expect([...c.x, ...c.y, ...(c.pSft === undefined ? [] : [c.pSft])].every(Number.isFinite)).toBe(true);
+          }
+        } catch (e) {
+          expectInputError(e);
+        }
       }
     }),
     { numRuns: runs, seed },
