@@ -14,7 +14,7 @@ export interface CsvTable {
 /** Parses a numeric CSV with a header row. Blank lines are skipped; every cell must be a finite number in decimal notation. */
 export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
   const { header, rows } = readCsvRecords(text, field);
-  return { header, rows: rows.map(({ row, cells }) => cells.map((c, j) => parseCell(c, `${field} row ${row}, column ${j + 1} (${header[j]})`))) };
+  return { header, rows: rows.map(({ row, cells }) => cells.map((c, j) => parseCell(c, () => cellName(field, row, j, header)))) };
 }
 
 /**
@@ -50,14 +50,20 @@ export function parseDecimal(text: string): number | null {
   return DECIMAL.test(text) ? Number(text) : null;
 }
 
-function parseCell(cell: string, where: string): number {
+/** A cell as errors name it: `f.csv row 3, column 2 (y)`. */
+function cellName(field: string, row: number, j: number, header: readonly string[]): string {
+  return `${field} row ${row}, column ${j + 1} (${header[j]})`;
+}
+
+/** The cell's number; `where` names the cell, built only for an error (a large file has millions of cells). */
+function parseCell(cell: string, where: () => string): number {
   const text = cell.trim();
-  if (text === '') throw new TrimfitError('parse-error', where, 'a finite number', 'an empty cell');
+  if (text === '') throw new TrimfitError('parse-error', where(), 'a finite number', 'an empty cell');
   const v = parseDecimal(text);
   // Text that is not a decimal number ("NaN", "Infinity", "0x10", "1_000") is a parse error; a
   // decimal number beyond f64 (1e999) is well formed but not a usable value.
-  if (v === null) throw new TrimfitError('parse-error', where, 'a decimal number (digits, optional sign, point and exponent)', cell);
-  if (!Number.isFinite(v)) throw new TrimfitError('invalid-input', where, 'a finite number', cell);
+  if (v === null) throw new TrimfitError('parse-error', where(), 'a decimal number (digits, optional sign, point and exponent)', cell);
+  if (!Number.isFinite(v)) throw new TrimfitError('invalid-input', where(), 'a finite number', cell);
   return v;
 }
 
@@ -136,7 +142,7 @@ function finiteArray(values: unknown[], field: string): number[] {
 function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-long'; curves: ParsedCurve[] } {
   const { header, rows } = readCsvRecords(text, name);
   const curveCol = header.findIndex((h) => h.toLowerCase() === 'curve');
-  const numbers = (cells: string[], row: number) => cells.map((c, j) => (j === curveCol ? NaN : parseCell(c, `${name} row ${row}, column ${j + 1} (${header[j]})`)));
+  const numbers = (cells: string[], row: number) => cells.map((c, j) => (j === curveCol ? NaN : parseCell(c, () => cellName(name, row, j, header))));
   const table: CsvTable = { header, rows: rows.map(({ row, cells }) => numbers(cells, row)) };
   if (curveCol < 0) {
     const [ix, iy] = xyColumns(table, name, 'columns x,y or curve,x,y');
