@@ -4,10 +4,9 @@
  * The main thread only schedules work and renders; every fit runs in a worker.
  */
 import type uPlot from 'uplot';
-import { expandGrid, gridFor, isTrimfitError, MODEL_NAMES, type GridSpec, type RetuCurve } from '../src/index.js';
+import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
-import { EXTRAPOLATION_FACTOR, modelValue, plotXs } from './curves.js';
-import { mountPlot, plotSvg, svgToPng, type PlotSeries, type PlotSpec } from './plot.js';
+import { mountPlot, svgToPng } from './plot.js';
 import { escapeHtml, htmlText } from './html.js';
 import { parseSettings, readUrl, settingValues, SETTING_FIELDS, toQuery, type IgnoredParam, type ViewState } from './settings.js';
 import { chooseBackend, detectAdapter, type AdapterInfo } from './backend.js';
@@ -827,80 +826,24 @@ $('results-body').addEventListener('keydown', (e) => {
 // Plots
 // ---------------------------------------------------------------------------------------------
 
-const COLORS = { train: '#1f77b4', val: '#ff7f0e', stage1: '#d62728', lts: '#9467bd', unused: '#a0a8b0', fit: '#1d2329', band: 'rgba(31,119,180,0.18)', bandEdge: 'rgba(31,119,180,0.45)', pSft: '#2ca02c', aPost: '#d62728', plRl: '#9467bd' };
+/** The fit figure's colours, plus PL_rl's for the plasticity–ceiling plot. */
+const COLORS = { ...FIT_PLOT_COLORS, plRl: '#9467bd' };
 
 function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpec {
-  const off = c.yOffset;
-  const maxX = c.x[c.x.length - 1];
-  const curveXs = r && r.hyper ? plotXs(c.x) : [];
-  const all = [...new Set([...c.x, ...curveXs])].sort((a, b) => a - b).filter((x) => !logX || x > 0);
-  const at = new Map(all.map((x, i) => [x, i]));
-  const empty = (): Array<number | null> => new Array<number | null>(all.length).fill(null);
-  // Point categories, by index into the curve's sorted points.
-  const h = r?.hyper;
-  const rejected = new Set(r?.stage1Rejected ?? []);
-  const trimmed = new Set(r?.ltsTrimmed ?? []);
-  const cats = { train: empty(), val: empty(), stage1: empty(), lts: empty(), unused: empty() };
-  c.x.forEach((x, i) => {
-    const k = at.get(x);
-    if (k === undefined) return;
-    const y = c.y[i] + off;
-    if (!h) cats.train[k] = y;
-    else if (rejected.has(i)) cats.stage1[k] = y;
-    else if (trimmed.has(i)) cats.lts[k] = y;
-    else if (i >= h.trainStart && i < h.trainEnd) cats.train[k] = y;
-    else if (i >= h.valStart && i < h.valEnd) cats.val[k] = y;
-    else cats.unused[k] = y;
-  });
-  const series: PlotSeries[] = [
-    { label: h ? 'train' : 'points', values: cats.train, style: 'points', color: COLORS.train },
-  ];
-  if (h) {
-    series.push(
-      { label: 'validation', values: cats.val, style: 'points', color: COLORS.val },
-      { label: 'Stage-1 rejected', values: cats.stage1, style: 'points', color: COLORS.stage1, hollow: true },
-      { label: 'LTS-trimmed', values: cats.lts, style: 'points', color: COLORS.lts, hollow: true },
-      { label: 'not in train/val', values: cats.unused, style: 'points', color: COLORS.unused, hollow: true },
-    );
-  }
-  let band: PlotSpec['band'];
-  if (r && h) {
-    const fitVals = empty();
-    const extrap = empty();
-    for (const x of curveXs) {
-      const k = at.get(x);
-      if (k === undefined) continue;
-      const y = modelValue(r.model, r.params, x) + off;
-      if (x <= maxX) fitVals[k] = y;
-      if (x >= maxX) extrap[k] = y;
-    }
-    series.push({ label: `${r.model} fit`, values: fitVals, style: 'line', color: COLORS.fit }, { label: 'extrapolation', values: extrap, style: 'line', color: COLORS.fit, dash: [6, 4] });
-    if (r.band.length > 0) {
-      const lo = empty();
-      const up = empty();
-      for (const p of r.band) {
-        const k = at.get(p.x);
-        if (k === undefined) continue;
-        lo[k] = p.lower;
-        up[k] = p.upper;
-      }
-      series.push({ label: `${Math.round((r.ci?.level ?? 0.95) * 100)}% bootstrap band`, values: up, style: 'line', color: COLORS.bandEdge }, { label: 'band lower', values: lo, style: 'line', color: COLORS.bandEdge, inLegend: false });
-      band = { upper: series.length - 2, lower: series.length - 1, color: COLORS.band };
-    }
-  }
-  const pSft = c.task.kind === 'retu' ? c.task.curve.pSft : c.task.pSft;
-  if (pSft !== undefined) series.push({ label: `P_sft ${num(pSft, 2)}`, values: all.map(() => c.yOffset), style: 'line', color: COLORS.pSft, dash: [3, 3] });
-  if (r?.aPost !== null && r?.aPost !== undefined) series.push({ label: `A_post ${num(r.aPost, 2)}`, values: all.map(() => r.aPost), style: 'line', color: COLORS.aPost, dash: [8, 4] });
   const isRetu = c.task.kind === 'retu';
-  return {
+  return fitPlotSpec({
     title: c.id,
+    x: c.x,
+    y: c.y,
+    yOffset: c.yOffset,
+    pSft: c.task.kind === 'retu' ? c.task.curve.pSft : c.task.pSft,
+    fit: r && r.hyper ? r : null,
+    band: r && r.band.length > 0 ? { level: r.ci?.level ?? 0.95, points: r.band } : undefined,
+    aPost: r?.aPost ?? undefined,
     xLabel: isRetu ? 'RL compute since the branch (EFLOPs)' : 'x',
     yLabel: isRetu ? 'overall score (%)' : 'y',
     logX,
-    xs: all,
-    series,
-    band,
-  };
+  });
 }
 
 function pcDatasets(): string[] {

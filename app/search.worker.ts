@@ -8,9 +8,8 @@
  * says so and continues on the CPU.
  */
 /// <reference lib="webworker" />
-import { ceilingRows, createFitter, isTrimfitError, type Fitter, type FitResult } from '../src/index.js';
+import { ceilingRows, createFitter, isTrimfitError, plotXs, type Fitter, type FitResult } from '../src/index.js';
 import type { BackendReport, CurveTask, PageRow, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
-import { plotXs } from './curves.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -83,7 +82,7 @@ async function runTask(fitter: Fitter, task: CurveTask, s: RunSettings): Promise
   // The cap and floor bound the sigmoid's u; the other models have no ceiling to bound (the form says so).
   const sigmoid = s.model === 'sigmoid';
   const cap = { ...(sigmoid && s.scoreCap !== null ? { scoreCap: s.scoreCap } : {}), ...(sigmoid && s.scoreFloor !== null ? { scoreFloor: s.scoreFloor } : {}) };
-  for await (const item of fitter.fitSweep([{ id: task.id, x: task.x, y: task.y, pSft: task.pSft, predictAt: s.bootstrapResamples > 0 ? plotXs(task.x) : undefined }], { ...common, ...cap, model: s.model, grid, bootstrap: { resamples: s.bootstrapResamples } })) {
+  for await (const item of fitter.fitSweep([{ id: task.id, x: task.x, y: task.y, pSft: task.pSft, predictAt: s.bootstrapResamples > 0 ? plotXs(task.x, s.model) : undefined }], { ...common, ...cap, model: s.model, grid, bootstrap: { resamples: s.bootstrapResamples } })) {
     const r = item.result.status === 'failed' ? null : (item.result as FitResult);
     return rowOfResult(task, s, r, item.result.status, item.result.message, item.settingsTried);
   }

@@ -40,3 +40,7 @@ export type { CandidateBackend, LtsBatch, LtsJob, LtsJobTable, LtsModelSpec, Bat
 export { batchJobCount, batchJobs, createBatchResult, isJobTable, jobResult, jobResults, toJobTable } from './backends/backend.js';
 export { createFitter } from './api/fitter.js';
 export type { Fitter, FitterOptions, SweepCurve, SweepInput, SweepOptions, SweepItem, SweepProgress } from './api/fitter.js';
+export { plotSvg, POINT_SIZE_PX } from './report/plot-svg.js';
+export type { PlotSpec, PlotSeries } from './report/plot-svg.js';
+export { fitPlotSpec, modelValue, plotXs, EXTRAPOLATION_FACTOR, FIT_PLOT_COLORS } from './report/fit-plot.js';
+export type { FitPlotInput } from './report/fit-plot.js';
