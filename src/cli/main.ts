@@ -5,7 +5,8 @@
  * prints a stack trace, also not when the reader of its output goes away (`| head`; see
  * watchOutputStreams).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
@@ -21,6 +22,8 @@ import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
 import { FULL_GRID, type GridSpec } from '../core/search.js';
+import { fitPlotSpec, plotXs } from '../report/fit-plot.js';
+import { plotSvg } from '../report/plot-svg.js';
 import type { FailedFit, FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
@@ -138,6 +141,7 @@ const SWEEP = {
     'score-cap': { type: 'string', arg: 'C', range: SCORE_RANGE, shownDefault: 'none', help: 'highest possible score (100 for percentages): bounds u so that A_post ≤ C' },
     'score-floor': { type: 'string', arg: 'F', range: SCORE_RANGE, shownDefault: 'none', help: 'lowest possible score (0 for percentages): bounds u so that A_post ≥ F' },
     'lts-starts': { type: 'string', arg: 'K', range: { min: 1, max: 1e7, integer: true }, shownDefault: String(DEFAULTS.ltsStarts), help: 'LTS candidates per fit' },
+    plots: { type: 'string', arg: 'DIR', help: "write each curve's figure to DIR/<curve>.svg: its points by role (train, validation, rejected, trimmed), the fit and its extrapolation, the bootstrap band, the P_sft and A_post lines" },
     seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of every random choice (LTS subsets, bootstrap); each curve\'s is mixed with its id' },
     workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'CPU worker pool size (on WebGPU the workers run Stage 1 and the polish; 1 keeps them on one thread)' },
     backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
@@ -643,12 +647,19 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     const fromFile = c.pSft !== undefined;
     throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
   });
+  const plotsDir = opt.string('plots');
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { file: string; settingsTried: number; bestSetting: number }> = [];
   const progress = sweepProgress(io);
   try {
     const sweep = fitter.fitSweep(
-      curves.map(({ id, x, y }, k) => (pSfts[k] === undefined ? { id, x, y } : { id, x, y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] })),
+      curves.map(({ id, x, y }, k) => ({
+        id,
+        x,
+        ...(pSfts[k] === undefined ? { y } : { y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] }),
+        // The figures' band: the bootstrap's predictions at the x values the curve is drawn at.
+        ...(plotsDir !== undefined && resamples > 0 ? { predictAt: plotXs(x, model) } : {}),
+      })),
       { model, grid: grid ?? 'single', bootstrap: { resamples, level: 0.95 }, ltsStarts, seed, scoreCap, scoreFloor, onProgress: progress.onProgress },
     );
     for await (const item of sweep) {
@@ -663,14 +674,17 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // A non-finite fit has no estimate either (its parameters are the solver's start): the command
   // fails for it as for a curve that could not be fitted.
   const failed = rows.filter((r) => r.result.status === 'failed' || r.result.status === 'non-finite').length;
+  const plots = plotsDir === undefined ? null : await writeSweepPlots(plotsDir, rows, curves);
   if (opt.flag('json')) {
     io.out(toJson({
       files,
       model,
       search,
       ...(grid ? { grid } : {}),
-      curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }) =>
-        result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
+      curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }, k) => ({
+        ...(result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
+        ...(plots ? { plot: plots[k] } : {}),
+      })),
     }));
   } else {
     const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
@@ -682,7 +696,46 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     io.out(formatSweepTable(named, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
+  if (plots) io.err(`wrote ${plots.length} figure${plots.length === 1 ? '' : 's'} to ${plotsDir}`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * `sweep --plots DIR`: one SVG per curve (a failed one shows its points), named after the curve with
+ * characters a file name cannot hold replaced by _, and -2, -3… where two names meet. Returns the paths.
+ */
+async function writeSweepPlots(dir: string, rows: ReadonlyArray<SweepRow>, curves: ReadonlyArray<{ x: number[]; y: number[] }>): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new TrimfitError('invalid-option', 'plots', 'a folder that can be created', dir, `plots: cannot create ${dir} (${(e as Error).message})`);
+  }
+  const used = new Set<string>();
+  const paths: string[] = [];
+  for (const [k, row] of rows.entries()) {
+    const base = row.id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'curve';
+    let name = base;
+    for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base}-${i}`;
+    used.add(name.toLowerCase());
+    const r = row.result.status === 'failed' ? null : (row.result as FitResult);
+    const pSft = row.pSft;
+    const gain = pSft === undefined ? curves[k].y : curves[k].y.map((v) => v - pSft);
+    const spec = fitPlotSpec({
+      title: `${row.id}${r ? '' : ' (failed)'}`,
+      x: curves[k].x,
+      y: gain,
+      yOffset: pSft ?? 0,
+      pSft,
+      fit: r && r.success ? r : null,
+      band: r?.ci && r.ci.predictions.length > 0 ? { level: r.ci.level, points: r.ci.predictions.map((p) => ({ x: p.x, lower: p.lower + (pSft ?? 0), upper: p.upper + (pSft ?? 0) })) } : undefined,
+      aPost: r?.success ? ceilingOf(row).aPost : undefined,
+      yLabel: pSft === undefined ? 'y' : 'score',
+    });
+    const path = join(dir, `${name}.svg`);
+    await writeFile(path, plotSvg(spec));
+    paths.push(path);
+  }
+  return paths;
 }
 
 /** The sweep's grid flags and the GridSpec fields they set. */

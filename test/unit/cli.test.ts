@@ -1,6 +1,6 @@
 import { describe, expect, test, beforeAll } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -530,6 +530,30 @@ describe('trimfit sweep', () => {
       expectJsonError(bad, 'invalid-option', field);
       expect(JSON.parse(bad.stderr).error.expected).toBe(expected);
     }
+  });
+
+  test('--plots DIR writes each curve\'s figure, a failed one with its points; the JSON names each file', async () => {
+    const rows = ['curve,x,y,p_sft'];
+    for (const [c, p, u] of [['run/a', 40, 30], ['run b', 55, 42]] as const) {
+      rows.push(`${c},0,${p},${p}`);
+      for (let i = 1; i <= 30; i++) rows.push(`${c},${10 * i},${(p + u / (1 + Math.pow(80 / (10 * i), 1.5)) + 0.4 * Math.sin(2.3 * i + u)).toFixed(4)},${p}`);
+    }
+    rows.push('tiny,1,2,1', 'tiny,2,3,1');
+    const dir = join(mkdtempSync(join(tmpdir(), 'trimfit-plots-')), 'figures');
+    const r = await cli(['sweep', file('plots.csv', rows.join('\n')), '--backend', 'cpu', '--bootstrap', '30', '--lts-starts', '4', '--search', 'none', '--score-cap', '100', '--plots', dir, '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim()).toBe(`wrote 3 figures to ${dir}`);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.curves.map((c: { plot: string }) => c.plot)).toEqual([join(dir, 'run_a.svg'), join(dir, 'run_b.svg'), join(dir, 'tiny.svg')]);
+    const a = readFileSync(join(dir, 'run_a.svg'), 'utf8');
+    expect(a).toMatch(/^<svg /);
+    for (const label of ['train', 'validation', 'sigmoid fit', 'extrapolation', '95% bootstrap band', 'P_sft 40.00', `A_post ${doc.curves[0].aPost.toFixed(2)}`]) expect(a).toContain(`>${label}</text>`);
+    expect(a).toContain('<polygon');
+    // The failed curve: its points only, and the title says it failed.
+    const tiny = readFileSync(join(dir, 'tiny.svg'), 'utf8');
+    expect(tiny).toContain('>tiny (failed)</text>');
+    expect(tiny).toContain('>points</text>');
+    expect(tiny).not.toContain('fit</text>');
   });
 
   test('several files: their curves in order, each named after its file (x,y) and with its file in the JSON', async () => {
