@@ -16,13 +16,14 @@ import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
+import type { RetuCurve } from '../ceiling/retu.js';
 import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
 import { createFitter, type SweepProgress } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
 import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTable, type SweepRow } from './format.js';
 import { FULL_GRID, type GridSpec } from '../core/search.js';
-import { fitPlotSpec, plotXs } from '../report/fit-plot.js';
+import { fitPlotSpec, plotXs, type FitPlotInput } from '../report/fit-plot.js';
 import { plotSvg } from '../report/plot-svg.js';
 import type { FailedFit, FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
@@ -116,6 +117,7 @@ const CEILING = {
     seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: String(DEFAULTS.seed), help: 'seed of every random choice (LTS subsets, bootstrap)' },
     workers: { type: 'string', arg: 'N', range: WORKERS_RANGE, shownDefault: 'the number of CPUs', help: 'CPU worker pool size (on WebGPU the workers run Stage 1 and the polish; 1 keeps them on one thread)' },
     backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
+    plots: { type: 'string', arg: 'DIR', help: "write each branch's figure to DIR/<dataset>_ckpt<step>.svg, as the page draws it: points by role, the fit and its extrapolation, the bootstrap band, the P_sft and A_post lines" },
     'val-losses': { type: 'string', arg: 'losses.json', help: 'SFT validation losses { "<dataset>": [{ "sftStep": 360, "valLoss": 0.52 }, …] }: adds the SFT regimes, the switch step and, over 3+ datasets, the loss–ceiling correlation' },
     json: JSON_OPTION,
   },
@@ -674,7 +676,10 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // A non-finite fit has no estimate either (its parameters are the solver's start): the command
   // fails for it as for a curve that could not be fitted.
   const failed = rows.filter((r) => r.result.status === 'failed' || r.result.status === 'non-finite').length;
-  const plots = plotsDir === undefined ? null : await writeSweepPlots(plotsDir, rows, curves);
+  // Named as the table names them: a curve name two files share comes with its file.
+  const ids = rows.map((r) => r.id);
+  const names = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? (curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field) : r.id));
+  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], curves[k]) })));
   if (opt.flag('json')) {
     io.out(toJson({
       files,
@@ -690,9 +695,8 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
     const settings = search === 'full' ? `search full, the best of up to ${Math.max(0, ...rows.map((r) => r.settingsTried))} settings per curve` : 'search none, one setting';
     // Two files may both hold a curve "a" (each file one benchmark): rows, check notes and failures
-    // would then name two curves alike, so such a curve is named by its file as well.
-    const ids = rows.map((r) => r.id);
-    const named = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? { ...r, id: curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field } : r));
+    // would then name two curves alike, so such a curve is named by its file as well (names, above).
+    const named = rows.map((r, k) => ({ ...r, id: names[k] }));
     io.out(formatSweepTable(named, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
@@ -701,10 +705,10 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
 }
 
 /**
- * `sweep --plots DIR`: one SVG per curve (a failed one shows its points), named after the curve with
- * characters a file name cannot hold replaced by _, and -2, -3… where two names meet. Returns the paths.
+ * `--plots DIR`: one SVG per curve, named after it with characters a file name cannot hold replaced
+ * by _, and -2, -3… where two names meet. Returns the paths in the figures' order.
  */
-async function writeSweepPlots(dir: string, rows: ReadonlyArray<SweepRow>, curves: ReadonlyArray<{ x: number[]; y: number[] }>): Promise<string[]> {
+async function writeFigures(dir: string, figures: ReadonlyArray<{ name: string; input: FitPlotInput }>): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
@@ -712,30 +716,51 @@ async function writeSweepPlots(dir: string, rows: ReadonlyArray<SweepRow>, curve
   }
   const used = new Set<string>();
   const paths: string[] = [];
-  for (const [k, row] of rows.entries()) {
-    const base = row.id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'curve';
-    let name = base;
-    for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base}-${i}`;
-    used.add(name.toLowerCase());
-    const r = row.result.status === 'failed' ? null : (row.result as FitResult);
-    const pSft = row.pSft;
-    const gain = pSft === undefined ? curves[k].y : curves[k].y.map((v) => v - pSft);
-    const spec = fitPlotSpec({
-      title: `${row.id}${r ? '' : ' (failed)'}`,
-      x: curves[k].x,
-      y: gain,
-      yOffset: pSft ?? 0,
-      pSft,
-      fit: r && r.success ? r : null,
-      band: r?.ci && r.ci.predictions.length > 0 ? { level: r.ci.level, points: r.ci.predictions.map((p) => ({ x: p.x, lower: p.lower + (pSft ?? 0), upper: p.upper + (pSft ?? 0) })) } : undefined,
-      aPost: r?.success ? ceilingOf(row).aPost : undefined,
-      yLabel: pSft === undefined ? 'y' : 'score',
-    });
-    const path = join(dir, `${name}.svg`);
-    await writeFile(path, plotSvg(spec));
+  for (const { name, input } of figures) {
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'curve';
+    let file = base;
+    for (let i = 2; used.has(file.toLowerCase()); i++) file = `${base}-${i}`;
+    used.add(file.toLowerCase());
+    const path = join(dir, `${file}.svg`);
+    await writeFile(path, plotSvg(fitPlotSpec(input)));
     paths.push(path);
   }
   return paths;
+}
+
+/** `sweep --plots`: each curve's figure (a failed or unsettled fit shows its points alone). */
+function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: number[] }): FitPlotInput {
+  const r = row.result.status === 'failed' ? null : (row.result as FitResult);
+  const pSft = row.pSft;
+  const off = pSft ?? 0;
+  return {
+    title: `${title}${r ? '' : ' (failed)'}`,
+    x: curve.x,
+    y: pSft === undefined ? curve.y : curve.y.map((v) => v - pSft),
+    yOffset: off,
+    pSft,
+    fit: r && r.success ? r : null,
+    band: r?.ci && r.ci.predictions.length > 0 ? { level: r.ci.level, points: r.ci.predictions.map((p) => ({ x: p.x, lower: p.lower + off, upper: p.upper + off })) } : undefined,
+    aPost: r?.success ? ceilingOf(row).aPost : undefined,
+    yLabel: pSft === undefined ? 'y' : 'score',
+  };
+}
+
+/** `ceiling --plots`: a branch's figure as the page draws it (scores in %, compute in EFLOPs). */
+function ceilingFigure(row: CeilingRow, curve: RetuCurve): FitPlotInput {
+  const settled = row.hyper !== null && (row.status === 'converged' || row.status === 'at-bound');
+  return {
+    title: row.id,
+    x: curve.x,
+    y: curve.y,
+    yOffset: curve.pSft,
+    pSft: curve.pSft,
+    fit: settled ? { model: 'sigmoid', params: { b: row.b, cMid: row.cMid, u: row.plRl, c0: row.epsilon }, hyper: row.hyper, stage1Rejected: row.stage1Rejected, ltsTrimmed: row.ltsTrimmed } : null,
+    band: row.ci && row.band.length > 0 ? { level: row.ci.level, points: row.band } : undefined,
+    aPost: settled ? row.aPost : undefined,
+    xLabel: 'RL compute since the branch (EFLOPs)',
+    yLabel: 'overall score (%)',
+  };
 }
 
 /** The sweep's grid flags and the GridSpec fields they set. */
@@ -843,24 +868,29 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const curves = await readRetuDir(dir);
   const datasets = [...new Set(curves.map((c) => c.dataset))];
   const valLosses = valLossesFile !== undefined && valLossesText !== undefined ? checkValLosses(valLossesText, valLossesFile, datasets) : null;
+  const plotsDir = opt.string('plots');
   const fitter = await createFitter({ backend: choice, workers });
   const rows: CeilingRow[] = [];
   const progress = sweepProgress(io);
   try {
-    for await (const row of ceilingRows(curves, { search, fitter, bootstrapResamples: resamples, fit: { seed, ltsStarts }, onProgress: progress.onProgress })) rows.push(row);
+    // With --plots, the bootstrap also gives the band at the x values the curve is drawn at.
+    const predictAt = plotsDir !== undefined && resamples > 0 ? (c: RetuCurve) => plotXs(c.x, 'sigmoid') : undefined;
+    for await (const row of ceilingRows(curves, { search, fitter, bootstrapResamples: resamples, fit: { seed, ltsStarts }, predictAt, onProgress: progress.onProgress })) rows.push(row);
   } finally {
     progress.done();
     await fitter.dispose();
   }
+  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: row.id, input: ceilingFigure(row, curves[k]) })));
   const regimes = valLosses ? regimeAnalysis(rows, valLosses) : null;
   const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
   if (opt.flag('json')) {
-    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }) => row), ...(regimes ?? {}) }));
+    io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }, k) => ({ ...row, ...(plots ? { plot: plots[k] } : {}) })), ...(regimes ?? {}) }));
   } else {
     io.out(formatCeilingTable(rows, search));
     io.out(`backend: ${backends.join(' | ')}`);
     if (regimes) io.out(formatRegimes(regimes.regimes, regimes.correlation));
   }
+  if (plots) io.err(`wrote ${plots.length} figure${plots.length === 1 ? '' : 's'} to ${plotsDir}`);
   return 0;
 }
 

@@ -630,6 +630,18 @@ describe('trimfit ceiling', () => {
     for (const c of curves) if (c.ci) expect(c.warnings.map((w: { code: string }) => w.code)).toContain('few-resamples');
     expect(curves.find((c: { id: string }) => c.id === 'Easy102K/ckpt6120').warnings.map((w: { code: string }) => w.code)).toContain('poor-validation');
   });
+  test('--plots DIR writes each branch\'s figure as the page draws it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trimfit-ceiling-plots-'));
+    const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '20', '--plots', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim()).toBe(`wrote 34 figures to ${dir}`);
+    const rows = JSON.parse(r.stdout).curves as Array<{ id: string; plot: string; pSft: number; aPost: number }>;
+    const row = rows.find((c) => c.id === 'Uniform102K/ckpt1800')!;
+    expect(row.plot).toBe(join(dir, 'Uniform102K_ckpt1800.svg'));
+    const svg = readFileSync(row.plot, 'utf8');
+    for (const label of ['train', 'validation', 'Stage-1 rejected', 'sigmoid fit', '95% bootstrap band', `P_sft ${row.pSft.toFixed(2)}`, `A_post ${row.aPost.toFixed(2)}`, 'overall score (%)', 'RL compute since the branch (EFLOPs)']) expect(svg).toContain(`>${label}</text>`);
+    expect(new Set(rows.map((c) => c.plot)).size).toBe(34);
+  });
   test('the table marks the fits to check and explains each below it', async () => {
     const r = await cli(['ceiling', '../shared/data/retu', '--search', 'released', '--bootstrap', '0']);
     expect(r.code).toBe(0);
