@@ -152,7 +152,7 @@ describe('trimfit fit', () => {
     [['fit', 'GOOD', '--tua', '3'], 'trimfit: --tua: unknown option of trimfit fit; did you mean --tau?'],
     [['fit', 'GOOD', '--Alpha=0.8'], 'trimfit: --Alpha: unknown option of trimfit fit; did you mean --alpha?'],
     [['fit', 'GOOD', '-t', '3'], 'trimfit: -t: unknown option of trimfit fit; did you mean --lts or --tau?'],
-    [['ceiling', 'GOOD', '--retu', 'x'], 'trimfit: --retu: unknown option of trimfit ceiling; the options are --search, --bootstrap, --lts-starts, --seed, --workers, --backend, --val-losses, --json'],
+    [['ceiling', 'GOOD', '--retu', 'x'], 'trimfit: --retu: unknown option of trimfit ceiling; the options are --search, --bootstrap, --lts-starts, --seed, --workers, --backend, --plots, --val-losses, --json'],
     [['bench', '--quik'], 'trimfit: --quik: unknown option of trimfit bench; did you mean --quick?'],
     [['fitt', 'GOOD'], 'trimfit: command: expected fit, sweep, lts, ceiling or bench, received "fitt" (did you mean fit?)'],
     [['fit'], 'trimfit: arguments: missing the operand <file.csv|file.json>: trimfit fit <file.csv|file.json> [options] (see trimfit fit --help)'],
