@@ -565,7 +565,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   };
   // A p_sft column (or pSft field) makes y the score, as in sweep: the fit is of the gain over it.
   const pSft = curve.pSft;
-  const r = fit({ x: curve.x, y: pSft === undefined ? curve.y : curve.y.map((v) => v - pSft) }, pSft === undefined ? options : { ...options, pSft });
+  const r = fit({ x: curve.x, y: gainOver(curve.y, pSft) }, pSft === undefined ? options : { ...options, pSft });
   const { aPost } = ceilingOf({ pSft, result: r });
   if (opt.flag('json')) {
     io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }) }));
@@ -649,16 +649,19 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     const fromFile = c.pSft !== undefined;
     throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
   });
+  // What each curve is fitted to, and drawn from: the gain over its P_sft, or y as read.
+  const gains = curves.map((c, k) => gainOver(c.y, pSfts[k]));
   const plotsDir = opt.string('plots');
   const fitter = await createFitter({ backend: choice, workers });
   const rows: Array<SweepRow & { file: string; settingsTried: number; bestSetting: number }> = [];
   const progress = sweepProgress(io);
   try {
     const sweep = fitter.fitSweep(
-      curves.map(({ id, x, y }, k) => ({
+      curves.map(({ id, x }, k) => ({
         id,
         x,
-        ...(pSfts[k] === undefined ? { y } : { y: y.map((v) => v - pSfts[k]!), pSft: pSfts[k] }),
+        y: gains[k],
+        ...(pSfts[k] === undefined ? {} : { pSft: pSfts[k] }),
         // The figures' band: the bootstrap's predictions at the x values the curve is drawn at.
         ...(plotsDir !== undefined && resamples > 0 ? { predictAt: plotXs(x, model) } : {}),
       })),
@@ -679,7 +682,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // Named as the table names them: a curve name two files share comes with its file.
   const ids = rows.map((r) => r.id);
   const names = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? (curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field) : r.id));
-  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], curves[k]) })));
+  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], { x: curves[k].x, y: gains[k] }) })));
   if (opt.flag('json')) {
     io.out(toJson({
       files,
@@ -728,7 +731,12 @@ async function writeFigures(dir: string, figures: ReadonlyArray<{ name: string; 
   return paths;
 }
 
-/** `sweep --plots`: each curve's figure (a failed or unsettled fit shows its points alone). */
+/** A curve's y as fitted: its gain over P_sft where it has one, else y as read. */
+function gainOver(y: number[], pSft: number | undefined): number[] {
+  return pSft === undefined ? y : y.map((v) => v - pSft);
+}
+
+/** `sweep --plots`: each curve's figure (a failed or unsettled fit shows its points alone); `curve.y` as fitted (gainOver). */
 function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: number[] }): FitPlotInput {
   const r = row.result.status === 'failed' ? null : (row.result as FitResult);
   const pSft = row.pSft;
@@ -736,7 +744,7 @@ function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: numb
   return {
     title: `${title}${r ? '' : ' (failed)'}`,
     x: curve.x,
-    y: pSft === undefined ? curve.y : curve.y.map((v) => v - pSft),
+    y: curve.y,
     yOffset: off,
     pSft,
     fit: r && r.success ? r : null,
