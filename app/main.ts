@@ -4,7 +4,7 @@
  * The main thread only schedules work and renders; every fit runs in a worker.
  */
 import type uPlot from 'uplot';
-import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
+import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, RETU_AXIS_LABELS, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
 import { mountPlot, svgToPng } from './plot.js';
 import { escapeHtml, htmlText } from './html.js';
@@ -830,7 +830,6 @@ $('results-body').addEventListener('keydown', (e) => {
 const COLORS = { ...FIT_PLOT_COLORS, plRl: '#9467bd' };
 
 function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpec {
-  const isRetu = c.task.kind === 'retu';
   return fitPlotSpec({
     title: c.id,
     x: c.x,
@@ -840,8 +839,7 @@ function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpe
     fit: r && r.hyper ? r : null,
     band: r && r.band.length > 0 ? { level: r.ci?.level ?? 0.95, points: r.band } : undefined,
     aPost: r?.aPost ?? undefined,
-    xLabel: isRetu ? 'RL compute since the branch (EFLOPs)' : 'x',
-    yLabel: isRetu ? 'overall score (%)' : 'y',
+    ...(c.task.kind === 'retu' ? RETU_AXIS_LABELS : {}),
     logX,
   });
 }

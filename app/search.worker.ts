@@ -8,7 +8,7 @@
  * says so and continues on the CPU.
  */
 /// <reference lib="webworker" />
-import { ceilingRows, createFitter, isTrimfitError, plotXs, type Fitter, type FitResult } from '../src/index.js';
+import { ceilingParams, ceilingRows, createFitter, isTrimfitError, plotXs, type Fitter, type FitResult } from '../src/index.js';
 import type { BackendReport, CurveTask, PageRow, RunSettings, WorkerMessage, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -68,7 +68,7 @@ async function runTask(fitter: Fitter, task: CurveTask, s: RunSettings): Promise
       const ok = r.hyper !== null;
       return {
         id: r.id, dataset: r.dataset, model: 'sigmoid', sftStep: r.sftStep, xSft: r.xSft, pSft: r.pSft,
-        params: ok ? { u: r.plRl, cMid: r.cMid, b: r.b, c0: r.epsilon } : {},
+        params: ok ? ceilingParams(r) : {},
         aPost: ok ? r.aPost : null, plRl: ok ? r.plRl : null, epsilon: ok ? r.epsilon : null, cMid: ok ? r.cMid : null, b: ok ? r.b : null,
         hyper: r.hyper, r2Train: r.r2Train, r2Val: r.r2Val, rmseVal: r.rmseVal, score: Number.isFinite(r.score) ? r.score : null,
         ci: r.ci ? { level: r.ci.level, intervals: { aPost: r.ci.aPost, plRl: r.ci.plRl, cMid: r.ci.cMid, b: r.ci.b } } : null,

@@ -20,7 +20,7 @@ export { FULL_GRID, expandGrid } from './core/search.js';
 export type { GridSpec } from './core/search.js';
 export { buildRetuCurves } from './ceiling/retu.js';
 export type { RetuCurve } from './ceiling/retu.js';
-export { ceilingRows, gridFor, SCORE_CAP_PERCENT } from './ceiling/analysis.js';
+export { ceilingParams, ceilingRows, gridFor, RETU_AXIS_LABELS, SCORE_CAP_PERCENT } from './ceiling/analysis.js';
 export type { CeilingRow, SearchMode } from './ceiling/analysis.js';
 export { evaluateInlineF64 } from './api/search.js';
 export { backendEvaluator, searchCurves } from './api/search.js';

@@ -51,6 +51,14 @@ export interface CeilingRow {
   ltsTrimmed: number[];
 }
 
+/** A row's sigmoid parameters by their natural names (PL_rl is u, ε is c0), as FitResult.params has them. */
+export function ceilingParams(row: Pick<CeilingRow, 'plRl' | 'cMid' | 'b' | 'epsilon'>): Record<string, number> {
+  return { u: row.plRl, cMid: row.cMid, b: row.b, c0: row.epsilon };
+}
+
+/** The axes of a RETU branch's figure: RL compute since the branch, and the overall score. */
+export const RETU_AXIS_LABELS = { xLabel: 'RL compute since the branch (EFLOPs)', yLabel: 'overall score (%)' } as const;
+
 export interface CeilingOptions {
   /** Which settings each curve is fitted with: 'full' searches the grid, 'released' uses the authors' settings, 'none' one default setting (required). */
   search: SearchMode;

@@ -17,7 +17,7 @@ import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
 import { readRetuDir } from '../ceiling/retu-node.js';
 import type { RetuCurve } from '../ceiling/retu.js';
-import { ceilingRows, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
+import { ceilingParams, ceilingRows, RETU_AXIS_LABELS, type CeilingRow, type SearchMode } from '../ceiling/analysis.js';
 import { createFitter, type SweepProgress } from '../api/fitter.js';
 import type { BackendChoice } from '../backends/select-backend.js';
 import { LTS_KERNEL_VARIANTS, type LtsKernelVariantName } from '../backends/webgpu/tuning.js';
@@ -763,11 +763,10 @@ function ceilingFigure(row: CeilingRow, curve: RetuCurve): FitPlotInput {
     y: curve.y,
     yOffset: curve.pSft,
     pSft: curve.pSft,
-    fit: settled ? { model: 'sigmoid', params: { b: row.b, cMid: row.cMid, u: row.plRl, c0: row.epsilon }, hyper: row.hyper, stage1Rejected: row.stage1Rejected, ltsTrimmed: row.ltsTrimmed } : null,
+    fit: settled ? { model: 'sigmoid', params: ceilingParams(row), hyper: row.hyper, stage1Rejected: row.stage1Rejected, ltsTrimmed: row.ltsTrimmed } : null,
     band: row.ci && row.band.length > 0 ? { level: row.ci.level, points: row.band } : undefined,
     aPost: settled ? row.aPost : undefined,
-    xLabel: 'RL compute since the branch (EFLOPs)',
-    yLabel: 'overall score (%)',
+    ...RETU_AXIS_LABELS,
   };
 }
 
