@@ -25,7 +25,7 @@ import { ceilingOf, formatCeilingTable, formatLts, formatRegimes, formatSweepTab
 import { FULL_GRID, type GridSpec } from '../core/search.js';
 import { fitPlotSpec, plotXs, type FitPlotInput } from '../report/fit-plot.js';
 import { plotSvg } from '../report/plot-svg.js';
-import type { FailedFit, FitResult } from '../api/result.js';
+import type { BackendInfo, FailedFit, FitResult } from '../api/result.js';
 import { analyzeSftRegimes, minValLossCeilingCorrelation, type MinLossCeilingCorrelation, type SftRegimeAnalysis, type SftValLoss } from '../ceiling/regimes.js';
 
 /** A numeric option's range, as checkNumber checks it (and names it in its errors). */
@@ -582,6 +582,11 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The backends that ran a table's fits, each once, as "name (description; reason)"; null for a failed curve. */
+function backendsUsed(infos: ReadonlyArray<BackendInfo | null>): string[] {
+  return [...new Set(infos.flatMap((b) => (b ? [`${b.name} (${b.description}; ${b.reason})`] : [])))];
+}
+
 /** A fit as `fit --json` prints it (and `sweep --json` per curve). */
 function fitJson(r: FitResult) {
   return {
@@ -695,7 +700,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       })),
     }));
   } else {
-    const backends = [...new Set(rows.map((r) => (r.result.status === 'failed' ? null : `${(r.result as FitResult).backend.name} (${(r.result as FitResult).backend.description}; ${(r.result as FitResult).backend.reason})`)).filter(Boolean))];
+    const backends = backendsUsed(rows.map((r) => (r.result.status === 'failed' ? null : (r.result as FitResult).backend)));
     const settings = search === 'full' ? `search full, the best of up to ${Math.max(0, ...rows.map((r) => r.settingsTried))} settings per curve` : 'search none, one setting';
     // Two files may both hold a curve "a" (each file one benchmark): rows, check notes and failures
     // would then name two curves alike, so such a curve is named by its file as well (names, above).
@@ -889,7 +894,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   }
   const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: row.id, input: ceilingFigure(row, curves[k]) })));
   const regimes = valLosses ? regimeAnalysis(rows, valLosses) : null;
-  const backends = [...new Set(rows.map((r) => (r.backend ? `${r.backend.name} (${r.backend.description}; ${r.backend.reason})` : null)).filter(Boolean))];
+  const backends = backendsUsed(rows.map((r) => r.backend));
   if (opt.flag('json')) {
     io.out(toJson({ search, curves: rows.map(({ inlierMask: _m, stage1Rejected: _s, ltsTrimmed: _t, band: _b, ...row }, k) => ({ ...row, ...(plots ? { plot: plots[k] } : {}) })), ...(regimes ?? {}) }));
   } else {
