@@ -113,20 +113,48 @@ export interface ParsedCurve {
   field: string;
 }
 
+/** Which CSV columns hold a curve file's data; headers match in any letter case. */
+export interface CurveFileColumns {
+  /**
+   * The column of x.
+   * @default 'x'
+   */
+  x?: string;
+  /**
+   * The column of y. When the header has no such column (and no curve column), and y was not
+   * named here, each column besides x and p_sft is one curve: a wide table.
+   * @default 'y'
+   */
+  y?: string;
+  /**
+   * The column of curve labels of the long format (one row per point).
+   * @default 'curve'
+   */
+  curve?: string;
+}
+
+/** The formats `parseCurvesFile` reads. */
+export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' | 'json-array';
+
 /**
  * The curves of one file, as the page loads them and `trimfit sweep` reads them:
  * - CSV `x,y` (`csv-xy`): one curve, named after the file;
  * - CSV long format `curve,x,y` (`csv-long`): one curve per label, in order of first appearance;
+ * - CSV wide format `x,<curve>,<curve>,…` (`csv-wide`): a header with x but neither y nor curve;
+ *   each other column is one curve named by its header, and an empty cell is no point of that
+ *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's band columns
+ *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
- * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. Headers match in any
- * letter case. A CSV column `p_sft` (the same on every row of a curve) or a JSON field `pSft` gives
- * a curve's P_sft. Errors name the file and the row and column (CSV) or the entry (JSON).
+ * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `columns` names
+ * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`). A CSV column `p_sft`
+ * (the same on every row of a curve; not in a wide table) or a JSON field `pSft` gives a curve's
+ * P_sft. Errors name the file and the row and column (CSV) or the entry (JSON).
  */
-export function parseCurvesFile(name: string, text: string): { format: 'csv-xy' | 'csv-long' | 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
+export function parseCurvesFile(name: string, text: string, columns: CurveFileColumns = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
-  return json ? parseCurvesJson(name, text) : parseCurvesCsv(name, text);
+  return json ? { ...parseCurvesJson(name, text), bandColumns: [] } : parseCurvesCsv(name, text, columns);
 }
 
 const stemOf = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
@@ -138,39 +166,95 @@ function finiteArray(values: unknown[], field: string): number[] {
   });
 }
 
-/** CSV `x,y` (one curve named after the file) or the long format `curve,x,y`; every cell but a label is a number. */
-function parseCurvesCsv(name: string, text: string): { format: 'csv-xy' | 'csv-long'; curves: ParsedCurve[] } {
+/** How a missing-column error names parseCurvesFile's `columns` (the CLI names its flags instead). */
+export const COLUMN_OPTIONS_NAMED = 'other headers through columns.x, columns.y, columns.curve';
+
+/** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
+const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
+
+/**
+ * CSV `x,y` (one curve named after the file), the long format `curve,x,y` or the wide format
+ * `x,<curve>,…` (see parseCurvesFile). Only the columns read must hold numbers: x, y and p_sft in
+ * the first two, x and every curve column in the wide one; any other column (a TensorBoard
+ * export's wall time, a run's notes) is left as it is.
+ */
+function parseCurvesCsv(name: string, text: string, columns: CurveFileColumns): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
   const { header, rows } = readCsvRecords(text, name);
-  const curveCol = header.findIndex((h) => h.toLowerCase() === 'curve');
-  const numbers = (cells: string[], row: number) => cells.map((c, j) => (j === curveCol ? NaN : parseCell(c, () => cellName(name, row, j, header))));
-  const table: CsvTable = { header, rows: rows.map(({ row, cells }) => numbers(cells, row)) };
-  if (curveCol < 0) {
-    const [ix, iy] = xyColumns(table, name, 'columns x,y or curve,x,y');
-    return { format: 'csv-xy', curves: [withPSft({ id: stemOf(name), x: table.rows.map((r) => r[ix]), y: table.rows.map((r) => r[iy]), field: name }, table, table.rows)] };
-  }
-  const [ix, iy] = xyColumns(table, name, 'columns curve,x,y');
-  const byLabel = new Map<string, number[][]>();
-  rows.forEach(({ row, cells }, k) => {
-    const label = cells[curveCol];
-    if (label === '') throw new TrimfitError('parse-error', `${name} row ${row}, column ${curveCol + 1} (${header[curveCol]})`, 'a curve label', 'an empty cell');
+  const lower = header.map((h) => h.toLowerCase());
+  const find = (column: string) => lower.indexOf(column.toLowerCase());
+  const [xName, yName, curveName] = [columns.x ?? 'x', columns.y ?? 'y', columns.curve ?? 'curve'];
+  const [ix, iy, ic, ip] = [find(xName), find(yName), find(curveName), find('p_sft')];
+  const missing = (what: string) =>
+    new TrimfitError('parse-error', `${name} header`, `${what} (the formats: x,y; curve,x,y; x and one column per curve; ${COLUMN_OPTIONS_NAMED})`, header.join(','));
+  if (ix < 0) throw missing(`a column ${xName}`);
+  if (ic < 0 && columns.curve !== undefined) throw missing(`a column ${curveName}`);
+  const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => cellName(name, row, j, header));
+  if (iy < 0 && (ic >= 0 || columns.y !== undefined)) throw missing(`a column ${yName}`);
+  if (iy < 0) return parseWideCsv(name, header, rows, ix, ip, cell);
+
+  const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));
+  type Point = (typeof points)[number];
+  const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), field });
+  if (ic < 0) return { format: 'csv-xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [] };
+  const byLabel = new Map<string, Point[]>();
+  for (const p of points) {
+    const label = p.cells[ic];
+    if (label === '') throw new TrimfitError('parse-error', `${name} row ${p.row}, column ${ic + 1} (${header[ic]})`, 'a curve label', 'an empty cell');
     let group = byLabel.get(label);
     if (!group) byLabel.set(label, (group = []));
-    group.push(table.rows[k]);
-  });
+    group.push(p);
+  }
   return {
     format: 'csv-long',
     // Map keeps the labels in order of first appearance.
-    curves: [...byLabel].map(([label, group]) => withPSft({ id: label, x: group.map((r) => r[ix]), y: group.map((r) => r[iy]), field: `${name} curve "${label}"` }, table, group)),
+    curves: [...byLabel].map(([label, group]) => curveOf(label, group, `${name} curve "${label}"`)),
+    bandColumns: [],
   };
 }
 
-/** The curve with its P_sft from the table's `p_sft` column, which must hold one value per curve. */
-function withPSft(curve: ParsedCurve, table: CsvTable, rows: number[][]): ParsedCurve {
-  const col = table.header.findIndex((h) => h.toLowerCase() === 'p_sft');
-  if (col < 0) return curve;
-  const values = [...new Set(rows.map((r) => r[col]))];
-  if (values.length > 1) throw new TrimfitError('parse-error', `${curve.field} p_sft`, 'one p_sft for all rows of a curve', values.slice(0, 3).join(' and '));
-  return { ...curve, pSft: values[0] };
+/** A wide table: each column besides x is one curve, and its empty cells are no points. */
+function parseWideCsv(
+  name: string,
+  header: string[],
+  rows: Array<{ row: number; cells: string[] }>,
+  ix: number,
+  ip: number,
+  cell: (row: number, cells: string[], j: number) => number,
+): { format: 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
+  // One P_sft column cannot serve several curves; the long format gives each curve its own.
+  if (ip >= 0) throw new TrimfitError('parse-error', `${name} column ${ip + 1} (${header[ip]})`, 'no p_sft column in a wide table (one column per curve): the long format curve,x,y,p_sft gives each curve its own', 'a p_sft column');
+  const names = new Set(header);
+  const bandColumns: string[] = [];
+  const curveColumns: number[] = [];
+  header.forEach((h, j) => {
+    if (j === ix) return;
+    const band = BAND_COLUMN.exec(h);
+    if (band && names.has(band[1])) return void bandColumns.push(h);
+    if (h === '') throw new TrimfitError('parse-error', `${name} header, column ${j + 1}`, 'a curve name', 'an empty cell');
+    if (header.indexOf(h) !== j) throw new TrimfitError('parse-error', `${name} header, column ${j + 1}`, 'a curve name not used by another column', h);
+    curveColumns.push(j);
+  });
+  if (curveColumns.length === 0) throw new TrimfitError('parse-error', `${name} header`, 'a column y, or one column per curve besides x', header.join(','));
+  const xs = rows.map(({ row, cells }) => cell(row, cells, ix));
+  const curves = curveColumns.map((j) => {
+    const x: number[] = [];
+    const y: number[] = [];
+    rows.forEach(({ row, cells }, k) => {
+      if (cells[j] === '') return;
+      x.push(xs[k]);
+      y.push(cell(row, cells, j));
+    });
+    return { id: header[j], x, y, field: `${name} column "${header[j]}"` };
+  });
+  return { format: 'csv-wide', curves, bandColumns };
+}
+
+/** A curve's P_sft from its rows' `p_sft` cells, which must all hold one value. */
+function pSftOf(group: Array<{ pSft?: number }>, field: string): { pSft?: number } {
+  if (group.length === 0 || group[0].pSft === undefined) return {};
+  const values = [...new Set(group.map((p) => p.pSft))];
+  if (values.length > 1) throw new TrimfitError('parse-error', `${field} p_sft`, 'one p_sft for all rows of a curve', values.slice(0, 3).join(' and '));
+  return { pSft: values[0] };
 }
 
 /** A JSON entry's optional `pSft`: a finite number. */

@@ -11,7 +11,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { parseCurvesFile, parseDecimal, parseNumericCsv, type ParsedCurve } from '../api/parse.js';
+import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileColumns, type ParsedCurve } from '../api/parse.js';
 import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -68,6 +68,12 @@ const SCORE_RANGE: NumberRange = { min: -1e12, max: 1e12 };
 const WORKERS_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
 const JSON_OPTION: OptionSpec = { type: 'boolean', default: false, help: 'print the result as one JSON object (errors as one { "error": … } line on stderr)' };
 const BACKEND_HELP = 'auto, webgpu or cpu';
+/** Which CSV columns a curve file's data is in (parseCurvesFile's columns); JSON names its fields x and y. */
+const COLUMN_OPTIONS = {
+  'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x', help: 'CSV: the header of the x column, in any letter case (Step for a TensorBoard or W&B export)' },
+  'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y', help: 'CSV: the header of the y column (Value for a TensorBoard export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
+  'curve-column': { type: 'string', arg: 'NAME', shownDefault: 'curve', help: 'CSV: the header of the curve labels of the long format (one row per point)' },
+} as const satisfies Record<string, OptionSpec>;
 const BACKEND_ARG = 'auto|webgpu|cpu';
 
 /**
@@ -79,6 +85,7 @@ const FIT = {
   summary: 'Fits one curve (CSV with columns x,y, or JSON { "x": [...], "y": [...] }) with one setting: Stage-1 rejection and optional LTS. trimfit sweep searches the settings.',
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
+    ...COLUMN_OPTIONS,
     lts: { type: 'boolean', default: DEFAULTS.lts, help: 'run Stage 2 (Least Trimmed Squares by C-steps) after Stage 1' },
     alpha: { type: 'string', arg: 'A', range: { min: 0.5, max: 1 }, shownDefault: String(DEFAULTS.alpha), help: 'LTS coverage: the fraction of the Stage-1 survivors kept (with --lts)' },
     tau: { type: 'string', arg: 'T', range: { min: 0, max: 1e6, minExclusive: true }, shownDefault: String(DEFAULTS.tau), help: 'Stage-1 modified z-score threshold' },
@@ -126,9 +133,10 @@ const CEILING = {
 const SWEEP = {
   operand: '<file.csv|file.json>',
   manyOperands: true,
-  summary: 'Searches every curve of the files over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve, named after the file) or curve,x,y (one per label); JSON { "x": [...], "y": [...] } or an array of them with "id".',
+  summary: 'Searches every curve of the files over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve, named after the file), curve,x,y (one per label) or x,<curve>,<curve>,… (wide: one per column, empty cells no points, as W&B exports them); JSON { "x": [...], "y": [...] } or an array of them with "id".',
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
+    ...COLUMN_OPTIONS,
     search: { type: 'string', arg: 'full|none', default: 'full', help: "full: every curve's split, train start, τ, LTS/α and, for the sigmoid, ε (docs/method.md); none: one default setting" },
     'train-ends': { type: 'string', arg: 'F,…', shownDefault: FULL_GRID.trainEndFractions.join(','), help: 'with --search full: the train ranges\' ends, as fractions of the points in (0, 1] (the points after are the validation points)' },
     'train-starts': { type: 'string', arg: 'F,…', shownDefault: FULL_GRID.trainStartFractions.join(','), help: 'with --search full: the train ranges\' starts, as fractions of the points in [0, 1]' },
@@ -537,6 +545,32 @@ function regimeAnalysis(rows: CeilingRow[], { file, datasets }: ValLosses): { re
   return { regimes, correlation: withCeilings.length >= 3 ? minValLossCeilingCorrelation(withCeilings) : null };
 }
 
+/** parseCurvesFile with the column flags, whose errors name those flags rather than the library's option. */
+async function readCurvesFile(file: string, columns: CurveFileColumns): Promise<ReturnType<typeof parseCurvesFile>> {
+  const text = await readInput(file, 'file');
+  try {
+    return parseCurvesFile(file, text, columns);
+  } catch (e) {
+    if (!(e instanceof TrimfitError) || !e.expected.includes(COLUMN_OPTIONS_NAMED)) throw e;
+    const flags = 'other headers through --x-column, --y-column, --curve-column';
+    const details = e.toJSON();
+    throw TrimfitError.fromJSON({ ...details, expected: details.expected.replace(COLUMN_OPTIONS_NAMED, flags), message: details.message.replace(COLUMN_OPTIONS_NAMED, flags) });
+  }
+}
+
+/** --x-column, --y-column and --curve-column as parseCurvesFile's columns. */
+function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileColumns {
+  const out: CurveFileColumns = {};
+  for (const [flag, key] of [['x-column', 'x'], ['y-column', 'y'], ['curve-column', 'curve']] as const) {
+    const v = opt.string(flag);
+    if (v === undefined) continue;
+    // Headers are trimmed when read, so a blank name could never match one.
+    if (v.trim() === '') throw new TrimfitError('invalid-option', flag, 'a column header', 'an empty name');
+    out[key] = v.trim();
+  }
+  return out;
+}
+
 function checkBackendChoice(value: unknown): BackendChoice {
   if (value !== 'auto' && value !== 'webgpu' && value !== 'cpu') throw new TrimfitError('invalid-option', 'backend', 'auto, webgpu or cpu', value);
   return value;
@@ -550,7 +584,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
-  const { curves } = parseCurvesFile(file, await readInput(file, 'file'));
+  const { curves } = await readCurvesFile(file, csvColumns(opt));
   if (curves.length > 1) throw new TrimfitError('invalid-input', 'file', 'one curve (trimfit sweep fits a file of several)', `${curves.length} curves`, `file: ${file} holds ${curves.length} curves (${curves.slice(0, 3).map((c) => c.id).join(', ')}${curves.length > 3 ? ', …' : ''}); fit takes one, trimfit sweep fits them all`);
   const curve = curves[0];
   const options: FitOptions = {
@@ -634,9 +668,12 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const cap = scoreCap ?? Infinity;
   if (floor > cap) throw new TrimfitError('invalid-option', 'score-floor', `at most --score-cap (${cap})`, floor);
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
+  const columns = csvColumns(opt);
   const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
   for (const file of files) {
-    const { format, curves: read } = parseCurvesFile(file, await readInput(file, 'file'));
+    const { format, curves: read, bandColumns } = await readCurvesFile(file, columns);
+    // Said, not silently dropped: a user who wanted a band column as a curve can rename it.
+    if (bandColumns.length > 0) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.

@@ -42,7 +42,7 @@ describe('parseXyCsv header', () => {
 
 describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('CSV x,y: one curve named after the file, points in file order', () => {
-    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], field: 'dir/run-7.csv' }] });
+    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], field: 'dir/run-7.csv' }], bandColumns: [] });
   });
   test('long CSV: one curve per label in order of first appearance, labels with spaces and quotes', () => {
     const { format, curves } = parseCurvesFile('l.csv', 'Curve,x,y\n"b 1",1,2\na,1,5\n"b 1",2,3\n');
@@ -62,8 +62,49 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('long CSV errors keep the file\'s own row and column', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\n,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 1 (curve)' }));
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\na,0x1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 2 (x)' }));
-    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns curve,x,y' }));
-    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: 'columns x,y or curve,x,y' }));
+    const noColumn = (column: string) => expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: expect.stringMatching(new RegExp(`^a column ${column} \\(the formats: x,y; curve,x,y; x and one column per curve`)) });
+    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(noColumn('x'));
+    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(noColumn('x'));
+    // With a curve column, y must be there: the table is not wide.
+    expect(() => parseCurvesFile('l.csv', 'curve,x,b\nq,1,2\n')).toThrow(noColumn('y'));
+  });
+  test('columns by other names (a TensorBoard export); columns not read may hold anything', () => {
+    const tb = 'Wall time,Step,Value\n1700000000.5,100,0.25\n1700000100.5,200,0.5\n';
+    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], field: 'tb.csv' }], bandColumns: [] });
+    const long = 'run,step,acc,notes\na,1,2,"lr 1e-6, warmup"\nb,1,3,\n';
+    expect(parseCurvesFile('l.csv', long, { curve: 'run', x: 'step', y: 'acc' }).curves.map((c) => [c.id, c.x, c.y])).toEqual([['a', [1], [2]], ['b', [1], [3]]]);
+    // A column named but absent is an error, never a silent fall back to another format.
+    expect(() => parseCurvesFile('tb.csv', tb, { x: 'step', y: 'accuracy' })).toThrow(expect.objectContaining({ field: 'tb.csv header', expected: expect.stringMatching(/^a column accuracy /) }));
+    expect(() => parseCurvesFile('l.csv', long, { curve: 'label', x: 'step', y: 'acc' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column label /) }));
+    // The columns that are read must still be numbers.
+    expect(() => parseCurvesFile('tb.csv', 'Step,Value\n100,n/a\n', { x: 'step', y: 'value' })).toThrow(expect.objectContaining({ field: 'tb.csv row 2, column 2 (Value)' }));
+  });
+  test('wide CSV: x and one column per curve, empty cells no points, W&B band columns skipped', () => {
+    const wandb = [
+      '"Step","run-a - eval/acc","run-a - eval/acc__MIN","run-a - eval/acc__MAX","run-b - eval/acc","run-b - eval/acc__MIN","run-b - eval/acc__MAX"',
+      '100,0.25,0.2,0.3,,,',
+      '200,0.5,0.45,0.55,0.4,0.4,0.4',
+      '300,,,,0.6,0.6,0.6',
+    ].join('\n');
+    expect(parseCurvesFile('w.csv', wandb, { x: 'Step' })).toEqual({
+      format: 'csv-wide',
+      curves: [
+        { id: 'run-a - eval/acc', x: [100, 200], y: [0.25, 0.5], field: 'w.csv column "run-a - eval/acc"' },
+        { id: 'run-b - eval/acc', x: [200, 300], y: [0.4, 0.6], field: 'w.csv column "run-b - eval/acc"' },
+      ],
+      bandColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
+    });
+    // A __MIN column with no column of its own name is a curve like any other.
+    expect(parseCurvesFile('w.csv', 'x,loss__MIN\n1,2\n').curves.map((c) => c.id)).toEqual(['loss__MIN']);
+    // A column with no values is a curve with no points: its fit fails alone, the file is read.
+    expect(parseCurvesFile('w.csv', 'x,a,b\n1,2,\n2,3,\n').curves.map((c) => c.x.length)).toEqual([2, 0]);
+  });
+  test('wide CSV errors: x cells, curve cells, a p_sft column, repeated or empty names', () => {
+    expect(() => parseCurvesFile('w.csv', 'x,a\n,2\n')).toThrow(expect.objectContaining({ field: 'w.csv row 2, column 1 (x)', received: '"an empty cell"' }));
+    expect(() => parseCurvesFile('w.csv', 'x,a,b\n1,2,NaN\n')).toThrow(expect.objectContaining({ field: 'w.csv row 2, column 3 (b)' }));
+    expect(() => parseCurvesFile('w.csv', 'x,a,p_sft\n1,2,3\n')).toThrow(expect.objectContaining({ field: 'w.csv column 3 (p_sft)', expected: expect.stringMatching(/long format curve,x,y,p_sft/) }));
+    expect(() => parseCurvesFile('w.csv', 'x,a,a\n1,2,3\n')).toThrow(expect.objectContaining({ field: 'w.csv header, column 3', received: '"a"' }));
+    expect(() => parseCurvesFile('w.csv', 'x,,a\n1,2,3\n')).toThrow(expect.objectContaining({ field: 'w.csv header, column 2', received: '"an empty cell"' }));
   });
   test('CSV per RFC 4180: quoted commas and quotes, an unterminated quote an error naming its row, mixed line endings and blank lines', () => {
     // The open quote takes the rest of the text into one cell: one column where the header has two.
@@ -95,6 +136,8 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('JSON errors name the entry and the value', () => {
     expect(() => parseCurvesFile('s.json', '[{"x":[1],"y":["2"]}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 's.json[0].y[0]', received: '"2"' }));
     expect(() => parseCurvesFile('s.json', '[{"id":{},"x":[1],"y":[2]}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json[0].id' }));
+    // Unequal lengths are read as they are: a sweep fails that curve alone, naming it (cli.test.ts).
+    expect(parseCurvesFile('s.json', '[{"x":[1,2],"y":[2]}]').curves[0]).toMatchObject({ x: [1, 2], y: [2] });
     expect(() => parseCurvesFile('s.json', '[]')).toThrow(expect.objectContaining({ code: 'parse-error', received: '"an empty array"' }));
     expect(() => parseCurvesFile('s.json', '{"x":[1,2')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.json' }));
   });

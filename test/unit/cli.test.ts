@@ -399,6 +399,38 @@ describe('trimfit sweep', () => {
     expect((await cli(['fit', path])).stdout).toMatch(/^ {2}fitted to the gain y − P_sft, P_sft = 40\.0000; A_post = P_sft \+ u = \d/m);
   });
 
+  test('a W&B export (wide, x named Step, band columns) and a TensorBoard export (Step, Value) through the column flags', async () => {
+    // The long file's curves written as W&B writes a panel: one column per run, its __MIN and
+    // __MAX beside it, empty cells where a run has no point.
+    const long = longCsv().split('\n').slice(1).map((l) => l.split(','));
+    const labels = ['a', 'b', 'c'];
+    const steps = [...new Set(long.map((r) => r[1]))];
+    const value = (c: string, x: string) => long.find((r) => r[0] === c && r[1] === x)?.[2] ?? '';
+    const lines = [['Step', ...labels.flatMap((c) => [`${c} - acc`, `${c} - acc__MIN`, `${c} - acc__MAX`])].map((h) => `"${h}"`).join(',')];
+    for (const x of steps) lines.push([x, ...labels.flatMap((c) => { const v = c === 'c' && Number(x) > 250 ? '' : value(c, x); return [v, v, v]; })].join(','));
+    const path = file('wandb.csv', lines.join('\n'));
+    const r = await cli(['sweep', path, '--x-column', 'step', '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
+    const wide = JSON.parse(r.stdout).curves;
+    expect(wide.map((c: { id: string; n: number }) => [c.id, c.n])).toEqual([['a - acc', 30], ['b - acc', 30], ['c - acc', 25]]);
+    // The same points give the same fits as the long file.
+    const byLabel = JSON.parse((await cli(['sweep', file('as-long.csv', longCsv()), '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json'])).stdout).curves;
+    expect(wide[0].params).toEqual(byLabel[0].params);
+    expect(wide[1].params).toEqual(byLabel[1].params);
+
+    const tb = file('tb.csv', ['Wall time,Step,Value', ...sigmoidCsv().split('\n').slice(1).map((l, i) => `${1.7e9 + 60 * i},${l}`)].join('\n'));
+    const fromTb = await cli(['fit', tb, '--x-column', 'Step', '--y-column', 'Value', '--json']);
+    const plain = await cli(['fit', file('plain.csv', sigmoidCsv()), '--json']);
+    expect(fromTb.code, fromTb.stderr).toBe(0);
+    expect(JSON.parse(fromTb.stdout).params).toEqual(JSON.parse(plain.stdout).params);
+    // Without the flags the header is refused, and the error names the flags.
+    const refused = await cli(['fit', tb, '--json']);
+    expectJsonError(refused, 'parse-error', /tb\.csv header$/);
+    expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x \(.*other headers through --x-column, --y-column, --curve-column\)$/);
+    expectJsonError(await cli(['sweep', tb, '--y-column', '', '--json']), 'invalid-option', /^y-column$/);
+  });
+
   test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
     const r = await cli(['fit', file('several.csv', longCsv()), '--json']);
     expectJsonError(r, 'invalid-input', /^file$/);
