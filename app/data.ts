@@ -1,10 +1,12 @@
 /**
  * The curves the page fits: the paper's RETU branches bundled at build time, and files a user
- * loads (CSV `x,y` or `curve,x,y`; trimfit JSON `{x, y}` / `{points}` or an array of those with `id`;
- * RETU JSON files). Loading is all-or-nothing per batch of files: a bad file throws a TrimfitError
- * naming the file, row and column, and nothing already loaded changes.
+ * loads (CSV `x,y`, `curve,x,y` or wide `x,<curve>,…`; trimfit JSON `{x, y}` / `{points}` or an
+ * array of those with `id`; RETU JSON files). Loading is all-or-nothing per batch of files: a bad
+ * file throws a TrimfitError naming the file, row and column, and nothing already loaded changes.
+ * A curve too short to fit is left out of its file with a note, as a run that stopped early in a
+ * W&B export would otherwise keep its file's other runs from loading.
  */
-import { buildRetuCurves, parseCurvesFile, TrimfitError, type RetuCurve } from '../src/index.js';
+import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileColumns, type RetuCurve } from '../src/index.js';
 import type { CurveTask } from './protocol.js';
 
 export interface LoadedCurve {
@@ -70,7 +72,6 @@ export const MIN_UPLOAD_POINTS = 5;
 /** An uploaded curve sorted by x; with a P_sft its y is the gain over it, as for RETU branches, and the plot adds it back. */
 function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, pSft?: number): LoadedCurve {
   if (xs.length !== ys.length) throw new TrimfitError('invalid-input', `${field}: y`, `as many values as x (${xs.length})`, `${ys.length} values`);
-  if (xs.length < MIN_UPLOAD_POINTS) throw new TrimfitError('too-few-points', field, `at least ${MIN_UPLOAD_POINTS} points`, `${xs.length} points`);
   // Sorted by x (stable) so row indices of the results match the plotted points.
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const x = Float64Array.from(order, (i) => xs[i]);
@@ -78,23 +79,44 @@ function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLi
   return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false };
 }
 
-/** A CSV or trimfit JSON file (parseCurvesFile): single curves go to the dataset 'upload', a file of several to a dataset named after it. */
-function uploadedCurves(name: string, text: string): LoadedCurve[] {
-  const { format, curves } = parseCurvesFile(name, text);
+/**
+ * A CSV or trimfit JSON file (parseCurvesFile): single curves go to the dataset 'upload', a file of
+ * several to a dataset named after it. Curves shorter than MIN_UPLOAD_POINTS are left out and
+ * named in `notes`, with any band columns skipped; a file with no curve long enough is an error.
+ */
+function uploadedCurves(name: string, text: string, columns: CurveFileColumns): { curves: LoadedCurve[]; notes: string[] } {
+  const { format, curves, bandColumns } = parseCurvesFile(name, text, columns);
   const dataset = format === 'csv-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
-  return curves.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft));
+  const long = curves.filter((c) => c.x.length >= MIN_UPLOAD_POINTS);
+  const short = curves.filter((c) => c.x.length < MIN_UPLOAD_POINTS);
+  if (long.length === 0) {
+    const c = short[0];
+    throw new TrimfitError('too-few-points', curves.length === 1 ? c.field : name, `at least ${MIN_UPLOAD_POINTS} points${curves.length === 1 ? '' : ' in one of its curves'}`, `${curves.length === 1 ? '' : `${curves.length} curves of at most `}${Math.max(...curves.map((k) => k.x.length))} points`);
+  }
+  const notes = [
+    ...(short.length > 0 ? [`${name}: left out ${short.length} curve${short.length === 1 ? '' : 's'} with fewer than ${MIN_UPLOAD_POINTS} points: ${short.slice(0, 5).map((c) => `${c.id} (${c.x.length})`).join(', ')}${short.length > 5 ? ', …' : ''}`] : []),
+    ...(bandColumns.length > 0 ? [`${name}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`] : []),
+  ];
+  return { curves: long.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft)), notes };
 }
 
 /**
- * Parses a batch of files into curves. RETU RL branches may come without their SFT curves: the
- * bundled ones fill in (the branch point's score comes from the SFT curve of its scene).
+ * Parses a batch of files into curves, with notes on what was left out. RETU RL branches may come
+ * without their SFT curves: the bundled ones fill in (the branch point's score comes from the SFT
+ * curve of its scene). `columns` names the CSV columns (parseCurvesFile).
  */
-export function loadFiles(files: Array<{ name: string; text: string }>): LoadedCurve[] {
+export function loadFiles(files: Array<{ name: string; text: string }>, columns: CurveFileColumns = {}): { curves: LoadedCurve[]; notes: string[] } {
   const out: LoadedCurve[] = [];
+  const notes: string[] = [];
+  const upload = (name: string, text: string) => {
+    const read = uploadedCurves(name, text, columns);
+    out.push(...read.curves);
+    notes.push(...read.notes);
+  };
   const retuDocs: Array<{ name: string; doc: unknown }> = [];
   for (const f of files) {
     if (/\.csv$/i.test(f.name) || (!/\.json$/i.test(f.name) && !f.text.trimStart().startsWith('{') && !f.text.trimStart().startsWith('['))) {
-      out.push(...uploadedCurves(f.name, f.text));
+      upload(f.name, f.text);
       continue;
     }
     let doc: unknown;
@@ -104,7 +126,7 @@ export function loadFiles(files: Array<{ name: string; text: string }>): LoadedC
       throw new TrimfitError('parse-error', f.name, 'valid JSON', (e as Error).message, `${f.name}: not valid JSON (${(e as Error).message})`);
     }
     if (schemaOf(doc) === SCHEMA_SFT || schemaOf(doc) === SCHEMA_RL || isReleasedHparams(doc)) retuDocs.push({ name: f.name, doc });
-    else out.push(...uploadedCurves(f.name, f.text));
+    else upload(f.name, f.text);
   }
   if (retuDocs.length > 0) {
     const g = groupRetu(retuDocs);
@@ -113,7 +135,7 @@ export function loadFiles(files: Array<{ name: string; text: string }>): LoadedC
     const sft = [...g.sft, ...embeddedGroups.sft.filter((d) => !scenes.has((d.doc as { cache_scene?: unknown }).cache_scene))];
     out.push(...build(sft, g.rl, g.released).map((c) => retuCurve(c, false)));
   }
-  return out;
+  return { curves: out, notes };
 }
 
 /** Gives loaded curves ids unique among `taken` ("name", "name (2)", ...). */

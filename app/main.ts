@@ -4,7 +4,7 @@
  * The main thread only schedules work and renders; every fit runs in a worker.
  */
 import type uPlot from 'uplot';
-import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, RETU_AXIS_LABELS, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
+import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, RETU_AXIS_LABELS, type CurveFileColumns, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
 import { mountPlot, svgToPng } from './plot.js';
 import { escapeHtml, htmlText } from './html.js';
@@ -181,6 +181,16 @@ function loadMessage(text: string, kind: 'ok' | 'warn' | 'error'): void {
   el.setAttribute('role', kind === 'ok' ? 'status' : 'alert');
 }
 
+/** The CSV column names typed in the Data section; blank fields keep parseCurvesFile's defaults. */
+function csvColumns(): CurveFileColumns {
+  const out: CurveFileColumns = {};
+  for (const key of ['x', 'y', 'curve'] as const) {
+    const v = ($(`column-${key}`) as HTMLInputElement).value.trim();
+    if (v !== '') out[key] = v;
+  }
+  return out;
+}
+
 async function onFiles(list: FileList | null): Promise<void> {
   if (!list || list.length === 0) return;
   if (run) {
@@ -190,16 +200,19 @@ async function onFiles(list: FileList | null): Promise<void> {
   }
   const files = await Promise.all([...list].map(async (f) => ({ name: f.name, text: await f.text() })));
   try {
-    const loaded = uniqueIds(loadFiles(files), curves().map((c) => c.id));
+    const read = loadFiles(files, csvColumns());
+    const loaded = uniqueIds(read.curves, curves().map((c) => c.id));
     uploads = [...uploads, ...loaded];
     curvesVersion++;
-    loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}.`, 'ok');
-    if (loaded.length > 0) view.selected = loaded[0].id;
+    const summary = `Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}`;
     const short = new Set(fitCounts().tooShort.map((c) => c.id));
     const shortLoaded = loaded.filter((c) => short.has(c.id));
-    if (shortLoaded.length > 0) {
-      loadMessage(`Loaded ${loaded.length} curve${loaded.length === 1 ? '' : 's'} from ${files.map((f) => f.name).join(', ')}; ${shortLoaded.length} of them ${shortLoaded.length === 1 ? 'is' : 'are'} too short for the current grid: ${shortLoaded.map((c) => `${c.id} (${c.x.length} points)`).join(', ')} (see Search below).`, 'warn');
-    }
+    const warnings = [
+      ...(shortLoaded.length > 0 ? [`${shortLoaded.length} of them ${shortLoaded.length === 1 ? 'is' : 'are'} too short for the current grid: ${shortLoaded.map((c) => `${c.id} (${c.x.length} points)`).join(', ')} (see Search below)`] : []),
+      ...read.notes,
+    ];
+    loadMessage(warnings.length === 0 ? `${summary}.` : `${summary}; ${warnings.join('; ')}.`, warnings.length === 0 ? 'ok' : 'warn');
+    if (loaded.length > 0) view.selected = loaded[0].id;
   } catch (e) {
     // Nothing of this batch is kept; what was loaded before stays as it was.
     loadMessage(isTrimfitError(e) ? `Could not load: ${e.message}` : `Could not load: ${(e as Error).message}`, 'error');

@@ -351,6 +351,37 @@ describe('sweep page', () => {
     await page.close();
   });
 
+  it('loads a W&B export through the CSV column names: one curve per run, band columns skipped, a run too short left out', async () => {
+    const { page, errors } = await openPage();
+    await page.uncheck('#include-embedded');
+    const header = ['Step', ...['a', 'b', 'c'].flatMap((r) => [`${r} - acc`, `${r} - acc__MIN`, `${r} - acc__MAX`])];
+    const lines = [header.map((h) => `"${h}"`).join(',')];
+    for (let i = 1; i <= 20; i++) {
+      const cells = [String(50 * i)];
+      for (const [u, short] of [[30, false], [20, false], [10, true]] as const) {
+        const v = short && i > 3 ? '' : (u / (1 + Math.pow(300 / (50 * i), 1.5))).toFixed(3);
+        cells.push(v, v, v);
+      }
+      lines.push(cells.join(','));
+    }
+    const wandb = { name: 'wandb.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
+    // Without the x column's name the header is refused, naming what it lacks.
+    await page.setInputFiles('#file', wandb);
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('wandb.csv header: expected a column x');
+    expect(await curveRows(page)).toBe(0);
+    await page.click('#csv-columns summary');
+    await page.fill('#column-x', 'step');
+    await page.setInputFiles('#file', wandb);
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from wandb.csv');
+    const message = (await page.textContent('[data-testid=load-message]'))!;
+    expect(message).toContain('wandb.csv: left out 1 curve with fewer than 5 points: c - acc (3)');
+    expect(message).toContain('wandb.csv: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)');
+    await expect.poll(() => curveRows(page)).toBe(2);
+    expect((await page.$$eval('[data-testid=curve-row]', (rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual(['a - acc', 'b - acc']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('cancels a run: the workers stop and the page can run again', async () => {
     const { page, errors } = await openPage();
     await page.click('[data-testid=run]');

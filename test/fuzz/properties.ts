@@ -421,7 +421,7 @@ export async function fuzzLoader(runs: number, seed?: number): Promise<void> {
     fc.property(fc.array(fc.tuple(fc.constantFrom('a.csv', 'b.json', 'c.txt', 'noext'), fc.oneof(textCsvArb, textJsonArb)), { minLength: 1, maxLength: 3 }), (files) => {
       count('loader');
       try {
-        const curves = loadFiles(files.map(([name, text]) => ({ name, text })));
+        const { curves } = loadFiles(files.map(([name, text]) => ({ name, text })));
         for (const c of curves) {
           expect(c.x.length).toBe(c.y.length);
           expect(nonFinitePaths({ x: c.x, y: c.y }, () => false)).toEqual([]);
