@@ -107,8 +107,17 @@ export function fitPlotSpec(input: FitPlotInput): PlotSpec {
   let maxX = -Infinity;
   for (let i = 0; i < n; i++) maxX = Math.max(maxX, x[i]);
   const curveXs = fit && fit.hyper ? plotXs(x, fit.model) : [];
-  const all = [...new Set([...Array.from(x), ...curveXs, ...(input.band?.points.map((p) => p.x) ?? [])])].sort((a, b) => a - b).filter((v) => !logX || v > 0);
-  const at = new Map(all.map((v, i) => [v, i]));
+  // Every point has a slot of its own, so two points at one x (repeated evaluations) are both
+  // drawn; the curve's and the band's x values share slots among themselves (`at`), after the
+  // points' slots at the same x. Lines span the slots where they have no value.
+  const lineXs = [...new Set([...curveXs, ...(input.band?.points.map((p) => p.x) ?? [])])];
+  const slots = [...Array.from(x, (v, i) => ({ x: v, point: i })), ...lineXs.map((v) => ({ x: v, point: -1 }))]
+    .filter((e) => !logX || e.x > 0)
+    .sort((a, b) => a.x - b.x || (a.point < 0 ? 1 : 0) - (b.point < 0 ? 1 : 0) || a.point - b.point);
+  const all = slots.map((e) => e.x);
+  const pointSlot = new Map<number, number>();
+  const at = new Map<number, number>();
+  slots.forEach((e, k) => (e.point >= 0 ? pointSlot.set(e.point, k) : at.set(e.x, k)));
   const empty = (): Array<number | null> => new Array<number | null>(all.length).fill(null);
   // Each point's rank among the points sorted by x (stable), which the train and validation ranges count.
   const rank = new Int32Array(n);
@@ -118,7 +127,7 @@ export function fitPlotSpec(input: FitPlotInput): PlotSpec {
   const trimmed = new Set(fit?.ltsTrimmed ?? []);
   const cats = { train: empty(), val: empty(), stage1: empty(), lts: empty(), unused: empty() };
   for (let i = 0; i < n; i++) {
-    const k = at.get(x[i]);
+    const k = pointSlot.get(i);
     if (k === undefined) continue;
     const v = y[i] + off;
     const r = rank[i];

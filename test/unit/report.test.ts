@@ -52,8 +52,9 @@ describe('fitPlotSpec', () => {
     expect(byLabel('validation')[at(200)]).toBe(y[19]);
     expect(byLabel('train')[at(10)]).toBe(y[0]);
     // The fitted curve up to the last x, the extrapolation after it.
+    // A curve x equal to a point's has a slot of its own, after the point's.
     const fitted = byLabel('sigmoid fit');
-    expect(fitted[at(100)]).toBeCloseTo(modelValue('sigmoid', r.params, 100), 12);
+    expect(fitted[a.xs.lastIndexOf(100)]).toBeCloseTo(modelValue('sigmoid', r.params, 100), 12);
     expect(fitted[a.xs.length - 1]).toBeNull();
     expect(byLabel('extrapolation')[a.xs.length - 1]).toBeCloseTo(modelValue('sigmoid', r.params, 600), 12);
   });
@@ -70,7 +71,25 @@ describe('fitPlotSpec', () => {
     expect(labels).toContain('90% bootstrap band');
     expect(spec.band).toBeDefined();
     expect(spec.series[0].values[spec.xs.indexOf(0)]).toBe(50);
-    expect(spec.series.find((s) => s.label === 'sigmoid fit')!.values[spec.xs.indexOf(0)]).toBe(50);
+    expect(spec.series.find((s) => s.label === 'sigmoid fit')!.values[spec.xs.lastIndexOf(0)]).toBe(50);
+  });
+
+  test('two points at one x are both drawn, each in its role', () => {
+    // Repeated evaluations: every x twice, one of the copies at x = 60 far off the curve.
+    const base = Array.from({ length: 15 }, (_, i) => 10 * (i + 1));
+    const x = base.flatMap((v) => [v, v]);
+    const y = x.map((v, i) => 20 / (1 + Math.pow(60 / v, 1.5)) + 0.2 * Math.sin(i) + (v === 60 && i % 2 === 1 ? 12 : 0));
+    const r = fit({ x, y }, { train: [0, 20], seed: 1 });
+    const spec = fitPlotSpec({ title: 't', x, y, fit: r });
+    const pointSeries = spec.series.filter((s) => s.style === 'points');
+    const drawn = pointSeries.flatMap((s) => s.values.map((v, k) => (v === null ? null : [spec.xs[k], v] as const)).filter((p) => p !== null));
+    expect(drawn).toHaveLength(x.length);
+    expect(drawn.map(([px, py]) => `${px},${py}`).sort()).toEqual(x.map((v, i) => `${v},${y[i]}`).sort());
+    // The outlier was rejected by Stage 1 while its twin at the same x stays a train point.
+    const roleAt = (label: string, value: number) => spec.series.find((s) => s.label === label)!.values.some((v, k) => spec.xs[k] === 60 && v === value);
+    expect(r.stage1Rejected).toEqual([11]);
+    expect(roleAt('Stage-1 rejected', y[11])).toBe(true);
+    expect(roleAt('train', y[10])).toBe(true);
   });
 });
 
