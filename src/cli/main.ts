@@ -148,6 +148,10 @@ const SWEEP = {
       type: 'string', arg: 'P', range: SCORE_RANGE, shownDefault: 'none',
       help: "the score y starts from (the paper's P_sft) for curves whose file gives none (a p_sft column, a pSft field): the fit is of the gain y − P_sft, and A_post = P_sft + u is reported with its interval",
     },
+    'p-sft-at-x0': {
+      type: 'boolean', default: false,
+      help: "for curves whose file gives no P_sft: take the mean of the curve's y at x = 0 (the SFT checkpoint evaluated before RL, as a run that validates before training logs it); a curve without a point at x = 0 is an error",
+    },
     'score-cap': { type: 'string', arg: 'C', range: SCORE_RANGE, shownDefault: 'none', help: 'highest possible score (100 for percentages): bounds u so that A_post ≤ C' },
     'score-floor': { type: 'string', arg: 'F', range: SCORE_RANGE, shownDefault: 'none', help: 'lowest possible score (0 for percentages): bounds u so that A_post ≥ F' },
     'lts-starts': { type: 'string', arg: 'K', range: { min: 1, max: 1e7, integer: true }, shownDefault: String(DEFAULTS.ltsStarts), help: 'LTS candidates per fit' },
@@ -677,7 +681,9 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
-  const pSfts = curves.map((c) => c.pSft ?? pSftOption);
+  const atX0 = opt.flag('p-sft-at-x0');
+  if (atX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
+  const pSfts = curves.map((c) => c.pSft ?? pSftOption ?? (atX0 ? scoreAtX0(c) : undefined));
   // A P_sft outside [floor, cap] leaves u no room; the library failed each such curve after the
   // files were read, naming curves[k].pSft or .scoreFloor instead of the file's column or the
   // option. Without a P_sft the sigmoid starts at c0 ≥ 0, so 0 takes its place.
@@ -686,7 +692,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     if (start >= floor && start <= cap) return;
     if (pSfts[k] === undefined) {
       const [name, bound] = floor > 0 ? ['score-floor', floor] : ['score-cap', cap];
-      throw new TrimfitError('invalid-option', name, `${name === 'score-floor' ? 'at most' : 'at least'} 0 for curve "${c.id}", which has no P_sft (a p_sft column, a pSft field or --p-sft): the fit starts at 0`, bound);
+      throw new TrimfitError('invalid-option', name, `${name === 'score-floor' ? 'at most' : 'at least'} 0 for curve "${c.id}", which has no P_sft (a p_sft column, a pSft field, --p-sft or --p-sft-at-x0): the fit starts at 0`, bound);
     }
     const fromFile = c.pSft !== undefined;
     throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
@@ -856,6 +862,22 @@ function sweepGrid(opt: ReturnType<typeof parseCommand<keyof typeof SWEEP.option
 }
 
 /** A part of a curve read from a file, named as the file names it: `f.json[2].pSft`, `f.csv curve "b" p_sft`. */
+/** `--p-sft-at-x0`: the mean of the curve's y at x = 0, where its run was evaluated before RL. */
+function scoreAtX0(c: ParsedCurve & { json: boolean }): number {
+  let sum = 0;
+  let count = 0;
+  c.x.forEach((v, i) => {
+    if (v !== 0) return;
+    sum += c.y[i];
+    count++;
+  });
+  if (count === 0) {
+    const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
+    throw new TrimfitError('invalid-input', subfield(c, 'x', 'x'), "a point at x = 0 (--p-sft-at-x0 takes the curve's P_sft from there)", smallest);
+  }
+  return sum / count;
+}
+
 function subfield(c: { field: string; json: boolean }, jsonName: string, csvName: string): string {
   return c.json ? `${c.field}.${jsonName}` : `${c.field} ${csvName}`;
 }

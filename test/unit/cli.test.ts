@@ -431,6 +431,33 @@ describe('trimfit sweep', () => {
     expectJsonError(await cli(['sweep', tb, '--y-column', '', '--json']), 'invalid-option', /^y-column$/);
   });
 
+  test('--p-sft-at-x0 takes each curve\'s P_sft from its y at x = 0, as a run evaluated before RL gives it', async () => {
+    // Scores from P_sft 45 and 55, the second evaluated twice at x = 0 (52 and 58: mean 55).
+    const lines = ['Step,a,b'];
+    for (let i = 0; i <= 30; i++) {
+      const x = 20 * i;
+      const score = (p: number, u: number) => (x === 0 ? p : p + u / (1 + Math.pow(200 / x, 1.5)) + 0.3 * Math.sin(i + u)).toFixed(4);
+      lines.push(`${x},${score(45, 30)},${x === 0 ? 52 : score(55, 20)}`);
+      if (x === 0) lines.push('0,,58');
+    }
+    const path = file('x0.csv', lines.join('\n'));
+    const common = ['--x-column', 'Step', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--json'];
+    const r = await cli(['sweep', path, '--p-sft-at-x0', ...common]);
+    expect(r.code, r.stderr).toBe(0);
+    const curves = JSON.parse(r.stdout).curves;
+    expect(curves.map((c: { pSft: number }) => c.pSft)).toEqual([45, 55]);
+    // The same fits as with each P_sft given in a long file.
+    const long = ['curve,x,y,p_sft', ...lines.slice(1).flatMap((l) => { const [x, a, b] = l.split(','); return [...(a === '' ? [] : [`a,${x},${a},45`]), `b,${x},${b},55`]; })];
+    const given = JSON.parse((await cli(['sweep', file('x0-long.csv', long.join('\n')), ...common.slice(2)])).stdout).curves;
+    expect(curves.map((c: { params: unknown }) => c.params)).toEqual(given.map((c: { params: unknown }) => c.params));
+    // A curve with no point at x = 0 is refused before any fit, named as its file names it.
+    const late = file('late.csv', lines.filter((l) => !l.startsWith('0,')).join('\n'));
+    const refused = await cli(['sweep', late, '--p-sft-at-x0', ...common]);
+    expectJsonError(refused, 'invalid-input', /late\.csv column "a" x$/);
+    expect(JSON.parse(refused.stderr).error.received).toBe('"its smallest x is 20"');
+    expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--p-sft', '40', ...common]), 'invalid-option', /^p-sft-at-x0$/);
+  });
+
   test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
     const r = await cli(['fit', file('several.csv', longCsv()), '--json']);
     expectJsonError(r, 'invalid-input', /^file$/);
