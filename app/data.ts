@@ -6,7 +6,7 @@
  * A curve too short to fit is left out of its file with a note, as a run that stopped early in a
  * W&B export would otherwise keep its file's other runs from loading.
  */
-import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileColumns, type RetuCurve } from '../src/index.js';
+import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileOptions, type RetuCurve } from '../src/index.js';
 import type { CurveTask } from './protocol.js';
 
 export interface LoadedCurve {
@@ -84,8 +84,8 @@ function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLi
  * several to a dataset named after it. Curves shorter than MIN_UPLOAD_POINTS are left out and
  * named in `notes`, with any band columns skipped; a file with no curve long enough is an error.
  */
-function uploadedCurves(name: string, text: string, columns: CurveFileColumns): { curves: LoadedCurve[]; notes: string[] } {
-  const { format, curves, bandColumns } = parseCurvesFile(name, text, columns);
+function uploadedCurves(name: string, text: string, options: CurveFileOptions): { curves: LoadedCurve[]; notes: string[] } {
+  const { format, curves, bandColumns } = parseCurvesFile(name, text, options);
   const dataset = format === 'csv-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
   const long = curves.filter((c) => c.x.length >= MIN_UPLOAD_POINTS);
   const short = curves.filter((c) => c.x.length < MIN_UPLOAD_POINTS);
@@ -103,13 +103,13 @@ function uploadedCurves(name: string, text: string, columns: CurveFileColumns): 
 /**
  * Parses a batch of files into curves, with notes on what was left out. RETU RL branches may come
  * without their SFT curves: the bundled ones fill in (the branch point's score comes from the SFT
- * curve of its scene). `columns` names the CSV columns (parseCurvesFile).
+ * curve of its scene). `options` names the CSV columns and may take P_sft from x = 0 (parseCurvesFile).
  */
-export function loadFiles(files: Array<{ name: string; text: string }>, columns: CurveFileColumns = {}): { curves: LoadedCurve[]; notes: string[] } {
+export function loadFiles(files: Array<{ name: string; text: string }>, options: CurveFileOptions = {}): { curves: LoadedCurve[]; notes: string[] } {
   const out: LoadedCurve[] = [];
   const notes: string[] = [];
   const upload = (name: string, text: string) => {
-    const read = uploadedCurves(name, text, columns);
+    const read = uploadedCurves(name, text, options);
     out.push(...read.curves);
     notes.push(...read.notes);
   };

@@ -4,7 +4,7 @@
  * The main thread only schedules work and renders; every fit runs in a worker.
  */
 import type uPlot from 'uplot';
-import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, RETU_AXIS_LABELS, type CurveFileColumns, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
+import { EXTRAPOLATION_FACTOR, expandGrid, fitPlotSpec, FIT_PLOT_COLORS, gridFor, isTrimfitError, MODEL_NAMES, plotSvg, RETU_AXIS_LABELS, type CurveFileOptions, type GridSpec, type PlotSeries, type PlotSpec, type RetuCurve } from '../src/index.js';
 import { embeddedCurves, loadFiles, uniqueIds, type LoadedCurve } from './data.js';
 import { mountPlot, svgToPng } from './plot.js';
 import { escapeHtml, htmlText } from './html.js';
@@ -181,9 +181,9 @@ function loadMessage(text: string, kind: 'ok' | 'warn' | 'error'): void {
   el.setAttribute('role', kind === 'ok' ? 'status' : 'alert');
 }
 
-/** The CSV column names typed in the Data section; blank fields keep parseCurvesFile's defaults. */
-function csvColumns(): CurveFileColumns {
-  const out: CurveFileColumns = {};
+/** How to read the next files, from the Data section: CSV column names (blank fields keep parseCurvesFile's defaults) and where P_sft comes from. */
+function fileOptions(): CurveFileOptions {
+  const out: CurveFileOptions = { pSftAtX0: ($('psft-at-x0') as HTMLInputElement).checked };
   for (const key of ['x', 'y', 'curve'] as const) {
     const v = ($(`column-${key}`) as HTMLInputElement).value.trim();
     if (v !== '') out[key] = v;
@@ -200,7 +200,7 @@ async function onFiles(list: FileList | null): Promise<void> {
   }
   const files = await Promise.all([...list].map(async (f) => ({ name: f.name, text: await f.text() })));
   try {
-    const read = loadFiles(files, csvColumns());
+    const read = loadFiles(files, fileOptions());
     const loaded = uniqueIds(read.curves, curves().map((c) => c.id));
     uploads = [...uploads, ...loaded];
     curvesVersion++;

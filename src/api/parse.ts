@@ -110,27 +110,36 @@ export interface ParsedCurve {
   y: number[];
   /** The score y is measured against (the paper's P_sft), where the file gives one: a `p_sft` column or a `pSft` field. */
   pSft?: number;
+  /** Set where `pSft` is the curve's y at x = 0 (`CurveFileOptions.pSftAtX0`) rather than the file's. */
+  pSftFromX0?: true;
   field: string;
 }
 
-/** Which CSV columns hold a curve file's data; headers match in any letter case. */
-export interface CurveFileColumns {
+/** How `parseCurvesFile` reads a file: which CSV columns hold its data (headers match in any letter case) and where P_sft comes from. */
+export interface CurveFileOptions {
   /**
-   * The column of x.
+   * The CSV column of x.
    * @default 'x'
    */
   x?: string;
   /**
-   * The column of y. When the header has no such column (and no curve column), and y was not
+   * The CSV column of y. When the header has no such column (and no curve column), and y was not
    * named here, each column besides x and p_sft is one curve: a wide table.
    * @default 'y'
    */
   y?: string;
   /**
-   * The column of curve labels of the long format (one row per point).
+   * The CSV column of curve labels of the long format (one row per point).
    * @default 'curve'
    */
   curve?: string;
+  /**
+   * A curve whose file gives no P_sft (no p_sft column, no pSft field) takes the mean of its y at
+   * x = 0: the checkpoint evaluated before any RL step. A curve without a point at x = 0 is then
+   * an error naming it.
+   * @default false
+   */
+  pSftAtX0?: boolean;
 }
 
 /** The formats `parseCurvesFile` reads. */
@@ -146,15 +155,30 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
- * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `columns` names
- * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`). A CSV column `p_sft`
+ * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `options` names
+ * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`) and may take P_sft from x = 0. A CSV column `p_sft`
  * (the same on every row of a curve; not in a wide table) or a JSON field `pSft` gives a curve's
  * P_sft. Errors name the file and the row and column (CSV) or the entry (JSON).
  */
-export function parseCurvesFile(name: string, text: string, columns: CurveFileColumns = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
+export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
-  return json ? { ...parseCurvesJson(name, text), bandColumns: [] } : parseCurvesCsv(name, text, columns);
+  const read = json ? { ...parseCurvesJson(name, text), bandColumns: [] } : parseCurvesCsv(name, text, options);
+  return options.pSftAtX0 ? { ...read, curves: read.curves.map((c) => (c.pSft === undefined ? { ...c, pSft: scoreAtX0(c, json), pSftFromX0: true } : c)) } : read;
+}
+
+/** `pSftAtX0`: the mean of the curve's y at x = 0, or an error naming its x. */
+function scoreAtX0(c: ParsedCurve, json: boolean): number {
+  let sum = 0;
+  let count = 0;
+  c.x.forEach((v, i) => {
+    if (v !== 0) return;
+    sum += c.y[i];
+    count++;
+  });
+  if (count > 0) return sum / count;
+  const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
+  throw new TrimfitError('invalid-input', json ? `${c.field}.x` : `${c.field} x`, "a point at x = 0 (the curve's P_sft is its y there)", smallest);
 }
 
 const stemOf = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
@@ -166,8 +190,8 @@ function finiteArray(values: unknown[], field: string): number[] {
   });
 }
 
-/** How a missing-column error names parseCurvesFile's `columns` (the CLI names its flags instead). */
-export const COLUMN_OPTIONS_NAMED = 'other headers through columns.x, columns.y, columns.curve';
+/** How a missing-column error names parseCurvesFile's options (the CLI names its flags instead). */
+export const COLUMN_OPTIONS_NAMED = 'other headers through the options x, y, curve';
 
 /** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
 const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
@@ -178,7 +202,7 @@ const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
  * the first two, x and every curve column in the wide one; any other column (a TensorBoard
  * export's wall time, a run's notes) is left as it is.
  */
-function parseCurvesCsv(name: string, text: string, columns: CurveFileColumns): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
+function parseCurvesCsv(name: string, text: string, columns: CurveFileOptions): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
   const { header, rows } = readCsvRecords(text, name);
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());

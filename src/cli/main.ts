@@ -11,7 +11,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileColumns, type ParsedCurve } from '../api/parse.js';
+import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileOptions, type ParsedCurve } from '../api/parse.js';
 import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -550,10 +550,10 @@ function regimeAnalysis(rows: CeilingRow[], { file, datasets }: ValLosses): { re
 }
 
 /** parseCurvesFile with the column flags, whose errors name those flags rather than the library's option. */
-async function readCurvesFile(file: string, columns: CurveFileColumns): Promise<ReturnType<typeof parseCurvesFile>> {
+async function readCurvesFile(file: string, options: CurveFileOptions): Promise<ReturnType<typeof parseCurvesFile>> {
   const text = await readInput(file, 'file');
   try {
-    return parseCurvesFile(file, text, columns);
+    return parseCurvesFile(file, text, options);
   } catch (e) {
     if (!(e instanceof TrimfitError) || !e.expected.includes(COLUMN_OPTIONS_NAMED)) throw e;
     const flags = 'other headers through --x-column, --y-column, --curve-column';
@@ -563,8 +563,8 @@ async function readCurvesFile(file: string, columns: CurveFileColumns): Promise<
 }
 
 /** --x-column, --y-column and --curve-column as parseCurvesFile's columns. */
-function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileColumns {
-  const out: CurveFileColumns = {};
+function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileOptions {
+  const out: CurveFileOptions = {};
   for (const [flag, key] of [['x-column', 'x'], ['y-column', 'y'], ['curve-column', 'curve']] as const) {
     const v = opt.string(flag);
     if (v === undefined) continue;
@@ -672,7 +672,9 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const cap = scoreCap ?? Infinity;
   if (floor > cap) throw new TrimfitError('invalid-option', 'score-floor', `at most --score-cap (${cap})`, floor);
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
-  const columns = csvColumns(opt);
+  const pSftAtX0 = opt.flag('p-sft-at-x0');
+  if (pSftAtX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
+  const columns = { ...csvColumns(opt), pSftAtX0 };
   const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
   for (const file of files) {
     const { format, curves: read, bandColumns } = await readCurvesFile(file, columns);
@@ -681,9 +683,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
-  const atX0 = opt.flag('p-sft-at-x0');
-  if (atX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
-  const pSfts = curves.map((c) => c.pSft ?? pSftOption ?? (atX0 ? scoreAtX0(c) : undefined));
+  const pSfts = curves.map((c) => c.pSft ?? pSftOption);
   // A P_sft outside [floor, cap] leaves u no room; the library failed each such curve after the
   // files were read, naming curves[k].pSft or .scoreFloor instead of the file's column or the
   // option. Without a P_sft the sigmoid starts at c0 ≥ 0, so 0 takes its place.
@@ -695,7 +695,8 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       throw new TrimfitError('invalid-option', name, `${name === 'score-floor' ? 'at most' : 'at least'} 0 for curve "${c.id}", which has no P_sft (a p_sft column, a pSft field, --p-sft or --p-sft-at-x0): the fit starts at 0`, bound);
     }
     const fromFile = c.pSft !== undefined;
-    throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft', `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
+    const field = c.pSftFromX0 ? `${subfield(c, 'y', 'y')} at x = 0` : fromFile ? subfield(c, 'pSft', 'p_sft') : 'p-sft';
+    throw new TrimfitError(fromFile ? 'invalid-input' : 'invalid-option', field, `a score in [${floor}, ${cap}] (--score-floor, --score-cap)`, pSfts[k]);
   });
   // What each curve is fitted to, and drawn from: the gain over its P_sft, or y as read.
   const gains = curves.map((c, k) => gainOver(c.y, pSfts[k]));
@@ -862,22 +863,6 @@ function sweepGrid(opt: ReturnType<typeof parseCommand<keyof typeof SWEEP.option
 }
 
 /** A part of a curve read from a file, named as the file names it: `f.json[2].pSft`, `f.csv curve "b" p_sft`. */
-/** `--p-sft-at-x0`: the mean of the curve's y at x = 0, where its run was evaluated before RL. */
-function scoreAtX0(c: ParsedCurve & { json: boolean }): number {
-  let sum = 0;
-  let count = 0;
-  c.x.forEach((v, i) => {
-    if (v !== 0) return;
-    sum += c.y[i];
-    count++;
-  });
-  if (count === 0) {
-    const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
-    throw new TrimfitError('invalid-input', subfield(c, 'x', 'x'), "a point at x = 0 (--p-sft-at-x0 takes the curve's P_sft from there)", smallest);
-  }
-  return sum / count;
-}
-
 function subfield(c: { field: string; json: boolean }, jsonName: string, csvName: string): string {
   return c.json ? `${c.field}.${jsonName}` : `${c.field} ${csvName}`;
 }

@@ -356,10 +356,11 @@ describe('sweep page', () => {
     await page.uncheck('#include-embedded');
     const header = ['Step', ...['a', 'b', 'c'].flatMap((r) => [`${r} - acc`, `${r} - acc__MIN`, `${r} - acc__MAX`])];
     const lines = [header.map((h) => `"${h}"`).join(',')];
-    for (let i = 1; i <= 20; i++) {
+    // Scores from 40, 50 and 60, evaluated from step 0 on; run c stops after 4 evaluations.
+    for (let i = 0; i <= 20; i++) {
       const cells = [String(50 * i)];
-      for (const [u, short] of [[30, false], [20, false], [10, true]] as const) {
-        const v = short && i > 3 ? '' : (u / (1 + Math.pow(300 / (50 * i), 1.5))).toFixed(3);
+      for (const [p, u, short] of [[40, 30, false], [50, 20, false], [60, 10, true]] as const) {
+        const v = short && i > 3 ? '' : (i === 0 ? p : p + u / (1 + Math.pow(300 / (50 * i), 1.5))).toFixed(3);
         cells.push(v, v, v);
       }
       lines.push(cells.join(','));
@@ -374,10 +375,22 @@ describe('sweep page', () => {
     await page.setInputFiles('#file', wandb);
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from wandb.csv');
     const message = (await page.textContent('[data-testid=load-message]'))!;
-    expect(message).toContain('wandb.csv: left out 1 curve with fewer than 5 points: c - acc (3)');
+    expect(message).toContain('wandb.csv: left out 1 curve with fewer than 5 points: c - acc (4)');
     expect(message).toContain('wandb.csv: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)');
     await expect.poll(() => curveRows(page)).toBe(2);
     expect((await page.$$eval('[data-testid=curve-row]', (rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual(['a - acc', 'b - acc']);
+    // Again with each run's P_sft read at step 0: the table shows it, and the fit is of the gain.
+    await page.click('#clear-uploads');
+    await page.check('#psft-at-x0');
+    await page.setInputFiles('#file', wandb);
+    await expect.poll(() => curveRows(page)).toBe(2);
+    await page.selectOption('select[name=search]', 'none');
+    await page.click('[data-testid=run]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=fit-row]').length === 2, null, { timeout: 120_000 });
+    expect(await columnValues(page, 'pSft')).toEqual({ 'a - acc': 40, 'b - acc': 50 });
+    const plRl = await columnValues(page, 'plRl');
+    expect(Math.abs(plRl['a - acc'] - 30)).toBeLessThan(3);
+    expect(Math.abs(plRl['b - acc'] - 20)).toBeLessThan(3);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -128,6 +128,18 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":3.5}]').curves[0].pSft).toBe(3.5);
     expect(() => parseCurvesFile('p.json', '[{"x":[1],"y":[2],"pSft":"3"}]')).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'p.json[0].pSft' }));
   });
+  test('pSftAtX0: a curve without a P_sft of its file takes the mean of its y at x = 0', () => {
+    const wide = 'step,a,b\n0,40,51\n0,,49\n10,45,55\n';
+    expect(parseCurvesFile('w.csv', wide, { x: 'step', pSftAtX0: true }).curves.map((c) => [c.id, c.pSft, c.pSftFromX0])).toEqual([['a', 40, true], ['b', 50, true]]);
+    // The file's own P_sft wins; without the option none is read at x = 0.
+    expect(parseCurvesFile('p.csv', 'x,y,p_sft\n0,40,38\n1,41,38\n', { pSftAtX0: true }).curves[0]).toMatchObject({ pSft: 38 });
+    expect(parseCurvesFile('p.csv', 'x,y,p_sft\n0,40,38\n1,41,38\n', { pSftAtX0: true }).curves[0].pSftFromX0).toBeUndefined();
+    expect(parseCurvesFile('w.csv', wide, { x: 'step' }).curves[0].pSft).toBeUndefined();
+    expect(parseCurvesFile('j.json', '[{"id":"r","x":[0,5],"y":[3,4]}]', { pSftAtX0: true }).curves[0].pSft).toBe(3);
+    // A curve without a point at x = 0 is an error naming it and its smallest x.
+    expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,0,1\nb,2,3\n', { pSftAtX0: true })).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'l.csv curve "b" x', received: '"its smallest x is 2"' }));
+    expect(() => parseCurvesFile('j.json', '[{"x":[1],"y":[2]}]', { pSftAtX0: true })).toThrow(expect.objectContaining({ field: 'j.json[0].x' }));
+  });
   test('a UTF-8 byte order mark before JSON is dropped, as before CSV', () => {
     expect(parseCurvesFile('b.json', '\uFEFF[{"id":"a","x":[1],"y":[2],"pSft":3}]').curves).toEqual([{ id: 'a', x: [1], y: [2], pSft: 3, field: 'b.json[0]' }]);
     expect(parseCurvesFile('b', '\uFEFF{"x":[1],"y":[2]}').curves[0]).toMatchObject({ id: 'b', x: [1], y: [2] });

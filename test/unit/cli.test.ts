@@ -221,7 +221,7 @@ describe('trimfit --help', () => {
     const r = await cli([command, '--help']);
     const [usage, ...rest] = r.stdout.split('\n\n');
     const help = rest.join('\n\n');
-    const options = [...usage.matchAll(/\[--([a-z-]+)/g)].map((m) => m[1]);
+    const options = [...usage.matchAll(/\[--([a-z0-9-]+)/g)].map((m) => m[1]);
     expect(options.length).toBeGreaterThan(2);
     for (const option of options) expect(help).toMatch(new RegExp(`^  --${option}\\b.*\\S.*\\S`, 'm'));
     // Wrapped lines join with one space before the facts are looked up.
@@ -456,6 +456,8 @@ describe('trimfit sweep', () => {
     expectJsonError(refused, 'invalid-input', /late\.csv column "a" x$/);
     expect(JSON.parse(refused.stderr).error.received).toBe('"its smallest x is 20"');
     expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--p-sft', '40', ...common]), 'invalid-option', /^p-sft-at-x0$/);
+    // A P_sft read at x = 0 outside the score bounds names that point, not a p_sft column.
+    expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--score-cap', '50', ...common]), 'invalid-input', /x0\.csv column "b" y at x = 0$/);
   });
 
   test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
@@ -535,7 +537,7 @@ describe('trimfit sweep', () => {
       [[scores, '--score-cap', '52'], 'invalid-input', `${scores} curve "b" p_sft`, 'a score in [-Infinity, 52] (--score-floor, --score-cap)', '55'],
       [[json, '--score-cap', '52'], 'invalid-input', `${json}[1].pSft`, 'a score in [-Infinity, 52] (--score-floor, --score-cap)', '60'],
       [[plain, '--p-sft', '60', '--score-cap', '50'], 'invalid-option', 'p-sft', 'a score in [-Infinity, 50] (--score-floor, --score-cap)', '60'],
-      [[plain, '--score-floor', '10'], 'invalid-option', 'score-floor', 'at most 0 for curve "a", which has no P_sft (a p_sft column, a pSft field or --p-sft): the fit starts at 0', '10'],
+      [[plain, '--score-floor', '10'], 'invalid-option', 'score-floor', 'at most 0 for curve "a", which has no P_sft (a p_sft column, a pSft field, --p-sft or --p-sft-at-x0): the fit starts at 0', '10'],
       [[scores, '--model', 'linear', '--score-cap', '100'], 'invalid-option', 'score-cap', "--model sigmoid (the score bounds bound the sigmoid's u)", '"--model linear"'],
     ];
     for (const [args, code, field, expected, received] of cases) {
