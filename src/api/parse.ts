@@ -171,11 +171,12 @@ export function parseCurvesFile(name: string, text: string, options: CurveFileOp
 function scoreAtX0(c: ParsedCurve, json: boolean): number {
   let sum = 0;
   let count = 0;
-  c.x.forEach((v, i) => {
-    if (v !== 0) return;
+  // A JSON curve's y may be shorter than its x (that curve's fit fails alone): only points count.
+  for (let i = 0; i < Math.min(c.x.length, c.y.length); i++) {
+    if (c.x[i] !== 0) continue;
     sum += c.y[i];
     count++;
-  });
+  }
   if (count > 0) return sum / count;
   const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
   throw new TrimfitError('invalid-input', json ? `${c.field}.x` : `${c.field} x`, "a point at x = 0 (the curve's P_sft is its y there)", smallest);

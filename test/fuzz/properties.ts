@@ -297,8 +297,9 @@ export async function fuzzSweep(runs: number, seed?: number): Promise<void> {
 export async function fuzzCli(runs: number, seed?: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trimfit-fuzz-cli-'));
   const flagArb = fc.oneof(
-    fc.constantFrom('--lts', '--free-epsilon', '--no-intercept', '--bogus', '--alpha', '--model'),
-    fc.tuple(fc.constantFrom('--alpha', '--tau', '--seed', '--train', '--val', '--model', '--backend', '--search', '--workers'), fc.oneof(fc.constantFrom('0.75', '1.5', 'NaN', '', '-1', '3:9', '9:3', 'a:b', 'sigmoid', 'power', 'exp', 'nope', 'cpu', '1e999', '0x10'), fc.string({ maxLength: 6 }))).map(([f, v]) => `${f}=${v}`),
+    fc.constantFrom('--lts', '--free-epsilon', '--no-intercept', '--bogus', '--alpha', '--model', '--p-sft-at-x0'),
+    fc.tuple(fc.constantFrom('--alpha', '--tau', '--seed', '--train', '--val', '--model', '--backend', '--search', '--workers', '--p-sft'), fc.oneof(fc.constantFrom('0.75', '1.5', 'NaN', '', '-1', '3:9', '9:3', 'a:b', 'sigmoid', 'power', 'exp', 'nope', 'cpu', '1e999', '0x10'), fc.string({ maxLength: 6 }))).map(([f, v]) => `${f}=${v}`),
+    fc.tuple(fc.constantFrom('--x-column', '--y-column', '--curve-column'), fc.constantFrom('x', 'y', 'Step', 'Value', 'run', 'curve', '', ' ', 'a')).map(([f, v]) => `${f}=${v}`),
   );
   try {
     await fc.assert(
@@ -356,7 +357,12 @@ const cellArb = fc.oneof(
 /** CSV-like text: a header (x,y; curve,x,y; y,x1,x2 or junk) and ragged, malformed rows. */
 export const textCsvArb: fc.Arbitrary<string> = fc
   .record({
-    header: fc.oneof(fc.constantFrom('x,y', 'y,x', 'curve,x,y', 'Curve,X,Y', 'curve,x,y,p_sft', 'x,y,p_sft', 'y,x1,x2', '"x","y"', 'a,b', '', 'x', '\uFEFFx,y'), fc.string({ maxLength: 10 })),
+    header: fc.oneof(
+      fc.constantFrom('x,y', 'y,x', 'curve,x,y', 'Curve,X,Y', 'curve,x,y,p_sft', 'x,y,p_sft', 'y,x1,x2', '"x","y"', 'a,b', '', 'x', '\uFEFFx,y'),
+      // Wide tables and exports with other headers (W&B, TensorBoard), read with fileOptionsArb.
+      fc.constantFrom('Step,a,a__MIN,a__MAX', 'x,a,b', 'x,a,a', 'x,,a', 'x,a,p_sft', 'Wall time,Step,Value', 'run,step,acc'),
+      fc.string({ maxLength: 10 }),
+    ),
     rows: fc.array(fc.array(cellArb, { minLength: 0, maxLength: 4 }), { maxLength: 25 }),
     eol: fc.constantFrom('\n', '\r\n', '\r'),
   })
@@ -372,10 +378,16 @@ export const textJsonArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', '{', '[]', 'null', '{"x":[1,2,3],"y":[1,2]}', '{"points":null}', '{"x":"1,2","y":[1]}', '{"schema":"retu.rl_branch_curve.v1"}', '{"schema":"retu.sft_curve.v1","points":[]}'),
 );
 
+/** parseCurvesFile's options: column names that may or may not be in the header, and P_sft at x = 0. */
+const fileOptionsArb = fc.record(
+  { x: fc.constantFrom('x', 'Step', 'step'), y: fc.constantFrom('y', 'Value', 'acc'), curve: fc.constantFrom('curve', 'run'), pSftAtX0: fc.boolean() },
+  { requiredKeys: [] },
+);
+
 /** The shared parse helpers: a TrimfitError naming the row/column/field, or only finite numbers. */
 export function fuzzParse(runs: number, seed?: number): void {
   fc.assert(
-    fc.property(textCsvArb, textJsonArb, (csv, json) => {
+    fc.property(textCsvArb, textJsonArb, fileOptionsArb, (csv, json, options) => {
       count('parse');
       for (const parse of [() => parseNumericCsv(csv, 'f.csv'), () => parseXyCsv(csv, 'f.csv')]) {
         try {
@@ -394,13 +406,15 @@ export function fuzzParse(runs: number, seed?: number): void {
       // The reader of curve files (the page's loader, trimfit sweep): curves of finite numbers and a
       // finite P_sft where there is one, or a typed error. (A JSON entry's x and y may differ in
       // length: in a sweep that curve alone fails, with its own status.)
-      for (const [name, text] of [['f.csv', csv], ['f.json', json]] as const) {
+      for (const [name, text, opts] of [['f.csv', csv, {}], ['f.csv', csv, options], ['f.json', json, options]] as const) {
         try {
-          const { curves } = parseCurvesFile(name, text);
+          const { format, curves } = parseCurvesFile(name, text, opts);
           expect(curves.length).toBeGreaterThan(0);
           for (const c of curves) {
             expect(typeof c.id).toBe('string');
             expect([...c.x, ...c.y, ...(c.pSft === undefined ? [] : [c.pSft])].every(Number.isFinite)).toBe(true);
+            if (format.startsWith('csv')) expect(c.x.length).toBe(c.y.length);
+            if (opts.pSftAtX0) expect(c.pSft).toBeDefined();
           }
         } catch (e) {
           expectInputError(e);
