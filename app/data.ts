@@ -18,6 +18,9 @@ export interface LoadedCurve {
   y: Float64Array;
   /** Added to y for display (RETU: the branch checkpoint's score); 0 otherwise. */
   yOffset: number;
+  /** Axis labels of an uploaded curve: its CSV headers where the file has them (ParsedCurve). */
+  xLabel?: string;
+  yLabel?: string;
   embedded: boolean;
 }
 
@@ -70,13 +73,13 @@ export function embeddedCurves(): LoadedCurve[] {
 export const MIN_UPLOAD_POINTS = 5;
 
 /** An uploaded curve sorted by x; with a P_sft its y is the gain over it, as for RETU branches, and the plot adds it back. */
-function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, pSft?: number): LoadedCurve {
+function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, pSft?: number, labels: { xLabel?: string; yLabel?: string } = {}): LoadedCurve {
   if (xs.length !== ys.length) throw new TrimfitError('invalid-input', `${field}: y`, `as many values as x (${xs.length})`, `${ys.length} values`);
   // Sorted by x (stable) so row indices of the results match the plotted points.
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const x = Float64Array.from(order, (i) => xs[i]);
   const y = Float64Array.from(order, (i) => ys[i] - (pSft ?? 0));
-  return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false };
+  return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false, ...labels };
 }
 
 /**
@@ -97,7 +100,7 @@ function uploadedCurves(name: string, text: string, options: CurveFileOptions): 
     ...(short.length > 0 ? [`${name}: left out ${short.length} curve${short.length === 1 ? '' : 's'} with fewer than ${MIN_UPLOAD_POINTS} points: ${short.slice(0, 5).map((c) => `${c.id} (${c.x.length})`).join(', ')}${short.length > 5 ? ', …' : ''}`] : []),
     ...(bandColumns.length > 0 ? [`${name}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`] : []),
   ];
-  return { curves: long.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft)), notes };
+  return { curves: long.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft, { xLabel: c.xLabel, yLabel: c.yLabel })), notes };
 }
 
 /**

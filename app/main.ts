@@ -852,7 +852,7 @@ function fitSpec(c: LoadedCurve, r: PageRow | undefined, logX: boolean): PlotSpe
     fit: r && r.hyper ? r : null,
     band: r && r.band.length > 0 ? { level: r.ci?.level ?? 0.95, points: r.band } : undefined,
     aPost: r?.aPost ?? undefined,
-    ...(c.task.kind === 'retu' ? RETU_AXIS_LABELS : {}),
+    ...(c.task.kind === 'retu' ? RETU_AXIS_LABELS : { xLabel: c.xLabel, yLabel: c.yLabel }),
     logX,
   });
 }

@@ -112,6 +112,9 @@ export interface ParsedCurve {
   pSft?: number;
   /** Set where `pSft` is the curve's y at x = 0 (`CurveFileOptions.pSftAtX0`) rather than the file's. */
   pSftFromX0?: true;
+  /** The CSV headers of its x and y columns as written (`Step`, `Value`), for axis labels; a wide table's curves have no y header of their own. */
+  xLabel?: string;
+  yLabel?: string;
   field: string;
 }
 
@@ -219,7 +222,7 @@ function parseCurvesCsv(name: string, text: string, columns: CurveFileOptions): 
 
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));
   type Point = (typeof points)[number];
-  const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), field });
+  const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), xLabel: header[ix], yLabel: header[iy], field });
   if (ic < 0) return { format: 'csv-xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [] };
   const byLabel = new Map<string, Point[]>();
   for (const p of points) {
@@ -269,7 +272,7 @@ function parseWideCsv(
       x.push(xs[k]);
       y.push(cell(row, cells, j));
     });
-    return { id: header[j], x, y, field: `${name} column "${header[j]}"` };
+    return { id: header[j], x, y, xLabel: header[ix], field: `${name} column "${header[j]}"` };
   });
   return { format: 'csv-wide', curves, bandColumns };
 }

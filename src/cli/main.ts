@@ -731,7 +731,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // Named as the table names them: a curve name two files share comes with its file.
   const ids = rows.map((r) => r.id);
   const names = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? (curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field) : r.id));
-  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], { x: curves[k].x, y: gains[k] }) })));
+  const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], { x: curves[k].x, y: gains[k], xLabel: curves[k].xLabel, yLabel: curves[k].yLabel }) })));
   if (opt.flag('json')) {
     io.out(toJson({
       files,
@@ -786,7 +786,7 @@ function gainOver(y: number[], pSft: number | undefined): number[] {
 }
 
 /** `sweep --plots`: each curve's figure (a failed or unsettled fit shows its points alone); `curve.y` as fitted (gainOver). */
-function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: number[] }): FitPlotInput {
+function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: number[]; xLabel?: string; yLabel?: string }): FitPlotInput {
   const r = row.result.status === 'failed' ? null : (row.result as FitResult);
   const pSft = row.pSft;
   const off = pSft ?? 0;
@@ -799,7 +799,9 @@ function sweepFigure(row: SweepRow, title: string, curve: { x: number[]; y: numb
     fit: r && r.success ? r : null,
     band: r?.ci && r.ci.predictions.length > 0 ? { level: r.ci.level, points: r.ci.predictions.map((p) => ({ x: p.x, lower: p.lower + off, upper: p.upper + off })) } : undefined,
     aPost: r?.success ? ceilingOf(row).aPost : undefined,
-    yLabel: pSft === undefined ? 'y' : 'score',
+    // The file's own headers where it has them (Step, accuracy).
+    xLabel: curve.xLabel ?? 'x',
+    yLabel: curve.yLabel ?? (pSft === undefined ? 'y' : 'score'),
   };
 }
 

@@ -391,6 +391,9 @@ describe('sweep page', () => {
     const plRl = await columnValues(page, 'plRl');
     expect(Math.abs(plRl['a - acc'] - 30)).toBeLessThan(3);
     expect(Math.abs(plRl['b - acc'] - 20)).toBeLessThan(3);
+    // The plot's x axis is named as the file names it.
+    await page.click('[data-testid=fit-row][data-id="a - acc"]');
+    await expect.poll(() => page.$$eval('#fit-plot .u-label', (els) => els.map((e) => e.textContent))).toContain('Step');
     expect(errors).toEqual([]);
     await page.close();
   });

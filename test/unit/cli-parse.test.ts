@@ -42,14 +42,14 @@ describe('parseXyCsv header', () => {
 
 describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('CSV x,y: one curve named after the file, points in file order', () => {
-    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], field: 'dir/run-7.csv' }], bandColumns: [] });
+    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], xLabel: 'X', yLabel: 'Y', field: 'dir/run-7.csv' }], bandColumns: [] });
   });
   test('long CSV: one curve per label in order of first appearance, labels with spaces and quotes', () => {
     const { format, curves } = parseCurvesFile('l.csv', 'Curve,x,y\n"b 1",1,2\na,1,5\n"b 1",2,3\n');
     expect(format).toBe('csv-long');
     expect(curves).toEqual([
-      { id: 'b 1', x: [1, 2], y: [2, 3], field: 'l.csv curve "b 1"' },
-      { id: 'a', x: [1], y: [5], field: 'l.csv curve "a"' },
+      { id: 'b 1', x: [1, 2], y: [2, 3], xLabel: 'x', yLabel: 'y', field: 'l.csv curve "b 1"' },
+      { id: 'a', x: [1], y: [5], xLabel: 'x', yLabel: 'y', field: 'l.csv curve "a"' },
     ]);
   });
   test('a quoted label may hold commas and doubled quotes (as spreadsheets write them)', () => {
@@ -70,7 +70,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   });
   test('columns by other names (a TensorBoard export); columns not read may hold anything', () => {
     const tb = 'Wall time,Step,Value\n1700000000.5,100,0.25\n1700000100.5,200,0.5\n';
-    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], field: 'tb.csv' }], bandColumns: [] });
+    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value', field: 'tb.csv' }], bandColumns: [] });
     const long = 'run,step,acc,notes\na,1,2,"lr 1e-6, warmup"\nb,1,3,\n';
     expect(parseCurvesFile('l.csv', long, { curve: 'run', x: 'step', y: 'acc' }).curves.map((c) => [c.id, c.x, c.y])).toEqual([['a', [1], [2]], ['b', [1], [3]]]);
     // A column named but absent is an error, never a silent fall back to another format.
@@ -89,8 +89,8 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('w.csv', wandb, { x: 'Step' })).toEqual({
       format: 'csv-wide',
       curves: [
-        { id: 'run-a - eval/acc', x: [100, 200], y: [0.25, 0.5], field: 'w.csv column "run-a - eval/acc"' },
-        { id: 'run-b - eval/acc', x: [200, 300], y: [0.4, 0.6], field: 'w.csv column "run-b - eval/acc"' },
+        { id: 'run-a - eval/acc', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', field: 'w.csv column "run-a - eval/acc"' },
+        { id: 'run-b - eval/acc', x: [200, 300], y: [0.4, 0.6], xLabel: 'Step', field: 'w.csv column "run-b - eval/acc"' },
       ],
       bandColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
     });

@@ -420,6 +420,12 @@ describe('trimfit sweep', () => {
     expect(wide[1].params).toEqual(byLabel[1].params);
 
     const tb = file('tb.csv', ['Wall time,Step,Value', ...sigmoidCsv().split('\n').slice(1).map((l, i) => `${1.7e9 + 60 * i},${l}`)].join('\n'));
+    // Its figure's axes carry the file's headers.
+    const plots = join(dir, 'tb-plots');
+    expect((await cli(['sweep', tb, '--x-column', 'step', '--y-column', 'value', '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--plots', plots])).code).toBe(0);
+    const svg = readFileSync(join(plots, 'tb.svg'), 'utf8');
+    expect(svg).toContain('font-size="12">Step</text>');
+    expect(svg).toMatch(/rotate\(-90\)" text-anchor="middle" font-size="12">Value<\/text>/);
     const fromTb = await cli(['fit', tb, '--x-column', 'Step', '--y-column', 'Value', '--json']);
     const plain = await cli(['fit', file('plain.csv', sigmoidCsv()), '--json']);
     expect(fromTb.code, fromTb.stderr).toBe(0);
