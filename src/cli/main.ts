@@ -7,6 +7,7 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { text as streamText } from 'node:stream/consumers';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
@@ -68,6 +69,7 @@ const SCORE_RANGE: NumberRange = { min: -1e12, max: 1e12 };
 const WORKERS_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
 const JSON_OPTION: OptionSpec = { type: 'boolean', default: false, help: 'print the result as one JSON object (errors as one { "error": … } line on stderr)' };
 const BACKEND_HELP = 'auto, webgpu or cpu';
+const STDIN_NOTE = 'The file - reads standard input (named stdin in the output).';
 /** Which CSV columns a curve file's data is in (parseCurvesFile's columns); JSON names its fields x and y. */
 const COLUMN_OPTIONS = {
   'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x', help: 'CSV: the header of the x column, in any letter case (Step for a TensorBoard or W&B export)' },
@@ -99,6 +101,7 @@ const FIT = {
     },
     json: JSON_OPTION,
   },
+  notes: [STDIN_NOTE],
 } as const satisfies CommandSpec;
 
 const LTS = {
@@ -111,7 +114,7 @@ const LTS = {
     seed: { type: 'string', arg: 'S', range: SEED_RANGE, shownDefault: '1', help: 'seed of the random p-subset starts (used when not every p-subset is tried)' },
     json: JSON_OPTION,
   },
-  notes: ["Exit code 1 when the status carries no estimate ('singular'); 'exact-fit' is an estimate (scales 0)."],
+  notes: ["Exit code 1 when the status carries no estimate ('singular'); 'exact-fit' is an estimate (scales 0).", STDIN_NOTE],
 } as const satisfies CommandSpec;
 
 const CEILING = {
@@ -161,7 +164,7 @@ const SWEEP = {
     backend: { type: 'string', arg: BACKEND_ARG, default: 'auto', help: `where the LTS candidates run: ${BACKEND_HELP}` },
     json: JSON_OPTION,
   },
-  notes: ['A curve that cannot be fitted (too few points, x outside the model\'s domain, …) or whose sums overflow (y near 1e300) gets the status failed or non-finite and its reason; the others are fitted and printed, and the command exits 1. A fit that ends singular or at the iteration limit is printed with its reason below the table.'],
+  notes: ['A curve that cannot be fitted (too few points, x outside the model\'s domain, …) or whose sums overflow (y near 1e300) gets the status failed or non-finite and its reason; the others are fitted and printed, and the command exits 1. A fit that ends singular or at the iteration limit is printed with its reason below the table.', STDIN_NOTE],
 } as const satisfies CommandSpec;
 
 const BENCH = {
@@ -259,6 +262,8 @@ interface Io {
    * returns. `status(null)` clears it.
    */
   status?: (line: string | null) => void;
+  /** The whole of standard input, for the file operand `-`. */
+  stdin?: () => Promise<string>;
 }
 
 /** stdout or stderr once its reader has gone (EPIPE): later lines for it are dropped. */
@@ -274,6 +279,7 @@ const defaultIo: Io = {
   out: (s) => writeLine(process.stdout, s),
   err: (s) => writeLine(process.stderr, s),
   status: process.stderr.isTTY ? (line) => { if (!readerGone.has(process.stderr)) process.stderr.write(`\r\x1b[K${line ?? ''}`); } : undefined,
+  stdin: () => streamText(process.stdin),
 };
 
 /**
@@ -383,8 +389,18 @@ function asTrimfitError(e: unknown): TrimfitError | null {
   return null;
 }
 
-async function readInput(path: string | undefined, field: string): Promise<string> {
+/** The operand that reads standard input, as in most Unix tools; its data is named STDIN_NAME. */
+const STDIN_OPERAND = '-';
+const STDIN_NAME = 'stdin';
+/** How a file operand is named in tables and errors. */
+const inputName = (path: string): string => (path === STDIN_OPERAND ? STDIN_NAME : path);
+
+async function readInput(path: string | undefined, field: string, io: Io): Promise<string> {
   if (!path) throw new TrimfitError('invalid-input', field, 'a file path', undefined);
+  if (path === STDIN_OPERAND) {
+    if (!io.stdin) throw new TrimfitError('invalid-input', field, 'a file path (this caller has no standard input)', path);
+    return io.stdin();
+  }
   try {
     return await readFile(path, 'utf8');
   } catch {
@@ -550,10 +566,10 @@ function regimeAnalysis(rows: CeilingRow[], { file, datasets }: ValLosses): { re
 }
 
 /** parseCurvesFile with the column flags, whose errors name those flags rather than the library's option. */
-async function readCurvesFile(file: string, options: CurveFileOptions): Promise<ReturnType<typeof parseCurvesFile>> {
-  const text = await readInput(file, 'file');
+async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): Promise<ReturnType<typeof parseCurvesFile>> {
+  const text = await readInput(file, 'file', io);
   try {
-    return parseCurvesFile(file, text, options);
+    return parseCurvesFile(inputName(file), text, options);
   } catch (e) {
     if (!(e instanceof TrimfitError) || !e.expected.includes(COLUMN_OPTIONS_NAMED)) throw e;
     const flags = 'other headers through --x-column, --y-column, --curve-column';
@@ -588,7 +604,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
-  const { curves } = await readCurvesFile(file, csvColumns(opt));
+  const { curves } = await readCurvesFile(file, csvColumns(opt), io);
   if (curves.length > 1) throw new TrimfitError('invalid-input', 'file', 'one curve (trimfit sweep fits a file of several)', `${curves.length} curves`, `file: ${file} holds ${curves.length} curves (${curves.slice(0, 3).map((c) => c.id).join(', ')}${curves.length > 3 ? ', …' : ''}); fit takes one, trimfit sweep fits them all`);
   const curve = curves[0];
   const options: FitOptions = {
@@ -676,8 +692,12 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   if (pSftAtX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
   const columns = { ...csvColumns(opt), pSftAtX0 };
   const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
-  for (const file of files) {
-    const { format, curves: read, bandColumns } = await readCurvesFile(file, columns);
+  // Standard input can be read once.
+  const stdinCount = files.filter((f) => f === STDIN_OPERAND).length;
+  if (stdinCount > 1) throw new TrimfitError('invalid-input', 'file', `the operand ${STDIN_OPERAND} (standard input) at most once`, `${stdinCount} times`);
+  for (const operand of files) {
+    const file = inputName(operand);
+    const { format, curves: read, bandColumns } = await readCurvesFile(operand, columns, io);
     // Said, not silently dropped: a user who wanted a band column as a curve can rename it.
     if (bandColumns.length > 0) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
@@ -734,7 +754,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], { x: curves[k].x, y: gains[k], xLabel: curves[k].xLabel, yLabel: curves[k].yLabel }) })));
   if (opt.flag('json')) {
     io.out(toJson({
-      files,
+      files: files.map(inputName),
       model,
       search,
       ...(grid ? { grid } : {}),
@@ -749,7 +769,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     // Two files may both hold a curve "a" (each file one benchmark): rows, check notes and failures
     // would then name two curves alike, so such a curve is named by its file as well (names, above).
     const named = rows.map((r, k) => ({ ...r, id: names[k] }));
-    io.out(formatSweepTable(named, `${files.length === 1 ? files[0] : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
+    io.out(formatSweepTable(named, `${files.length === 1 ? inputName(files[0]) : `${files.length} files`}: ${rows.length} curve${rows.length === 1 ? '' : 's'}, model ${model}, ${settings}; ${resamples > 0 ? `95% bootstrap intervals from ${resamples} resamples` : 'no bootstrap'}`));
     if (backends.length > 0) io.out(`backend: ${backends.join(' | ')}`);
   }
   if (plots) io.err(`wrote ${plots.length} figure${plots.length === 1 ? '' : 's'} to ${plotsDir}`);
@@ -890,7 +910,7 @@ const LTS_ESTIMATES: ReadonlySet<LtsResult['status']> = new Set(['ok', 'exact-fi
 async function cmdLts(args: string[], io: Io): Promise<number> {
   const opt = parseCommand(LTS, args);
   const file = opt.positionals[0];
-  const table = parseNumericCsv(await readInput(file, 'file'), file);
+  const table = parseNumericCsv(await readInput(file, 'file', io), inputName(file));
   if (table.header.length < 1) throw new TrimfitError('parse-error', file, 'a header with y first', table.header.join(','));
   const y = table.rows.map((r) => r[0]);
   const X = table.rows.map((r) => r.slice(1));
@@ -922,7 +942,7 @@ async function cmdCeiling(args: string[], io: Io): Promise<number> {
   const workers = opt.number('workers');
   // Read before the data and checked before the fits: a bad file fails at once, not after the table.
   const valLossesFile = opt.string('val-losses');
-  const valLossesText = valLossesFile === undefined ? undefined : await readInput(valLossesFile, 'val-losses');
+  const valLossesText = valLossesFile === undefined ? undefined : await readInput(valLossesFile, 'val-losses', io);
   const curves = await readRetuDir(dir);
   const datasets = [...new Set(curves.map((c) => c.dataset))];
   const valLosses = valLossesFile !== undefined && valLossesText !== undefined ? checkValLosses(valLossesText, valLossesFile, datasets) : null;

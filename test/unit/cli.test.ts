@@ -466,6 +466,34 @@ describe('trimfit sweep', () => {
     expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--score-cap', '50', ...common]), 'invalid-input', /x0\.csv column "b" y at x = 0$/);
   });
 
+  test('the file - reads standard input, named stdin', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const run = async (args: string[], stdin: string) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const fromStdin = await run(['fit', '-', '--json'], sigmoidCsv());
+    expect(fromStdin.code, fromStdin.err).toBe(0);
+    const fromFile = await cli(['fit', file('same-as-stdin.csv', sigmoidCsv()), '--json']);
+    expect(JSON.parse(fromStdin.out).params).toEqual(JSON.parse(fromFile.stdout).params);
+    // Beside files, in sweep: its curve takes the name stdin, in the table and in errors.
+    const sweep = await run(['sweep', '-', file('beside.csv', sigmoidCsv()), '--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--workers', '1', '--json'], sigmoidCsv());
+    expect(sweep.code, sweep.err).toBe(0);
+    const doc = JSON.parse(sweep.out);
+    expect(doc.files[0]).toBe('stdin');
+    expect(doc.curves.map((c: { id: string; file: string }) => [c.id, c.file])).toEqual([['stdin', 'stdin'], ['beside', expect.stringMatching(/beside\.csv$/)]]);
+    const bad = await run(['sweep', '-', '--json'], 'x,y\n1,oops\n');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.err).error.field).toBe('stdin row 2, column 2 (y)');
+    const twice = await run(['sweep', '-', '-', '--json'], sigmoidCsv());
+    expect(JSON.parse(twice.err).error).toMatchObject({ field: 'file', expected: 'the operand - (standard input) at most once' });
+    // Where the caller gives no standard input, - is refused, not waited on.
+    const none = await main(['fit', '-', '--json'], { out: () => undefined, err: () => undefined });
+    expect(none).toBe(2);
+  });
+
   test('fit takes one curve of any of the formats and points to sweep for a file of several', async () => {
     const r = await cli(['fit', file('several.csv', longCsv()), '--json']);
     expectJsonError(r, 'invalid-input', /^file$/);
