@@ -75,6 +75,20 @@ describe('the packed tarball', () => {
     expect(csv.status, csv.stderr).toBe(0);
     expect(Object.keys(JSON.parse(csv.stdout).params).sort()).toEqual(['b', 'c0', 'cMid', 'u']);
 
+    // ceilings.mjs on a W&B-style export: Step, one column per run with its band columns, scores
+    // from P_sft 40 and 55 at step 0 with gains of 30 and 20 (true ceilings 70 and 75).
+    const runs = [['a', 40, 30], ['b', 55, 20]] as const;
+    const wide = [['Step', ...runs.flatMap(([r]) => [`${r} - acc`, `${r} - acc__MIN`, `${r} - acc__MAX`])].join(',')];
+    for (let i = 0; i <= 30; i++) wide.push([20 * i, ...runs.flatMap(([, p, u]) => { const v = (i === 0 ? p : p + u / (1 + Math.pow(150 / (20 * i), 1.5)) + 0.3 * Math.sin(2.3 * i + u)).toFixed(3); return [v, v, v]; })].join(','));
+    writeFileSync(join(dir, 'panel.csv'), wide.join('\n'));
+    const ceilings = spawnSync(process.execPath, ['ceilings.mjs', 'panel.csv', 'Step'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    expect(ceilings.status, ceilings.stderr).toBe(0);
+    const lines = ceilings.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.pSft])).toEqual([['a - acc', 40], ['b - acc', 55]]);
+    expect(Math.abs(lines[0].aPost - 70)).toBeLessThan(5);
+    expect(Math.abs(lines[1].aPost - 75)).toBeLessThan(5);
+    for (const l of lines) expect(l.aPostCi[0]).toBeLessThan(l.aPostCi[1]);
+
     writeFileSync(join(dir, 'bad.csv'), 'x,y\n1,2\n3,oops\n');
     const bad = spawnSync(process.execPath, ['fit.mjs', 'bad.csv'], { cwd: dir, encoding: 'utf8' });
     expect(bad.status).toBe(2);
