@@ -3,7 +3,7 @@
  * y first) and trimfit's JSON curve format `{ "x": [...], "y": [...] }` (or `{ "points": [{x, y}] }`).
  * Errors name the row and column (1-based, as a spreadsheet shows them) and what was wrong.
  */
-import { csvParseRows } from 'd3-dsv';
+import { dsvFormat } from 'd3-dsv';
 import { TrimfitError } from './errors.js';
 
 export interface CsvTable {
@@ -17,15 +17,33 @@ export function parseNumericCsv(text: string, field = 'csv'): CsvTable {
   return { header, rows: rows.map(({ row, cells }) => cells.map((c, j) => parseCell(c, () => cellName(field, row, j, header)))) };
 }
 
+/** The parsers of the delimiters a CSV may use, built once. */
+const DSV = { ',': dsvFormat(','), '\t': dsvFormat('\t'), ';': dsvFormat(';') } as const;
+
+/**
+ * The delimiter of a table: a comma, unless its first line has none and has tabs (a sheet copied
+ * as text, a .tsv file) or semicolons (a spreadsheet saved where the decimal mark is a comma; its
+ * decimal commas are then refused cell by cell, naming the cell).
+ */
+function delimiterOf(text: string): keyof typeof DSV {
+  // Quoted text (a label "run 1, lr=1e-6") says nothing about the delimiter.
+  const first = (/^[^\r\n]*\S[^\r\n]*/m.exec(text)?.[0] ?? '').replace(/"[^"]*"/g, '');
+  if (first.includes(',')) return ',';
+  if (first.includes('\t')) return '\t';
+  return first.includes(';') ? ';' : ',';
+}
+
 /**
  * A CSV text as its header and records of trimmed cells, split by d3-dsv (RFC 4180: a comma inside
  * double quotes is part of the cell, as spreadsheets write a label such as "run 1, lr=1e-6", and a
- * doubled quote inside them is one quote; \n or \r\n line ends). Blank lines are skipped; `row` is
- * the record's 1-based line, as a spreadsheet numbers it. Every record must have the header's
- * number of cells (an unterminated quote runs to the end of the text and fails that check).
+ * doubled quote inside them is one quote; \n or \r\n line ends), on commas or, where the header
+ * has none, tabs or semicolons (delimiterOf). Blank lines are skipped; `row` is the record's 1-based
+ * line, as a spreadsheet numbers it. Every record must have the header's number of cells (an
+ * unterminated quote runs to the end of the text and fails that check).
  */
 function readCsvRecords(text: string, field: string): { header: string[]; rows: Array<{ row: number; cells: string[] }> } {
-  const parsed = csvParseRows(text.replace(/^\uFEFF/, ''));
+  const body = text.replace(/^\uFEFF/, '');
+  const parsed = DSV[delimiterOf(body)].parseRows(body);
   // Spaces around a value, inside or outside its quotes, are no part of it.
   const records = parsed.map((cells, i) => ({ row: i + 1, cells: cells.map((c) => c.trim()) })).filter(({ cells }) => cells.some((c) => c !== ''));
   if (records.length === 0) throw new TrimfitError('parse-error', field, 'a header row and at least one data row', 'an empty file');

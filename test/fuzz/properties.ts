@@ -365,8 +365,10 @@ export const textCsvArb: fc.Arbitrary<string> = fc
     ),
     rows: fc.array(fc.array(cellArb, { minLength: 0, maxLength: 4 }), { maxLength: 25 }),
     eol: fc.constantFrom('\n', '\r\n', '\r'),
+    // Tab- and semicolon-separated tables are read where the header has no comma.
+    delimiter: fc.constantFrom(',', ',', '\t', ';'),
   })
-  .map(({ header, rows, eol }) => [header, ...rows.map((r) => r.join(','))].join(eol));
+  .map(({ header, rows, eol, delimiter }) => [header.replaceAll(',', delimiter), ...rows.map((r) => r.join(delimiter))].join(eol));
 
 /** JSON-like text: valid curve documents with bad values, other JSON, and broken JSON. */
 export const textJsonArb: fc.Arbitrary<string> = fc.oneof(

@@ -115,6 +115,16 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     // Row numbers count blank lines, as a spreadsheet does.
     expect(() => parseCurvesFile('b.csv', 'x,y\n\n1,2\n\n3,oops\n')).toThrow(expect.objectContaining({ field: 'b.csv row 5, column 2 (y)' }));
   });
+  test('tabs or semicolons where the header has no comma: a sheet copied as text, a .tsv file, a European spreadsheet', () => {
+    expect(parseCurvesFile('s.tsv', '\n\tStep\tValue\nq\t1\t2\nr\t2\t3\n', { x: 'step', y: 'value' }).curves[0]).toMatchObject({ x: [1, 2], y: [2, 3] });
+    expect(parseCurvesFile('s.tsv', 'curve\tx\ty\n"run 1, lr=1e-6"\t1\t2\n').curves[0].id).toBe('run 1, lr=1e-6');
+    // A header label with a comma inside quotes does not make the table comma-separated.
+    expect(parseCurvesFile('s.tsv', '"x, EFLOPs"\ty\n1\t2\n', { x: 'x, EFLOPs' }).curves[0]).toMatchObject({ x: [1], y: [2] });
+    expect(parseCurvesFile('s.csv', 'x;y\n1;2\n1e3;4\n').curves[0]).toMatchObject({ x: [1, 1000], y: [2, 4] });
+    // Decimal commas are refused cell by cell, naming the cell.
+    expect(() => parseCurvesFile('s.csv', 'x;y\n1;2,5\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 's.csv row 2, column 2 (y)', received: '"2,5"' }));
+    expect(parseNumericCsv('y\tx1\n1\t2\n').rows).toEqual([[1, 2]]);
+  });
   test('JSON: a curve, {points}, an array with and without ids; by extension or by the first character', () => {
     expect(parseCurvesFile('c.json', '{"x":[1,2],"y":[3,4]}').curves).toEqual([{ id: 'c', x: [1, 2], y: [3, 4], field: 'c.json' }]);
     expect(parseCurvesFile('p', '{"points":[{"x":1,"y":2}]}')).toMatchObject({ format: 'json-curve', curves: [{ x: [1], y: [2] }] });
