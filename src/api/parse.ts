@@ -177,9 +177,10 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
  * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `options` names
- * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`) and may take P_sft from x = 0. A CSV column `p_sft`
- * (the same on every row of a curve; not in a wide table) or a JSON field `pSft` gives a curve's
- * P_sft. Errors name the file and the row and column (CSV) or the entry (JSON).
+ * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`) and may take P_sft from
+ * x = 0. A CSV column `p_sft` (the same on every row of a curve; not in a wide table) or a JSON
+ * field `pSft` gives a curve's P_sft. Errors name the file and the row and column (CSV) or the
+ * entry (JSON).
  */
 export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
@@ -224,18 +225,18 @@ const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
  * the first two, x and every curve column in the wide one; any other column (a TensorBoard
  * export's wall time, a run's notes) is left as it is.
  */
-function parseCurvesCsv(name: string, text: string, columns: CurveFileOptions): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
+function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
   const { header, rows } = readCsvRecords(text, name);
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
-  const [xName, yName, curveName] = [columns.x ?? 'x', columns.y ?? 'y', columns.curve ?? 'curve'];
+  const [xName, yName, curveName] = [options.x ?? 'x', options.y ?? 'y', options.curve ?? 'curve'];
   const [ix, iy, ic, ip] = [find(xName), find(yName), find(curveName), find('p_sft')];
   const missing = (what: string) =>
     new TrimfitError('parse-error', `${name} header`, `${what} (the formats: x,y; curve,x,y; x and one column per curve; ${COLUMN_OPTIONS_NAMED})`, header.join(','));
   if (ix < 0) throw missing(`a column ${xName}`);
-  if (ic < 0 && columns.curve !== undefined) throw missing(`a column ${curveName}`);
+  if (ic < 0 && options.curve !== undefined) throw missing(`a column ${curveName}`);
   const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => cellName(name, row, j, header));
-  if (iy < 0 && (ic >= 0 || columns.y !== undefined)) throw missing(`a column ${yName}`);
+  if (iy < 0 && (ic >= 0 || options.y !== undefined)) throw missing(`a column ${yName}`);
   if (iy < 0) return parseWideCsv(name, header, rows, ix, ip, cell);
 
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));

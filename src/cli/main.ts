@@ -70,7 +70,7 @@ const WORKERS_RANGE: NumberRange = { min: 1, max: 1024, integer: true };
 const JSON_OPTION: OptionSpec = { type: 'boolean', default: false, help: 'print the result as one JSON object (errors as one { "error": … } line on stderr)' };
 const BACKEND_HELP = 'auto, webgpu or cpu';
 const STDIN_NOTE = 'The file - reads standard input (named stdin in the output).';
-/** Which CSV columns a curve file's data is in (parseCurvesFile's columns); JSON names its fields x and y. */
+/** Which CSV columns a curve file's data is in (parseCurvesFile's x, y and curve options); JSON names its fields x and y. */
 const COLUMN_OPTIONS = {
   'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x', help: 'CSV: the header of the x column, in any letter case (Step for a TensorBoard or W&B export)' },
   'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y', help: 'CSV: the header of the y column (Value for a TensorBoard export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
@@ -578,7 +578,7 @@ async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): 
   }
 }
 
-/** --x-column, --y-column and --curve-column as parseCurvesFile's columns. */
+/** --x-column, --y-column and --curve-column as parseCurvesFile's options. */
 function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileOptions {
   const out: CurveFileOptions = {};
   for (const [flag, key] of [['x-column', 'x'], ['y-column', 'y'], ['curve-column', 'curve']] as const) {
@@ -690,14 +690,14 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
   const pSftAtX0 = opt.flag('p-sft-at-x0');
   if (pSftAtX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
-  const columns = { ...csvColumns(opt), pSftAtX0 };
+  const readOptions = { ...csvColumns(opt), pSftAtX0 };
   const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
   // Standard input can be read once.
   const stdinCount = files.filter((f) => f === STDIN_OPERAND).length;
   if (stdinCount > 1) throw new TrimfitError('invalid-input', 'file', `the operand ${STDIN_OPERAND} (standard input) at most once`, `${stdinCount} times`);
   for (const operand of files) {
     const file = inputName(operand);
-    const { format, curves: read, bandColumns } = await readCurvesFile(operand, columns, io);
+    const { format, curves: read, bandColumns } = await readCurvesFile(operand, readOptions, io);
     // Said, not silently dropped: a user who wanted a band column as a curve can rename it.
     if (bandColumns.length > 0) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
