@@ -140,13 +140,13 @@ export interface ParsedCurve {
 export interface CurveFileOptions {
   /**
    * The CSV column of x.
-   * @default 'x'
+   * @default 'x', else 'step' (TensorBoard's and W&B's exports)
    */
   x?: string;
   /**
    * The CSV column of y. When the header has no such column (and no curve column), and y was not
    * named here, each column besides x and p_sft is one curve: a wide table.
-   * @default 'y'
+   * @default 'y', else 'value' (TensorBoard's export)
    */
   y?: string;
   /**
@@ -216,6 +216,12 @@ function finiteArray(values: unknown[], field: string): number[] {
 /** How a missing-column error names parseCurvesFile's options (the CLI names its flags instead). */
 export const COLUMN_OPTIONS_NAMED = 'other headers through the options x, y, curve';
 
+/**
+ * The headers tried, in order, for a column the options do not name: trimfit's own, then an
+ * export's (TensorBoard writes `Wall time,Step,Value`; W&B's panel export `Step` and a column per run).
+ */
+const DEFAULT_COLUMNS = { x: ['x', 'step'], y: ['y', 'value'], curve: ['curve'] } as const;
+
 /** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
 const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
 
@@ -229,14 +235,20 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
   const { header, rows } = readCsvRecords(text, name);
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
-  const [xName, yName, curveName] = [options.x ?? 'x', options.y ?? 'y', options.curve ?? 'curve'];
-  const [ix, iy, ic, ip] = [find(xName), find(yName), find(curveName), find('p_sft')];
+  // A column the options name is that column; otherwise the first of DEFAULT_COLUMNS' headers found.
+  const column = (key: keyof typeof DEFAULT_COLUMNS) => {
+    const named = options[key];
+    if (named !== undefined) return find(named);
+    return DEFAULT_COLUMNS[key].map(find).find((j) => j >= 0) ?? -1;
+  };
+  const described = (key: keyof typeof DEFAULT_COLUMNS) => options[key] ?? DEFAULT_COLUMNS[key].join(' or ');
+  const [ix, iy, ic, ip] = [column('x'), column('y'), column('curve'), find('p_sft')];
   const missing = (what: string) =>
     new TrimfitError('parse-error', `${name} header`, `${what} (the formats: x,y; curve,x,y; x and one column per curve; ${COLUMN_OPTIONS_NAMED})`, header.join(','));
-  if (ix < 0) throw missing(`a column ${xName}`);
-  if (ic < 0 && options.curve !== undefined) throw missing(`a column ${curveName}`);
+  if (ix < 0) throw missing(`a column ${described('x')}`);
+  if (ic < 0 && options.curve !== undefined) throw missing(`a column ${described('curve')}`);
   const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => cellName(name, row, j, header));
-  if (iy < 0 && (ic >= 0 || options.y !== undefined)) throw missing(`a column ${yName}`);
+  if (iy < 0 && (ic >= 0 || options.y !== undefined)) throw missing(`a column ${described('y')}`);
   if (iy < 0) return parseWideCsv(name, header, rows, ix, ip, cell);
 
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));

@@ -72,8 +72,8 @@ const BACKEND_HELP = 'auto, webgpu or cpu';
 const STDIN_NOTE = 'The file - reads standard input (named stdin in the output).';
 /** Which CSV columns a curve file's data is in (parseCurvesFile's x, y and curve options); JSON names its fields x and y. */
 const COLUMN_OPTIONS = {
-  'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x', help: 'CSV: the header of the x column, in any letter case (Step for a TensorBoard or W&B export)' },
-  'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y', help: 'CSV: the header of the y column (Value for a TensorBoard export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
+  'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x, else step', help: 'CSV: the header of the x column, in any letter case (step: TensorBoard\'s and W&B\'s exports)' },
+  'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y, else value', help: 'CSV: the header of the y column (value: TensorBoard\'s export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
   'curve-column': { type: 'string', arg: 'NAME', shownDefault: 'curve', help: 'CSV: the header of the curve labels of the long format (one row per point)' },
 } as const satisfies Record<string, OptionSpec>;
 const BACKEND_ARG = 'auto|webgpu|cpu';

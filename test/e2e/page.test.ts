@@ -351,7 +351,7 @@ describe('sweep page', () => {
     await page.close();
   });
 
-  it('loads a W&B export through the CSV column names: one curve per run, band columns skipped, a run too short left out', async () => {
+  it('loads a W&B export: one curve per run, band columns skipped, a run too short left out; P_sft at step 0; other headers by name', async () => {
     const { page, errors } = await openPage();
     await page.uncheck('#include-embedded');
     const header = ['Step', ...['a', 'b', 'c'].flatMap((r) => [`${r} - acc`, `${r} - acc__MIN`, `${r} - acc__MAX`])];
@@ -366,12 +366,6 @@ describe('sweep page', () => {
       lines.push(cells.join(','));
     }
     const wandb = { name: 'wandb.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
-    // Without the x column's name the header is refused, naming what it lacks.
-    await page.setInputFiles('#file', wandb);
-    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('wandb.csv header: expected a column x');
-    expect(await curveRows(page)).toBe(0);
-    await page.click('#csv-columns summary');
-    await page.fill('#column-x', 'step');
     await page.setInputFiles('#file', wandb);
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from wandb.csv');
     const message = (await page.textContent('[data-testid=load-message]'))!;
@@ -381,6 +375,7 @@ describe('sweep page', () => {
     expect((await page.$$eval('[data-testid=curve-row]', (rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual(['a - acc', 'b - acc']);
     // Again with each run's P_sft read at step 0: the table shows it, and the fit is of the gain.
     await page.click('#clear-uploads');
+    await page.click('#csv-columns summary');
     await page.check('#psft-at-x0');
     await page.setInputFiles('#file', wandb);
     await expect.poll(() => curveRows(page)).toBe(2);
@@ -394,6 +389,16 @@ describe('sweep page', () => {
     // The plot's x axis is named as the file names it.
     await page.click('[data-testid=fit-row][data-id="a - acc"]');
     await expect.poll(() => page.$$eval('#fit-plot .u-label', (els) => els.map((e) => e.textContent))).toContain('Step');
+    // Other headers: refused, naming what is missing, until the column fields name them.
+    const own = { name: 'own.csv', mimeType: 'text/csv', buffer: Buffer.from(['compute,score', ...Array.from({ length: 12 }, (_, i) => `${i},${40 + i}`)].join('\n')) };
+    await page.setInputFiles('#file', own);
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('own.csv header: expected a column x or step');
+    expect(await curveRows(page)).toBe(2);
+    await page.fill('#column-x', 'compute');
+    await page.fill('#column-y', 'Score');
+    await page.setInputFiles('#file', own);
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 1 curve from own.csv');
+    await expect.poll(() => curveRows(page)).toBe(3);
     expect(errors).toEqual([]);
     await page.close();
   });

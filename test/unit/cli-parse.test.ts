@@ -63,10 +63,10 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\n,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 1 (curve)' }));
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\na,0x1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 2 (x)' }));
     const noColumn = (column: string) => expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: expect.stringMatching(new RegExp(`^a column ${column} \\(the formats: x,y; curve,x,y; x and one column per curve`)) });
-    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(noColumn('x'));
-    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(noColumn('x'));
+    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(noColumn('x or step'));
+    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(noColumn('x or step'));
     // With a curve column, y must be there: the table is not wide.
-    expect(() => parseCurvesFile('l.csv', 'curve,x,b\nq,1,2\n')).toThrow(noColumn('y'));
+    expect(() => parseCurvesFile('l.csv', 'curve,x,b\nq,1,2\n')).toThrow(noColumn('y or value'));
   });
   test('columns by other names (a TensorBoard export); columns not read may hold anything', () => {
     const tb = 'Wall time,Step,Value\n1700000000.5,100,0.25\n1700000100.5,200,0.5\n';
@@ -78,6 +78,15 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(() => parseCurvesFile('l.csv', long, { curve: 'label', x: 'step', y: 'acc' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column label /) }));
     // The columns that are read must still be numbers.
     expect(() => parseCurvesFile('tb.csv', 'Step,Value\n100,n/a\n', { x: 'step', y: 'value' })).toThrow(expect.objectContaining({ field: 'tb.csv row 2, column 2 (Value)' }));
+  });
+  test('without column options, an export\'s Step and Value are read where there is no x or y', () => {
+    // TensorBoard's CSV: its wall time is not read.
+    expect(parseCurvesFile('tb.csv', 'Wall time,Step,Value\n1.7e9,100,0.25\n1.7e9,200,0.5\n')).toMatchObject({ format: 'csv-xy', curves: [{ x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value' }] });
+    // W&B's panel export: Step and one column per run.
+    expect(parseCurvesFile('w.csv', '"Step","r - acc","r - acc__MIN","r - acc__MAX"\n1,2,2,2\n')).toMatchObject({ format: 'csv-wide', curves: [{ id: 'r - acc', x: [1], y: [2] }] });
+    // x and y come first; a column named in the options is the only one tried.
+    expect(parseCurvesFile('b.csv', 'step,x,value,y\n1,2,3,4\n').curves[0]).toMatchObject({ x: [2], y: [4] });
+    expect(() => parseCurvesFile('b.csv', 'step,value\n1,2\n', { x: 'x' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column x \(/) }));
   });
   test('wide CSV: x and one column per curve, empty cells no points, W&B band columns skipped', () => {
     const wandb = [

@@ -409,7 +409,8 @@ describe('trimfit sweep', () => {
     const lines = [['Step', ...labels.flatMap((c) => [`${c} - acc`, `${c} - acc__MIN`, `${c} - acc__MAX`])].map((h) => `"${h}"`).join(',')];
     for (const x of steps) lines.push([x, ...labels.flatMap((c) => { const v = c === 'c' && Number(x) > 250 ? '' : value(c, x); return [v, v, v]; })].join(','));
     const path = file('wandb.csv', lines.join('\n'));
-    const r = await cli(['sweep', path, '--x-column', 'step', '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json']);
+    // W&B's Step is found without --x-column.
+    const r = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
     const wide = JSON.parse(r.stdout).curves;
@@ -430,10 +431,15 @@ describe('trimfit sweep', () => {
     const plain = await cli(['fit', file('plain.csv', sigmoidCsv()), '--json']);
     expect(fromTb.code, fromTb.stderr).toBe(0);
     expect(JSON.parse(fromTb.stdout).params).toEqual(JSON.parse(plain.stdout).params);
-    // Without the flags the header is refused, and the error names the flags.
-    const refused = await cli(['fit', tb, '--json']);
-    expectJsonError(refused, 'parse-error', /tb\.csv header$/);
-    expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x \(.*other headers through --x-column, --y-column, --curve-column\)$/);
+    // Step and Value are read without the flags too.
+    const unflagged = await cli(['fit', tb, '--json']);
+    expect(JSON.parse(unflagged.stdout).params).toEqual(JSON.parse(plain.stdout).params);
+    // Other headers are refused without the flags, and the error names the flags.
+    const own = file('own.csv', sigmoidCsv().replace(/^x,y/, 'compute,score'));
+    const refused = await cli(['fit', own, '--json']);
+    expectJsonError(refused, 'parse-error', /own\.csv header$/);
+    expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x or step \(.*other headers through --x-column, --y-column, --curve-column\)$/);
+    expect(JSON.parse((await cli(['fit', own, '--x-column', 'compute', '--y-column', 'score', '--json'])).stdout).params).toEqual(JSON.parse(plain.stdout).params);
     expectJsonError(await cli(['sweep', tb, '--y-column', '', '--json']), 'invalid-option', /^y-column$/);
   });
 
