@@ -1,8 +1,9 @@
 // Usage: node ceilings.mjs <file.csv|file.json> [x-column]
-//   Every curve of a file of scores (x,y; curve,x,y; or a wide table such as a W&B panel export,
-//   x and one column per run) searched over the full grid on the CPU, with P_sft read at x = 0 and
-//   scores in [0, 100]. Prints one JSON line per curve: its ceiling A_post = P_sft + u with the 95%
-//   bootstrap interval, or its failure. Bad input exits with code 2 and the error's fields.
+//   Every curve of a file of scores (x,y; curve,x,y; a TensorBoard export; or a wide table such
+//   as a W&B panel export, Step and one column per run) searched over the full grid on the CPU,
+//   with P_sft read at x = 0 and scores in [0, 100]. Prints one JSON line per curve: its ceiling
+//   A_post = P_sft + u with the 95% bootstrap interval, or its failure. Bad input exits with
+//   code 2 and the error's fields. x-column names the x column where it is neither x nor step.
 import { readFile } from 'node:fs/promises';
 import { createFitter, isTrimfitError, parseCurvesFile } from 'trimfit/node';
 

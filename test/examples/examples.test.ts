@@ -81,7 +81,7 @@ describe('the packed tarball', () => {
     const wide = [['Step', ...runs.flatMap(([r]) => [`${r} - acc`, `${r} - acc__MIN`, `${r} - acc__MAX`])].join(',')];
     for (let i = 0; i <= 30; i++) wide.push([20 * i, ...runs.flatMap(([, p, u]) => { const v = (i === 0 ? p : p + u / (1 + Math.pow(150 / (20 * i), 1.5)) + 0.3 * Math.sin(2.3 * i + u)).toFixed(3); return [v, v, v]; })].join(','));
     writeFileSync(join(dir, 'panel.csv'), wide.join('\n'));
-    const ceilings = spawnSync(process.execPath, ['ceilings.mjs', 'panel.csv', 'Step'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    const ceilings = spawnSync(process.execPath, ['ceilings.mjs', 'panel.csv'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
     expect(ceilings.status, ceilings.stderr).toBe(0);
     const lines = ceilings.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.id, l.pSft])).toEqual([['a - acc', 40], ['b - acc', 55]]);
