@@ -89,7 +89,7 @@ function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLi
  */
 function uploadedCurves(name: string, text: string, options: CurveFileOptions): { curves: LoadedCurve[]; notes: string[] } {
   const { format, curves, bandColumns } = parseCurvesFile(name, text, options);
-  const dataset = format === 'csv-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
+  const dataset = format === 'csv-xy' || format === 'records-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
   const long = curves.filter((c) => c.x.length >= MIN_UPLOAD_POINTS);
   const short = curves.filter((c) => c.x.length < MIN_UPLOAD_POINTS);
   if (long.length === 0) {

@@ -164,7 +164,7 @@ export interface CurveFileOptions {
 }
 
 /** The formats `parseCurvesFile` reads. */
-export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' | 'json-array';
+export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' | 'json-array' | 'records-xy' | 'records-long' | 'records-wide';
 
 /**
  * The curves of one file, as the page loads them and `trimfit sweep` reads them:
@@ -175,7 +175,10 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's band columns
  *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
- * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`.
+ * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`;
+ * - JSON array of flat objects, one per row (`records-xy`, `records-long`, `records-wide`: pandas'
+ *   `to_json(orient='records')`): read as the CSV table whose header is their keys, a null or
+ *   missing key an empty cell; errors name the record and key (`f.json[3].acc`).
  * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `options` names
  * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`) and may take P_sft from
  * x = 0. A CSV column `p_sft` (the same on every row of a curve; not in a wide table) or a JSON
@@ -185,23 +188,26 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
 export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
-  const read = json ? { ...parseCurvesJson(name, text), bandColumns: [] } : parseCurvesCsv(name, text, options);
-  return options.pSftAtX0 ? { ...read, curves: read.curves.map((c) => (c.pSft === undefined ? { ...c, pSft: scoreAtX0(c, json), pSftFromX0: true } : c)) } : read;
+  const read = json ? parseCurvesJson(name, text, options) : parseCurvesCsv(name, text, options);
+  // JSON curves name their fields with a dot (f.json[2].x); tables, records included, with a space.
+  const dotted = read.format.startsWith('json');
+  return options.pSftAtX0 ? { ...read, curves: read.curves.map((c) => (c.pSft === undefined ? { ...c, pSft: scoreAtX0(c, dotted), pSftFromX0: true } : c)) } : read;
 }
 
 /** `pSftAtX0`: the mean of the curve's y at x = 0, or an error naming its x. */
-function scoreAtX0(c: ParsedCurve, json: boolean): number {
-  let sum = 0;
+function scoreAtX0(c: ParsedCurve, dotted: boolean): number {
+  // A running mean: a sum of y near ±1e308 would overflow where their mean does not.
+  let mean = 0;
   let count = 0;
   // A JSON curve's y may be shorter than its x (that curve's fit fails alone): only points count.
   for (let i = 0; i < Math.min(c.x.length, c.y.length); i++) {
     if (c.x[i] !== 0) continue;
-    sum += c.y[i];
     count++;
+    mean += (c.y[i] - mean) / count;
   }
-  if (count > 0) return sum / count;
+  if (count > 0) return mean;
   const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
-  throw new TrimfitError('invalid-input', json ? `${c.field}.x` : `${c.field} x`, "a point at x = 0 (the curve's P_sft is its y there)", smallest);
+  throw new TrimfitError('invalid-input', dotted ? `${c.field}.x` : `${c.field} x`, "a point at x = 0 (the curve's P_sft is its y there)", smallest);
 }
 
 const stemOf = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
@@ -225,14 +231,31 @@ const DEFAULT_COLUMNS = { x: ['x', 'step'], y: ['y', 'value'], curve: ['curve'] 
 /** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
 const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
 
-/**
- * CSV `x,y` (one curve named after the file), the long format `curve,x,y` or the wide format
- * `x,<curve>,…` (see parseCurvesFile). Only the columns read must hold numbers: x, y and p_sft in
- * the first two, x and every curve column in the wide one; any other column (a TensorBoard
- * export's wall time, a run's notes) is left as it is.
- */
-function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: 'csv-xy' | 'csv-long' | 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
+/** A table of text cells, read from a CSV or from JSON records; `where` names a cell in errors. */
+interface TextTable {
+  header: string[];
+  rows: Array<{ row: number; cells: string[] }>;
+  where: (row: number, j: number) => string;
+}
+
+/** How a table holds its curves: one curve (`x,y`), one per label (`curve,x,y`) or one per column. */
+type TableLayout = 'xy' | 'long' | 'wide';
+
+/** CSV text as a table whose cells errors name by row and column, as a spreadsheet shows them. */
+function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[] } {
   const { header, rows } = readCsvRecords(text, name);
+  const { layout, ...read } = parseCurvesTable(name, { header, rows, where: (row, j) => cellName(name, row, j, header) }, options);
+  return { format: `csv-${layout}`, ...read };
+}
+
+/**
+ * A table's curves: `x,y` (one curve named after the file), the long format `curve,x,y` or the
+ * wide format `x,<curve>,…` (see parseCurvesFile). Only the columns read must hold numbers: x, y
+ * and p_sft in the first two, x and every curve column in the wide one; any other column (a
+ * TensorBoard export's wall time, a run's notes) is left as it is.
+ */
+function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; bandColumns: string[] } {
+  const { header, rows, where } = table;
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
   // A column the options name is that column; otherwise the first of DEFAULT_COLUMNS' headers found.
@@ -247,24 +270,24 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
     new TrimfitError('parse-error', `${name} header`, `${what} (the formats: x,y; curve,x,y; x and one column per curve; ${COLUMN_OPTIONS_NAMED})`, header.join(','));
   if (ix < 0) throw missing(`a column ${described('x')}`);
   if (ic < 0 && options.curve !== undefined) throw missing(`a column ${described('curve')}`);
-  const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => cellName(name, row, j, header));
+  const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => where(row, j));
   if (iy < 0 && (ic >= 0 || options.y !== undefined)) throw missing(`a column ${described('y')}`);
-  if (iy < 0) return parseWideCsv(name, header, rows, ix, ip, cell);
+  if (iy < 0) return { layout: 'wide', ...parseWideTable(name, table, ix, ip, cell) };
 
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));
   type Point = (typeof points)[number];
   const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), xLabel: header[ix], yLabel: header[iy], field });
-  if (ic < 0) return { format: 'csv-xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [] };
+  if (ic < 0) return { layout: 'xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [] };
   const byLabel = new Map<string, Point[]>();
   for (const p of points) {
     const label = p.cells[ic];
-    if (label === '') throw new TrimfitError('parse-error', `${name} row ${p.row}, column ${ic + 1} (${header[ic]})`, 'a curve label', 'an empty cell');
+    if (label === '') throw new TrimfitError('parse-error', where(p.row, ic), 'a curve label', 'an empty cell');
     let group = byLabel.get(label);
     if (!group) byLabel.set(label, (group = []));
     group.push(p);
   }
   return {
-    format: 'csv-long',
+    layout: 'long',
     // Map keeps the labels in order of first appearance.
     curves: [...byLabel].map(([label, group]) => curveOf(label, group, `${name} curve "${label}"`)),
     bandColumns: [],
@@ -272,14 +295,13 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
 }
 
 /** A wide table: each column besides x is one curve, and its empty cells are no points. */
-function parseWideCsv(
+function parseWideTable(
   name: string,
-  header: string[],
-  rows: Array<{ row: number; cells: string[] }>,
+  { header, rows }: TextTable,
   ix: number,
   ip: number,
   cell: (row: number, cells: string[], j: number) => number,
-): { format: 'csv-wide'; curves: ParsedCurve[]; bandColumns: string[] } {
+): { curves: ParsedCurve[]; bandColumns: string[] } {
   // One P_sft column cannot serve several curves; the long format gives each curve its own.
   if (ip >= 0) throw new TrimfitError('parse-error', `${name} column ${ip + 1} (${header[ip]})`, 'no p_sft column in a wide table (one column per curve): the long format curve,x,y,p_sft gives each curve its own', 'a p_sft column');
   const names = new Set(header);
@@ -305,7 +327,7 @@ function parseWideCsv(
     });
     return { id: header[j], x, y, xLabel: header[ix], field: `${name} column "${header[j]}"` };
   });
-  return { format: 'csv-wide', curves, bandColumns };
+  return { curves, bandColumns };
 }
 
 /** A curve's P_sft from its rows' `p_sft` cells, which must all hold one value. */
@@ -324,7 +346,22 @@ function jsonPSft(entry: unknown, field: string): { pSft?: number } {
   return { pSft: v };
 }
 
-function parseCurvesJson(name: string, text: string): { format: 'json-curve' | 'json-array'; curves: ParsedCurve[] } {
+/**
+ * A JSON array of flat objects (every value a number, a string, a boolean or null), one per row as
+ * pandas' `to_json(orient='records')` writes a table, rather than one per curve.
+ */
+function isRecords(doc: unknown[]): doc is Array<Record<string, unknown>> {
+  return doc.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e) && Object.values(e).every((v) => v === null || typeof v !== 'object'));
+}
+
+/** Records as a table: the keys in order of first appearance are its header, null or a missing key an empty cell. */
+function recordsTable(name: string, records: Array<Record<string, unknown>>): TextTable {
+  const header = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const rows = records.map((r, i) => ({ row: i, cells: header.map((k) => (r[k] === null || r[k] === undefined ? '' : String(r[k]).trim())) }));
+  return { header, rows, where: (i, j) => `${name}[${i}].${header[j]}` };
+}
+
+function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[] } {
   // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is no part of the JSON, which
   // JSON.parse refuses at its first character; the CSV reader drops it the same way.
   const json = text.replace(/^\uFEFF/, '');
@@ -336,11 +373,16 @@ function parseCurvesJson(name: string, text: string): { format: 'json-curve' | '
   }
   if (!Array.isArray(doc)) {
     const c = parseCurveJson(json, name);
-    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }] };
+    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }], bandColumns: [] };
   }
   if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
+  if (isRecords(doc)) {
+    const { layout, ...read } = parseCurvesTable(name, recordsTable(name, doc), options);
+    return { format: `records-${layout}`, ...read };
+  }
   return {
     format: 'json-array',
+    bandColumns: [],
     curves: doc.map((entry: unknown, i) => {
       const field = `${name}[${i}]`;
       const c = parseCurveJson(JSON.stringify(entry), field);

@@ -695,11 +695,14 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // Standard input can be read once.
   const stdinCount = files.filter((f) => f === STDIN_OPERAND).length;
   if (stdinCount > 1) throw new TrimfitError('invalid-input', 'file', `the operand ${STDIN_OPERAND} (standard input) at most once`, `${stdinCount} times`);
+  // Band columns skipped, per file: said, not silently dropped (a user who wanted one as a curve
+  // can rename it), on stderr or, with --json, in the JSON, whose stderr carries errors only.
+  const skipped: Record<string, string[]> = {};
   for (const operand of files) {
     const file = inputName(operand);
     const { format, curves: read, bandColumns } = await readCurvesFile(operand, readOptions, io);
-    // Said, not silently dropped: a user who wanted a band column as a curve can rename it.
-    if (bandColumns.length > 0) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
+    if (bandColumns.length > 0) skipped[file] = bandColumns;
+    if (bandColumns.length > 0 && !opt.flag('json')) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
     curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
@@ -755,6 +758,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   if (opt.flag('json')) {
     io.out(toJson({
       files: files.map(inputName),
+      ...(Object.keys(skipped).length > 0 ? { bandColumnsSkipped: skipped } : {}),
       model,
       search,
       ...(grid ? { grid } : {}),

@@ -155,9 +155,34 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('p.csv', 'x,y,p_sft\n0,40,38\n1,41,38\n', { pSftAtX0: true }).curves[0].pSftFromX0).toBeUndefined();
     expect(parseCurvesFile('w.csv', wide, { x: 'step' }).curves[0].pSft).toBeUndefined();
     expect(parseCurvesFile('j.json', '[{"id":"r","x":[0,5],"y":[3,4]}]', { pSftAtX0: true }).curves[0].pSft).toBe(3);
+    // Their mean, not a sum that overflows.
+    expect(parseCurvesFile('b.csv', 'x,y\n0,1.5e308\n0,1.7e308\n', { pSftAtX0: true }).curves[0].pSft).toBeCloseTo(1.6e308, -300);
     // A curve without a point at x = 0 is an error naming it and its smallest x.
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,0,1\nb,2,3\n', { pSftAtX0: true })).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'l.csv curve "b" x', received: '"its smallest x is 2"' }));
     expect(() => parseCurvesFile('j.json', '[{"x":[1],"y":[2]}]', { pSftAtX0: true })).toThrow(expect.objectContaining({ field: 'j.json[0].x' }));
+  });
+  test('JSON records, one object per row (pandas\' to_json(orient="records")), read as a table', () => {
+    expect(parseCurvesFile('p.json', '[{"step":0,"value":1.5},{"step":10,"value":2}]')).toEqual({
+      format: 'records-xy',
+      curves: [{ id: 'p', x: [0, 10], y: [1.5, 2], xLabel: 'step', yLabel: 'value', field: 'p.json' }],
+      bandColumns: [],
+    });
+    const long = '[{"run":"a","step":0,"acc":40,"note":true},{"run":"b","step":0,"acc":55},{"run":"a","step":5,"acc":42.5}]';
+    expect(parseCurvesFile('l.json', long, { curve: 'run', y: 'acc', pSftAtX0: true })).toMatchObject({
+      format: 'records-long',
+      curves: [{ id: 'a', x: [0, 5], y: [40, 42.5], pSft: 40 }, { id: 'b', x: [0], y: [55], pSft: 55 }],
+    });
+    // Wide: one key per run, null or missing where a run has no point.
+    expect(parseCurvesFile('w.json', '[{"Step":0,"r1":1,"r2":null},{"Step":1,"r1":2,"r2":3}]')).toMatchObject({
+      format: 'records-wide',
+      curves: [{ id: 'r1', x: [0, 1], y: [1, 2] }, { id: 'r2', x: [1], y: [3] }],
+    });
+    // Errors name the record and the key.
+    expect(() => parseCurvesFile('p.json', '[{"step":0,"value":1},{"step":"ten","value":2}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'p.json[1].step', received: '"ten"' }));
+    expect(() => parseCurvesFile('p.json', '[{"step":0,"value":null}]')).toThrow(expect.objectContaining({ field: 'p.json[0].value', received: '"an empty cell"' }));
+    expect(() => parseCurvesFile('p.json', '[{"a":0,"b":1}]')).toThrow(expect.objectContaining({ field: 'p.json header', expected: expect.stringMatching(/^a column x or step/) }));
+    // An array of curves stays an array of curves.
+    expect(parseCurvesFile('s.json', '[{"id":"a","x":[1],"y":[2]}]').format).toBe('json-array');
   });
   test('a UTF-8 byte order mark before JSON is dropped, as before CSV', () => {
     expect(parseCurvesFile('b.json', '\uFEFF[{"id":"a","x":[1],"y":[2],"pSft":3}]').curves).toEqual([{ id: 'a', x: [1], y: [2], pSft: 3, field: 'b.json[0]' }]);

@@ -412,7 +412,11 @@ describe('trimfit sweep', () => {
     // W&B's Step is found without --x-column.
     const r = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
+    // With --json the skipped columns are in the JSON (stderr carries errors only), else on stderr.
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).bandColumnsSkipped).toEqual({ [path]: ['a', 'b', 'c'].flatMap((c) => [`${c} - acc__MIN`, `${c} - acc__MAX`]) });
+    const table = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none']);
+    expect(table.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
     const wide = JSON.parse(r.stdout).curves;
     expect(wide.map((c: { id: string; n: number }) => [c.id, c.n])).toEqual([['a - acc', 30], ['b - acc', 30], ['c - acc', 25]]);
     // The same points give the same fits as the long file.
