@@ -196,16 +196,16 @@ export function parseCurvesFile(name: string, text: string, options: CurveFileOp
 
 /** `pSftAtX0`: the mean of the curve's y at x = 0, or an error naming its x. */
 function scoreAtX0(c: ParsedCurve, dotted: boolean): number {
-  // A running mean: a sum of y near ±1e308 would overflow where their mean does not.
-  let mean = 0;
-  let count = 0;
   // A JSON curve's y may be shorter than its x (that curve's fit fails alone): only points count.
-  for (let i = 0; i < Math.min(c.x.length, c.y.length); i++) {
-    if (c.x[i] !== 0) continue;
-    count++;
-    mean += (c.y[i] - mean) / count;
+  const atZero: number[] = [];
+  for (let i = 0; i < Math.min(c.x.length, c.y.length); i++) if (c.x[i] === 0) atZero.push(c.y[i]);
+  // Σ y/count stays within the largest |y| where Σ y (or a running mean's differences, for y of
+  // both signs near 1e308) would overflow; the clamp to [min, max] takes up its last rounding.
+  if (atZero.length > 0) {
+    const mean = atZero.reduce((sum, v) => sum + v / atZero.length, 0);
+    const [lo, hi] = atZero.reduce(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity]);
+    return Math.min(Math.max(mean, lo), hi);
   }
-  if (count > 0) return mean;
   const smallest = c.x.length === 0 ? 'no points' : `its smallest x is ${c.x.reduce((a, b) => Math.min(a, b))}`;
   throw new TrimfitError('invalid-input', dotted ? `${c.field}.x` : `${c.field} x`, "a point at x = 0 (the curve's P_sft is its y there)", smallest);
 }

@@ -157,6 +157,8 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('j.json', '[{"id":"r","x":[0,5],"y":[3,4]}]', { pSftAtX0: true }).curves[0].pSft).toBe(3);
     // Their mean, not a sum that overflows.
     expect(parseCurvesFile('b.csv', 'x,y\n0,1.5e308\n0,1.7e308\n', { pSftAtX0: true }).curves[0].pSft).toBeCloseTo(1.6e308, -300);
+    expect(parseCurvesFile('b.csv', 'x,y\n0,-1.7976931348623157e308\n0,1e308\n', { pSftAtX0: true }).curves[0].pSft).toBeCloseTo(-0.3988e308, -304);
+    expect(parseCurvesFile('b.csv', 'x,y\n0,1.7976931348623157e308\n0,1.7976931348623157e308\n0,1.7976931348623157e308\n', { pSftAtX0: true }).curves[0].pSft).toBe(Number.MAX_VALUE);
     // A curve without a point at x = 0 is an error naming it and its smallest x.
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,0,1\nb,2,3\n', { pSftAtX0: true })).toThrow(expect.objectContaining({ code: 'invalid-input', field: 'l.csv curve "b" x', received: '"its smallest x is 2"' }));
     expect(() => parseCurvesFile('j.json', '[{"x":[1],"y":[2]}]', { pSftAtX0: true })).toThrow(expect.objectContaining({ field: 'j.json[0].x' }));
