@@ -151,7 +151,7 @@ export interface CurveFileOptions {
   y?: string;
   /**
    * The CSV column of curve labels of the long format (one row per point).
-   * @default 'curve'
+   * @default 'curve', else 'run'
    */
   curve?: string;
   /**
@@ -179,13 +179,15 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * - JSON array of flat objects, one per row (`records-xy`, `records-long`, `records-wide`: pandas'
  *   `to_json(orient='records')`): read as the CSV table whose header is their keys, a null or
  *   missing key an empty cell; errors name the record and key (`f.json[3].acc`).
+ * `textColumnsNotRead` lists the columns of a table that hold text but are not read: a column of
+ * curve labels the options did not name would otherwise merge its curves into one.
  * JSON by the `.json` extension or a text starting with `{` or `[`, else CSV. `options` names
  * other CSV columns (a TensorBoard export: `{ x: 'Step', y: 'Value' }`) and may take P_sft from
  * x = 0. A CSV column `p_sft` (the same on every row of a curve; not in a wide table) or a JSON
  * field `pSft` gives a curve's P_sft. Errors name the file and the row and column (CSV) or the
  * entry (JSON).
  */
-export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[] } {
+export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
   const read = json ? parseCurvesJson(name, text, options) : parseCurvesCsv(name, text, options);
@@ -224,9 +226,10 @@ export const COLUMN_OPTIONS_NAMED = 'other headers through the options x, y, cur
 
 /**
  * The headers tried, in order, for a column the options do not name: trimfit's own, then an
- * export's (TensorBoard writes `Wall time,Step,Value`; W&B's panel export `Step` and a column per run).
+ * export's (TensorBoard writes `Wall time,Step,Value`; W&B's panel export `Step` and a column per
+ * run; a script's long table often labels its curves `run`).
  */
-const DEFAULT_COLUMNS = { x: ['x', 'step'], y: ['y', 'value'], curve: ['curve'] } as const;
+const DEFAULT_COLUMNS = { x: ['x', 'step'], y: ['y', 'value'], curve: ['curve', 'run'] } as const;
 
 /** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
 const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
@@ -242,7 +245,7 @@ interface TextTable {
 type TableLayout = 'xy' | 'long' | 'wide';
 
 /** CSV text as a table whose cells errors name by row and column, as a spreadsheet shows them. */
-function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[] } {
+function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
   const { header, rows } = readCsvRecords(text, name);
   const { layout, ...read } = parseCurvesTable(name, { header, rows, where: (row, j) => cellName(name, row, j, header) }, options);
   return { format: `csv-${layout}`, ...read };
@@ -254,7 +257,7 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
  * and p_sft in the first two, x and every curve column in the wide one; any other column (a
  * TensorBoard export's wall time, a run's notes) is left as it is.
  */
-function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; bandColumns: string[] } {
+function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
   const { header, rows, where } = table;
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
@@ -272,12 +275,16 @@ function parseCurvesTable(name: string, table: TextTable, options: CurveFileOpti
   if (ic < 0 && options.curve !== undefined) throw missing(`a column ${described('curve')}`);
   const cell = (row: number, cells: string[], j: number) => parseCell(cells[j], () => where(row, j));
   if (iy < 0 && (ic >= 0 || options.y !== undefined)) throw missing(`a column ${described('y')}`);
-  if (iy < 0) return { layout: 'wide', ...parseWideTable(name, table, ix, ip, cell) };
+  // Every column of a wide table is read (its text cells are errors).
+  if (iy < 0) return { layout: 'wide', ...parseWideTable(name, table, ix, ip, cell), textColumnsNotRead: [] };
+  // A column of text that is not read may label curves (model, seed name) that would otherwise
+  // be fitted as one: callers say so rather than let it pass in silence.
+  const textColumnsNotRead = header.filter((_, j) => ![ix, iy, ic, ip].includes(j) && rows.some(({ cells }) => cells[j] !== '' && parseDecimal(cells[j]) === null));
 
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));
   type Point = (typeof points)[number];
   const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), xLabel: header[ix], yLabel: header[iy], field });
-  if (ic < 0) return { layout: 'xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [] };
+  if (ic < 0) return { layout: 'xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [], textColumnsNotRead };
   const byLabel = new Map<string, Point[]>();
   for (const p of points) {
     const label = p.cells[ic];
@@ -291,6 +298,7 @@ function parseCurvesTable(name: string, table: TextTable, options: CurveFileOpti
     // Map keeps the labels in order of first appearance.
     curves: [...byLabel].map(([label, group]) => curveOf(label, group, `${name} curve "${label}"`)),
     bandColumns: [],
+    textColumnsNotRead,
   };
 }
 
@@ -361,7 +369,7 @@ function recordsTable(name: string, records: Array<Record<string, unknown>>): Te
   return { header, rows, where: (i, j) => `${name}[${i}].${header[j]}` };
 }
 
-function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[] } {
+function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
   // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is no part of the JSON, which
   // JSON.parse refuses at its first character; the CSV reader drops it the same way.
   const json = text.replace(/^\uFEFF/, '');
@@ -373,7 +381,7 @@ function parseCurvesJson(name: string, text: string, options: CurveFileOptions):
   }
   if (!Array.isArray(doc)) {
     const c = parseCurveJson(json, name);
-    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }], bandColumns: [] };
+    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }], bandColumns: [], textColumnsNotRead: [] };
   }
   if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
   if (isRecords(doc)) {
@@ -383,6 +391,7 @@ function parseCurvesJson(name: string, text: string, options: CurveFileOptions):
   return {
     format: 'json-array',
     bandColumns: [],
+    textColumnsNotRead: [],
     curves: doc.map((entry: unknown, i) => {
       const field = `${name}[${i}]`;
       const c = parseCurveJson(JSON.stringify(entry), field);

@@ -74,7 +74,7 @@ const STDIN_NOTE = 'The file - reads standard input (named stdin in the output).
 const COLUMN_OPTIONS = {
   'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x, else step', help: 'CSV: the header of the x column, in any letter case (step: TensorBoard\'s and W&B\'s exports)' },
   'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y, else value', help: 'CSV: the header of the y column (value: TensorBoard\'s export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
-  'curve-column': { type: 'string', arg: 'NAME', shownDefault: 'curve', help: 'CSV: the header of the curve labels of the long format (one row per point)' },
+  'curve-column': { type: 'string', arg: 'NAME', shownDefault: 'curve, else run', help: 'CSV: the header of the curve labels of the long format (one row per point); a column of text not read is named on stderr, since its curves would be fitted as one' },
 } as const satisfies Record<string, OptionSpec>;
 const BACKEND_ARG = 'auto|webgpu|cpu';
 
@@ -578,6 +578,19 @@ async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): 
   }
 }
 
+/**
+ * What reading a file skipped or left unread, on stderr: W&B band columns beside their curves (a
+ * user who wanted one as a curve can rename it), and columns of text, which may label curves that
+ * were then fitted as one. Not with --json, whose stderr carries errors only: the JSON lists them.
+ */
+function readNotes(file: string, read: { bandColumns: string[]; textColumnsNotRead: string[] }, io: Io, json: boolean): void {
+  if (json) return;
+  const list = (names: string[]) => `${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}`;
+  const { bandColumns: band, textColumnsNotRead: text } = read;
+  if (band.length > 0) io.err(`${file}: skipped ${band.length} band column${band.length === 1 ? '' : 's'} beside their curves (${list(band)})`);
+  if (text.length > 0) io.err(`${file}: ${text.length === 1 ? 'a column' : 'columns'} of text not read (${list(text)}); if one labels curves, name it with --curve-column`);
+}
+
 /** --x-column, --y-column and --curve-column as parseCurvesFile's options. */
 function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileOptions {
   const out: CurveFileOptions = {};
@@ -604,7 +617,9 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
-  const { curves } = await readCurvesFile(file, csvColumns(opt), io);
+  const read = await readCurvesFile(file, csvColumns(opt), io);
+  const { curves } = read;
+  readNotes(inputName(file), read, io, opt.flag('json'));
   if (curves.length > 1) throw new TrimfitError('invalid-input', 'file', 'one curve (trimfit sweep fits a file of several)', `${curves.length} curves`, `file: ${file} holds ${curves.length} curves (${curves.slice(0, 3).map((c) => c.id).join(', ')}${curves.length > 3 ? ', …' : ''}); fit takes one, trimfit sweep fits them all`);
   const curve = curves[0];
   const options: FitOptions = {
@@ -622,7 +637,8 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   const r = fit({ x: curve.x, y: gainOver(curve.y, pSft) }, pSft === undefined ? options : { ...options, pSft });
   const { aPost } = ceilingOf({ pSft, result: r });
   if (opt.flag('json')) {
-    io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }) }));
+    const columns = { ...(read.bandColumns.length > 0 ? { bandColumnsSkipped: read.bandColumns } : {}), ...(read.textColumnsNotRead.length > 0 ? { textColumnsNotRead: read.textColumnsNotRead } : {}) };
+    io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }), ...columns }));
   } else {
     // ∞ is a standard error the data cannot identify; '—' a number that is not there.
     const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v === Infinity ? '∞' : v === -Infinity ? '-∞' : v.toPrecision(6));
@@ -695,15 +711,16 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // Standard input can be read once.
   const stdinCount = files.filter((f) => f === STDIN_OPERAND).length;
   if (stdinCount > 1) throw new TrimfitError('invalid-input', 'file', `the operand ${STDIN_OPERAND} (standard input) at most once`, `${stdinCount} times`);
-  // Band columns skipped, per file: said, not silently dropped (a user who wanted one as a curve
-  // can rename it), on stderr or, with --json, in the JSON, whose stderr carries errors only.
+  // Columns skipped or not read, per file (readNotes); with --json they go into the JSON.
   const skipped: Record<string, string[]> = {};
+  const textNotRead: Record<string, string[]> = {};
   for (const operand of files) {
     const file = inputName(operand);
-    const { format, curves: read, bandColumns } = await readCurvesFile(operand, readOptions, io);
-    if (bandColumns.length > 0) skipped[file] = bandColumns;
-    if (bandColumns.length > 0 && !opt.flag('json')) io.err(`${file}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`);
-    curves.push(...read.map((c) => ({ ...c, file, json: format.startsWith('json') })));
+    const read = await readCurvesFile(operand, readOptions, io);
+    if (read.bandColumns.length > 0) skipped[file] = read.bandColumns;
+    if (read.textColumnsNotRead.length > 0) textNotRead[file] = read.textColumnsNotRead;
+    readNotes(file, read, io, opt.flag('json'));
+    curves.push(...read.curves.map((c) => ({ ...c, file, json: read.format.startsWith('json') })));
   }
   // A curve with a P_sft is fitted as its gain over it, as the paper does.
   const pSfts = curves.map((c) => c.pSft ?? pSftOption);
@@ -759,6 +776,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
     io.out(toJson({
       files: files.map(inputName),
       ...(Object.keys(skipped).length > 0 ? { bandColumnsSkipped: skipped } : {}),
+      ...(Object.keys(textNotRead).length > 0 ? { textColumnsNotRead: textNotRead } : {}),
       model,
       search,
       ...(grid ? { grid } : {}),

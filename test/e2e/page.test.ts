@@ -390,7 +390,7 @@ describe('sweep page', () => {
     await page.click('[data-testid=fit-row][data-id="a - acc"]');
     await expect.poll(() => page.$$eval('#fit-plot .u-label', (els) => els.map((e) => e.textContent))).toContain('Step');
     // Other headers: refused, naming what is missing, until the column fields name them.
-    const own = { name: 'own.csv', mimeType: 'text/csv', buffer: Buffer.from(['compute,score', ...Array.from({ length: 12 }, (_, i) => `${i},${40 + i}`)].join('\n')) };
+    const own = { name: 'own.csv', mimeType: 'text/csv', buffer: Buffer.from(['compute,score,model', ...Array.from({ length: 12 }, (_, i) => `${i},${40 + i},m${i % 2}`)].join('\n')) };
     await page.setInputFiles('#file', own);
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('own.csv header: expected a column x or step');
     expect(await curveRows(page)).toBe(2);
@@ -398,6 +398,8 @@ describe('sweep page', () => {
     await page.fill('#column-y', 'Score');
     await page.setInputFiles('#file', own);
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 1 curve from own.csv');
+    // Its column of labels was not named, so it is one curve, and the message says so.
+    expect(await page.textContent('[data-testid=load-message]')).toContain('own.csv: a column of text not read (model); if one labels curves, give its name as the curve column under Reading files');
     await expect.poll(() => curveRows(page)).toBe(3);
     expect(errors).toEqual([]);
     await page.close();

@@ -42,7 +42,7 @@ describe('parseXyCsv header', () => {
 
 describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('CSV x,y: one curve named after the file, points in file order', () => {
-    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], xLabel: 'X', yLabel: 'Y', field: 'dir/run-7.csv' }], bandColumns: [] });
+    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], xLabel: 'X', yLabel: 'Y', field: 'dir/run-7.csv' }], bandColumns: [], textColumnsNotRead: [] });
   });
   test('long CSV: one curve per label in order of first appearance, labels with spaces and quotes', () => {
     const { format, curves } = parseCurvesFile('l.csv', 'Curve,x,y\n"b 1",1,2\na,1,5\n"b 1",2,3\n');
@@ -70,7 +70,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   });
   test('columns by other names (a TensorBoard export); columns not read may hold anything', () => {
     const tb = 'Wall time,Step,Value\n1700000000.5,100,0.25\n1700000100.5,200,0.5\n';
-    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value', field: 'tb.csv' }], bandColumns: [] });
+    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value', field: 'tb.csv' }], bandColumns: [], textColumnsNotRead: [] });
     const long = 'run,step,acc,notes\na,1,2,"lr 1e-6, warmup"\nb,1,3,\n';
     expect(parseCurvesFile('l.csv', long, { curve: 'run', x: 'step', y: 'acc' }).curves.map((c) => [c.id, c.x, c.y])).toEqual([['a', [1], [2]], ['b', [1], [3]]]);
     // A column named but absent is an error, never a silent fall back to another format.
@@ -88,6 +88,16 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('b.csv', 'step,x,value,y\n1,2,3,4\n').curves[0]).toMatchObject({ x: [2], y: [4] });
     expect(() => parseCurvesFile('b.csv', 'step,value\n1,2\n', { x: 'x' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column x \(/) }));
   });
+  test('a column of curve labels: curve, else run; columns of text not read are listed', () => {
+    expect(parseCurvesFile('r.csv', 'run,step,value\na,0,1\nb,0,2\n')).toMatchObject({ format: 'csv-long', curves: [{ id: 'a' }, { id: 'b' }], textColumnsNotRead: [] });
+    // A label column under another name would merge its curves into one: it is listed, as is any
+    // other column of text; a numeric one (TensorBoard's wall time) is not.
+    const merged = parseCurvesFile('m.csv', 'Wall time,model,x,y,notes\n1.7e9,a,0,1,\n1.7e9,b,0,2,"lr 1e-6, warmup"\n');
+    expect(merged).toMatchObject({ format: 'csv-xy', textColumnsNotRead: ['model', 'notes'] });
+    expect(merged.curves).toHaveLength(1);
+    expect(parseCurvesFile('m.csv', 'model,x,y\na,0,1\nb,0,2\n', { curve: 'model' })).toMatchObject({ format: 'csv-long', textColumnsNotRead: [] });
+    expect(parseCurvesFile('r.json', '[{"x":0,"y":1,"ok":true}]').textColumnsNotRead).toEqual(['ok']);
+  });
   test('wide CSV: x and one column per curve, empty cells no points, W&B band columns skipped', () => {
     const wandb = [
       '"Step","run-a - eval/acc","run-a - eval/acc__MIN","run-a - eval/acc__MAX","run-b - eval/acc","run-b - eval/acc__MIN","run-b - eval/acc__MAX"',
@@ -102,6 +112,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
         { id: 'run-b - eval/acc', x: [200, 300], y: [0.4, 0.6], xLabel: 'Step', field: 'w.csv column "run-b - eval/acc"' },
       ],
       bandColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
+      textColumnsNotRead: [],
     });
     // A __MIN column with no column of its own name is a curve like any other.
     expect(parseCurvesFile('w.csv', 'x,loss__MIN\n1,2\n').curves.map((c) => c.id)).toEqual(['loss__MIN']);
@@ -168,6 +179,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
       format: 'records-xy',
       curves: [{ id: 'p', x: [0, 10], y: [1.5, 2], xLabel: 'step', yLabel: 'value', field: 'p.json' }],
       bandColumns: [],
+      textColumnsNotRead: [],
     });
     const long = '[{"run":"a","step":0,"acc":40,"note":true},{"run":"b","step":0,"acc":55},{"run":"a","step":5,"acc":42.5}]';
     expect(parseCurvesFile('l.json', long, { curve: 'run', y: 'acc', pSftAtX0: true })).toMatchObject({

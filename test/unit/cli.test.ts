@@ -445,6 +445,16 @@ describe('trimfit sweep', () => {
     expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x or step \(.*other headers through --x-column, --y-column, --curve-column\)$/);
     expect(JSON.parse((await cli(['fit', own, '--x-column', 'compute', '--y-column', 'score', '--json'])).stdout).params).toEqual(JSON.parse(plain.stdout).params);
     expectJsonError(await cli(['sweep', tb, '--y-column', '', '--json']), 'invalid-option', /^y-column$/);
+    // A column of labels under a name not looked for is not read: the runs would be fitted as one
+    // curve, so the command says so (stderr, or the JSON with --json).
+    const labelled = file('labelled.csv', ['model,x,y', ...longCsv().split('\n').slice(1)].join('\n'));
+    const quiet = ['--search', 'none', '--bootstrap', '0', '--backend', 'cpu', '--workers', '1'];
+    expect((await cli(['sweep', labelled, ...quiet])).stderr).toBe(`${labelled}: a column of text not read (model); if one labels curves, name it with --curve-column\n`);
+    const asJson = await cli(['sweep', labelled, ...quiet, '--json']);
+    expect(asJson.stderr).toBe('');
+    expect(JSON.parse(asJson.stdout).textColumnsNotRead).toEqual({ [labelled]: ['model'] });
+    expect(JSON.parse((await cli(['sweep', labelled, ...quiet, '--curve-column', 'model', '--json'])).stdout).curves).toHaveLength(4);
+    expect(JSON.parse((await cli(['fit', file('one-labelled.csv', 'model,x,y\n' + sigmoidCsv().split('\n').slice(1).map((l) => `m,${l}`).join('\n')), '--json'])).stdout).textColumnsNotRead).toEqual(['model']);
   });
 
   test('--p-sft-at-x0 takes each curve\'s P_sft from its y at x = 0, as a run evaluated before RL gives it', async () => {
