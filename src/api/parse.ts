@@ -173,7 +173,9 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * - CSV wide format `x,<curve>,<curve>,…` (`csv-wide`): a header with x but neither y nor curve;
  *   each other column is one curve named by its header, and an empty cell is no point of that
  *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's band columns
- *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`;
+ *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`; where
+ *   every curve column is `<run> - <metric>` with one metric, the curves are named by their runs
+ *   and the metric is their yLabel;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`;
  * - JSON array of flat objects, one per row (`records-xy`, `records-long`, `records-wide`: pandas'
@@ -324,6 +326,7 @@ function parseWideTable(
     curveColumns.push(j);
   });
   if (curveColumns.length === 0) throw new TrimfitError('parse-error', `${name} header`, 'a column y, or one column per curve besides x', header.join(','));
+  const metric = sharedMetric(curveColumns.map((j) => header[j]));
   const xs = rows.map(({ row, cells }) => cell(row, cells, ix));
   const curves = curveColumns.map((j) => {
     const x: number[] = [];
@@ -333,9 +336,24 @@ function parseWideTable(
       x.push(xs[k]);
       y.push(cell(row, cells, j));
     });
-    return { id: header[j], x, y, xLabel: header[ix], field: `${name} column "${header[j]}"` };
+    // Named by its run alone where every column shares its metric, which then labels the y axis.
+    const id = metric === null ? header[j] : header[j].slice(0, -(RUN_METRIC_SEPARATOR.length + metric.length));
+    return { id, x, y, xLabel: header[ix], ...(metric === null ? {} : { yLabel: metric }), field: `${name} column "${header[j]}"` };
   });
   return { curves, bandColumns };
+}
+
+/** W&B names a panel's columns `<run> - <metric>`. */
+const RUN_METRIC_SEPARATOR = ' - ';
+
+/** The `<metric>` every header ends in after RUN_METRIC_SEPARATOR and a non-empty run name, else null. */
+function sharedMetric(headers: readonly string[]): string | null {
+  const metrics = headers.map((h) => {
+    const k = h.lastIndexOf(RUN_METRIC_SEPARATOR);
+    return k > 0 ? h.slice(k + RUN_METRIC_SEPARATOR.length) : null;
+  });
+  const first = metrics[0];
+  return first !== null && first !== '' && metrics.every((m) => m === first) ? first : null;
 }
 
 /** A curve's P_sft from its rows' `p_sft` cells, which must all hold one value. */

@@ -84,7 +84,7 @@ describe('the packed tarball', () => {
     const ceilings = spawnSync(process.execPath, ['ceilings.mjs', 'panel.csv'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
     expect(ceilings.status, ceilings.stderr).toBe(0);
     const lines = ceilings.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.id, l.pSft])).toEqual([['a - acc', 40], ['b - acc', 55]]);
+    expect(lines.map((l) => [l.id, l.pSft])).toEqual([['a', 40], ['b', 55]]);
     expect(Math.abs(lines[0].aPost - 70)).toBeLessThan(5);
     expect(Math.abs(lines[1].aPost - 75)).toBeLessThan(5);
     for (const l of lines) expect(l.aPostCi[0]).toBeLessThan(l.aPostCi[1]);

@@ -83,7 +83,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     // TensorBoard's CSV: its wall time is not read.
     expect(parseCurvesFile('tb.csv', 'Wall time,Step,Value\n1.7e9,100,0.25\n1.7e9,200,0.5\n')).toMatchObject({ format: 'csv-xy', curves: [{ x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value' }] });
     // W&B's panel export: Step and one column per run.
-    expect(parseCurvesFile('w.csv', '"Step","r - acc","r - acc__MIN","r - acc__MAX"\n1,2,2,2\n')).toMatchObject({ format: 'csv-wide', curves: [{ id: 'r - acc', x: [1], y: [2] }] });
+    expect(parseCurvesFile('w.csv', '"Step","r - acc","r - acc__MIN","r - acc__MAX"\n1,2,2,2\n')).toMatchObject({ format: 'csv-wide', curves: [{ id: 'r', x: [1], y: [2], yLabel: 'acc' }] });
     // x and y come first; a column named in the options is the only one tried.
     expect(parseCurvesFile('b.csv', 'step,x,value,y\n1,2,3,4\n').curves[0]).toMatchObject({ x: [2], y: [4] });
     expect(() => parseCurvesFile('b.csv', 'step,value\n1,2\n', { x: 'x' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column x \(/) }));
@@ -108,12 +108,16 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('w.csv', wandb, { x: 'Step' })).toEqual({
       format: 'csv-wide',
       curves: [
-        { id: 'run-a - eval/acc', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', field: 'w.csv column "run-a - eval/acc"' },
-        { id: 'run-b - eval/acc', x: [200, 300], y: [0.4, 0.6], xLabel: 'Step', field: 'w.csv column "run-b - eval/acc"' },
+        // Named by their runs: the metric all columns share labels the y axis.
+        { id: 'run-a', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'eval/acc', field: 'w.csv column "run-a - eval/acc"' },
+        { id: 'run-b', x: [200, 300], y: [0.4, 0.6], xLabel: 'Step', yLabel: 'eval/acc', field: 'w.csv column "run-b - eval/acc"' },
       ],
       bandColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
       textColumnsNotRead: [],
     });
+    // Columns of different metrics, or not of the form <run> - <metric>, keep their whole names.
+    expect(parseCurvesFile('w.csv', 'Step,a - acc,b - loss\n1,2,3\n').curves.map((c) => [c.id, c.yLabel])).toEqual([['a - acc', undefined], ['b - loss', undefined]]);
+    expect(parseCurvesFile('w.csv', 'Step, - acc,b - acc\n1,2,3\n').curves.map((c) => c.id)).toEqual(['- acc', 'b - acc']);
     // A __MIN column with no column of its own name is a curve like any other.
     expect(parseCurvesFile('w.csv', 'x,loss__MIN\n1,2\n').curves.map((c) => c.id)).toEqual(['loss__MIN']);
     // A column with no values is a curve with no points: its fit fails alone, the file is read.

@@ -418,7 +418,7 @@ describe('trimfit sweep', () => {
     const table = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none']);
     expect(table.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
     const wide = JSON.parse(r.stdout).curves;
-    expect(wide.map((c: { id: string; n: number }) => [c.id, c.n])).toEqual([['a - acc', 30], ['b - acc', 30], ['c - acc', 25]]);
+    expect(wide.map((c: { id: string; n: number }) => [c.id, c.n])).toEqual([['a', 30], ['b', 30], ['c', 25]]);
     // The same points give the same fits as the long file.
     const byLabel = JSON.parse((await cli(['sweep', file('as-long.csv', longCsv()), '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none', '--json'])).stdout).curves;
     expect(wide[0].params).toEqual(byLabel[0].params);
