@@ -136,7 +136,7 @@ const CEILING = {
 const SWEEP = {
   operand: '<file.csv|file.json>',
   manyOperands: true,
-  summary: 'Searches every curve of the files over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve, named after the file), curve,x,y (one per label) or x,<curve>,<curve>,… (wide: one per column, empty cells no points, as W&B exports them); JSON { "x": [...], "y": [...] } or an array of them with "id".',
+  summary: 'Searches every curve of the files over the hyperparameter grid and picks each one\'s setting by its validation score, as the page\'s sweep does. CSV x,y (one curve, named after the file), curve,x,y (one per label) or x,<curve>,<curve>,… (wide: one per column, empty cells no points, as W&B exports them), separated by commas, tabs or semicolons; JSON { "x": [...], "y": [...] }, an array of them with "id", or one object per row (pandas\' orient="records").',
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     ...COLUMN_OPTIONS,
