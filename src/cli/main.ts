@@ -782,6 +782,8 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       ...(grid ? { grid } : {}),
       curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }, k) => ({
         ...(result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
+        // Where the P_sft came from: the file (a p_sft column, a pSft field), its y at x = 0, or --p-sft.
+        ...(pSft === undefined ? {} : { pSftSource: curves[k].pSftFromX0 ? 'x0' : curves[k].pSft !== undefined ? 'file' : 'option' }),
         ...(plots ? { plot: plots[k] } : {}),
       })),
     }));

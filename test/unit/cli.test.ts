@@ -471,7 +471,7 @@ describe('trimfit sweep', () => {
     const r = await cli(['sweep', path, '--p-sft-at-x0', ...common]);
     expect(r.code, r.stderr).toBe(0);
     const curves = JSON.parse(r.stdout).curves;
-    expect(curves.map((c: { pSft: number }) => c.pSft)).toEqual([45, 55]);
+    expect(curves.map((c: { pSft: number; pSftSource: string }) => [c.pSft, c.pSftSource])).toEqual([[45, 'x0'], [55, 'x0']]);
     // The same fits as with each P_sft given in a long file.
     const long = ['curve,x,y,p_sft', ...lines.slice(1).flatMap((l) => { const [x, a, b] = l.split(','); return [...(a === '' ? [] : [`a,${x},${a},45`]), `b,${x},${b},55`]; })];
     const given = JSON.parse((await cli(['sweep', file('x0-long.csv', long.join('\n')), ...common.slice(2)])).stdout).curves;
@@ -535,6 +535,8 @@ describe('trimfit sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     const [a, b] = JSON.parse(r.stdout).curves;
     expect([a.pSft, b.pSft]).toEqual([40, 55]);
+    // The file's p_sft wins over --p-sft, and the JSON says where each came from.
+    expect([a.pSftSource, b.pSftSource]).toEqual(['file', 'file']);
     expect(a.aPost).toBeCloseTo(40 + a.params.u, 12);
     expect(Math.abs(a.aPost - 70)).toBeLessThan(5);
     expect(Math.abs(b.aPost - 97)).toBeLessThan(5);
@@ -551,7 +553,9 @@ describe('trimfit sweep', () => {
     expect(plain.stdout).not.toMatch(/A_post/);
     // --p-sft applies to curves the file gives none.
     const flag = await cli(['sweep', file('plain2.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--search', 'none', '--p-sft', '-5', '--json']);
-    expect(JSON.parse(flag.stdout).curves[0].pSft).toBe(-5);
+    expect(JSON.parse(flag.stdout).curves[0]).toMatchObject({ pSft: -5, pSftSource: 'option' });
+    const none = await cli(['sweep', file('plain3.csv', longCsv()), '--backend', 'cpu', '--bootstrap', '0', '--search', 'none', '--json']);
+    expect(JSON.parse(none.stdout).curves[0].pSftSource).toBeUndefined();
     // Another model fits the gain too: its table shows P_sft and says so, with no A_post (u is the sigmoid's).
     const linear = await cli(['sweep', path, '--model', 'linear', '--backend', 'cpu', '--bootstrap', '0', '--search', 'none']);
     const [title, head] = linear.stdout.split('\n');
