@@ -85,11 +85,11 @@ function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLi
 /**
  * A CSV or trimfit JSON file (parseCurvesFile): single curves go to the dataset 'upload', a file of
  * several to a dataset named after it. Curves shorter than MIN_UPLOAD_POINTS are left out and
- * named in `notes`, with any band columns skipped and columns of text not read; a file with no
+ * named in `notes`, with any W&B columns skipped and columns of text not read; a file with no
  * curve long enough is an error.
  */
 function uploadedCurves(name: string, text: string, options: CurveFileOptions): { curves: LoadedCurve[]; notes: string[] } {
-  const { format, curves, bandColumns, textColumnsNotRead } = parseCurvesFile(name, text, options);
+  const { format, curves, skippedColumns, textColumnsNotRead } = parseCurvesFile(name, text, options);
   const dataset = format === 'csv-xy' || format === 'records-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
   const long = curves.filter((c) => c.x.length >= MIN_UPLOAD_POINTS);
   const short = curves.filter((c) => c.x.length < MIN_UPLOAD_POINTS);
@@ -99,7 +99,7 @@ function uploadedCurves(name: string, text: string, options: CurveFileOptions): 
   }
   const notes = [
     ...(short.length > 0 ? [`${name}: left out ${short.length} curve${short.length === 1 ? '' : 's'} with fewer than ${MIN_UPLOAD_POINTS} points: ${short.slice(0, 5).map((c) => `${c.id} (${c.x.length})`).join(', ')}${short.length > 5 ? ', …' : ''}`] : []),
-    ...(bandColumns.length > 0 ? [`${name}: skipped ${bandColumns.length} band column${bandColumns.length === 1 ? '' : 's'} beside their curves (${bandColumns.slice(0, 2).join(', ')}${bandColumns.length > 2 ? ', …' : ''})`] : []),
+    ...(skippedColumns.length > 0 ? [`${name}: skipped ${skippedColumns.length} of W&B's own column${skippedColumns.length === 1 ? '' : 's'} beside the runs' (${skippedColumns.slice(0, 2).join(', ')}${skippedColumns.length > 2 ? ', …' : ''})`] : []),
     // A column of text may label curves that were just read as one.
     ...(textColumnsNotRead.length > 0 ? [`${name}: ${textColumnsNotRead.length === 1 ? 'a column' : 'columns'} of text not read (${textColumnsNotRead.slice(0, 2).join(', ')}${textColumnsNotRead.length > 2 ? ', …' : ''}); if one labels curves, give its name as the curve column under Reading files`] : []),
   ];

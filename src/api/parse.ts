@@ -140,7 +140,7 @@ export interface ParsedCurve {
 export interface CurveFileOptions {
   /**
    * The CSV column of x.
-   * @default 'x', else 'step' (TensorBoard's and W&B's exports)
+   * @default 'x', else 'step', else 'global_step' (TensorBoard's and W&B's exports)
    */
   x?: string;
   /**
@@ -172,8 +172,9 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * - CSV long format `curve,x,y` (`csv-long`): one curve per label, in order of first appearance;
  * - CSV wide format `x,<curve>,<curve>,…` (`csv-wide`): a header with x but neither y nor curve;
  *   each other column is one curve named by its header, and an empty cell is no point of that
- *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's band columns
- *   `<name>__MIN` and `<name>__MAX` beside `<name>` are skipped and listed in `bandColumns`; where
+ *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's own columns
+ *   beside a run's (its band `<name>__MIN` and `<name>__MAX` beside `<name>`, and `<run> - _step`)
+ *   are skipped and listed in `skippedColumns`; where
  *   every curve column is `<run> - <metric>` with one metric, the curves are named by their runs
  *   and the metric is their yLabel;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
@@ -189,7 +190,7 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * field `pSft` gives a curve's P_sft. Errors name the file and the row and column (CSV) or the
  * entry (JSON).
  */
-export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
+export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
   const read = json ? parseCurvesJson(name, text, options) : parseCurvesCsv(name, text, options);
@@ -228,13 +229,16 @@ export const COLUMN_OPTIONS_NAMED = 'other headers through the options x, y, cur
 
 /**
  * The headers tried, in order, for a column the options do not name: trimfit's own, then an
- * export's (TensorBoard writes `Wall time,Step,Value`; W&B's panel export `Step` and a column per
- * run; a script's long table often labels its curves `run`).
+ * export's (TensorBoard writes `Wall time,Step,Value`; W&B's panel export `Step`, or `global_step`
+ * against a trainer's step, and a column per run; a script's long table often labels its curves
+ * `run`).
  */
-const DEFAULT_COLUMNS = { x: ['x', 'step'], y: ['y', 'value'], curve: ['curve', 'run'] } as const;
+const DEFAULT_COLUMNS = { x: ['x', 'step', 'global_step'], y: ['y', 'value'], curve: ['curve', 'run'] } as const;
 
 /** W&B's panel export writes each run's min and max over a sampling bucket beside its value column. */
 const BAND_COLUMN = /^(.*)__(MIN|MAX)$/;
+/** ...and, for some panels, each run's own step counter. */
+const RUN_STEP_COLUMN = / - _step$/;
 
 /** A table of text cells, read from a CSV or from JSON records; `where` names a cell in errors. */
 interface TextTable {
@@ -247,7 +251,7 @@ interface TextTable {
 type TableLayout = 'xy' | 'long' | 'wide';
 
 /** CSV text as a table whose cells errors name by row and column, as a spreadsheet shows them. */
-function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
   const { header, rows } = readCsvRecords(text, name);
   const { layout, ...read } = parseCurvesTable(name, { header, rows, where: (row, j) => cellName(name, row, j, header) }, options);
   return { format: `csv-${layout}`, ...read };
@@ -259,7 +263,7 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
  * and p_sft in the first two, x and every curve column in the wide one; any other column (a
  * TensorBoard export's wall time, a run's notes) is left as it is.
  */
-function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
   const { header, rows, where } = table;
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
@@ -269,7 +273,10 @@ function parseCurvesTable(name: string, table: TextTable, options: CurveFileOpti
     if (named !== undefined) return find(named);
     return DEFAULT_COLUMNS[key].map(find).find((j) => j >= 0) ?? -1;
   };
-  const described = (key: keyof typeof DEFAULT_COLUMNS) => options[key] ?? DEFAULT_COLUMNS[key].join(' or ');
+  const described = (key: keyof typeof DEFAULT_COLUMNS) => {
+    const names: readonly string[] = options[key] === undefined ? DEFAULT_COLUMNS[key] : [options[key]];
+    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  };
   const [ix, iy, ic, ip] = [column('x'), column('y'), column('curve'), find('p_sft')];
   const missing = (what: string) =>
     new TrimfitError('parse-error', `${name} header`, `${what} (the formats: x,y; curve,x,y; x and one column per curve; ${COLUMN_OPTIONS_NAMED})`, header.join(','));
@@ -286,7 +293,7 @@ function parseCurvesTable(name: string, table: TextTable, options: CurveFileOpti
   const points = rows.map(({ row, cells }) => ({ row, cells, x: cell(row, cells, ix), y: cell(row, cells, iy), pSft: ip < 0 ? undefined : cell(row, cells, ip) }));
   type Point = (typeof points)[number];
   const curveOf = (id: string, group: Point[], field: string): ParsedCurve => ({ id, x: group.map((p) => p.x), y: group.map((p) => p.y), ...pSftOf(group, field), xLabel: header[ix], yLabel: header[iy], field });
-  if (ic < 0) return { layout: 'xy', curves: [curveOf(stemOf(name), points, name)], bandColumns: [], textColumnsNotRead };
+  if (ic < 0) return { layout: 'xy', curves: [curveOf(stemOf(name), points, name)], skippedColumns: [], textColumnsNotRead };
   const byLabel = new Map<string, Point[]>();
   for (const p of points) {
     const label = p.cells[ic];
@@ -299,7 +306,7 @@ function parseCurvesTable(name: string, table: TextTable, options: CurveFileOpti
     layout: 'long',
     // Map keeps the labels in order of first appearance.
     curves: [...byLabel].map(([label, group]) => curveOf(label, group, `${name} curve "${label}"`)),
-    bandColumns: [],
+    skippedColumns: [],
     textColumnsNotRead,
   };
 }
@@ -311,16 +318,16 @@ function parseWideTable(
   ix: number,
   ip: number,
   cell: (row: number, cells: string[], j: number) => number,
-): { curves: ParsedCurve[]; bandColumns: string[] } {
+): { curves: ParsedCurve[]; skippedColumns: string[] } {
   // One P_sft column cannot serve several curves; the long format gives each curve its own.
   if (ip >= 0) throw new TrimfitError('parse-error', `${name} column ${ip + 1} (${header[ip]})`, 'no p_sft column in a wide table (one column per curve): the long format curve,x,y,p_sft gives each curve its own', 'a p_sft column');
   const names = new Set(header);
-  const bandColumns: string[] = [];
+  const skippedColumns: string[] = [];
   const curveColumns: number[] = [];
   header.forEach((h, j) => {
     if (j === ix) return;
     const band = BAND_COLUMN.exec(h);
-    if (band && names.has(band[1])) return void bandColumns.push(h);
+    if ((band && names.has(band[1])) || RUN_STEP_COLUMN.test(h)) return void skippedColumns.push(h);
     if (h === '') throw new TrimfitError('parse-error', `${name} header, column ${j + 1}`, 'a curve name', 'an empty cell');
     if (header.indexOf(h) !== j) throw new TrimfitError('parse-error', `${name} header, column ${j + 1}`, 'a curve name not used by another column', h);
     curveColumns.push(j);
@@ -340,7 +347,7 @@ function parseWideTable(
     const id = metric === null ? header[j] : header[j].slice(0, -(RUN_METRIC_SEPARATOR.length + metric.length));
     return { id, x, y, xLabel: header[ix], ...(metric === null ? {} : { yLabel: metric }), field: `${name} column "${header[j]}"` };
   });
-  return { curves, bandColumns };
+  return { curves, skippedColumns };
 }
 
 /** W&B names a panel's columns `<run> - <metric>`. */
@@ -387,7 +394,7 @@ function recordsTable(name: string, records: Array<Record<string, unknown>>): Te
   return { header, rows, where: (i, j) => `${name}[${i}].${header[j]}` };
 }
 
-function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; bandColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
   // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is no part of the JSON, which
   // JSON.parse refuses at its first character; the CSV reader drops it the same way.
   const json = text.replace(/^\uFEFF/, '');
@@ -399,7 +406,7 @@ function parseCurvesJson(name: string, text: string, options: CurveFileOptions):
   }
   if (!Array.isArray(doc)) {
     const c = parseCurveJson(json, name);
-    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }], bandColumns: [], textColumnsNotRead: [] };
+    return { format: 'json-curve', curves: [{ id: stemOf(name), x: finiteArray(c.x, `${name}: x`), y: finiteArray(c.y, `${name}: y`), ...jsonPSft(doc, name), field: name }], skippedColumns: [], textColumnsNotRead: [] };
   }
   if (doc.length === 0) throw new TrimfitError('parse-error', name, 'at least one curve', 'an empty array');
   if (isRecords(doc)) {
@@ -408,7 +415,7 @@ function parseCurvesJson(name: string, text: string, options: CurveFileOptions):
   }
   return {
     format: 'json-array',
-    bandColumns: [],
+    skippedColumns: [],
     textColumnsNotRead: [],
     curves: doc.map((entry: unknown, i) => {
       const field = `${name}[${i}]`;

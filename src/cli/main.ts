@@ -72,7 +72,7 @@ const BACKEND_HELP = 'auto, webgpu or cpu';
 const STDIN_NOTE = 'The file - reads standard input (named stdin in the output).';
 /** Which CSV columns a curve file's data is in (parseCurvesFile's x, y and curve options); JSON names its fields x and y. */
 const COLUMN_OPTIONS = {
-  'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x, else step', help: 'CSV: the header of the x column, in any letter case (step: TensorBoard\'s and W&B\'s exports)' },
+  'x-column': { type: 'string', arg: 'NAME', shownDefault: 'x, else step, else global_step', help: 'CSV: the header of the x column, in any letter case (step: TensorBoard\'s and W&B\'s exports)' },
   'y-column': { type: 'string', arg: 'NAME', shownDefault: 'y, else value', help: 'CSV: the header of the y column (value: TensorBoard\'s export). A CSV with neither a y nor a curve column is wide: each column besides x is one curve' },
   'curve-column': { type: 'string', arg: 'NAME', shownDefault: 'curve, else run', help: 'CSV: the header of the curve labels of the long format (one row per point); a column of text not read is named on stderr, since its curves would be fitted as one' },
 } as const satisfies Record<string, OptionSpec>;
@@ -579,15 +579,15 @@ async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): 
 }
 
 /**
- * What reading a file skipped or left unread, on stderr: W&B band columns beside their curves (a
+ * What reading a file skipped or left unread, on stderr: W&B's own columns beside its runs' (a
  * user who wanted one as a curve can rename it), and columns of text, which may label curves that
  * were then fitted as one. Not with --json, whose stderr carries errors only: the JSON lists them.
  */
-function readNotes(file: string, read: { bandColumns: string[]; textColumnsNotRead: string[] }, io: Io, json: boolean): void {
+function readNotes(file: string, read: { skippedColumns: string[]; textColumnsNotRead: string[] }, io: Io, json: boolean): void {
   if (json) return;
   const list = (names: string[]) => `${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}`;
-  const { bandColumns: band, textColumnsNotRead: text } = read;
-  if (band.length > 0) io.err(`${file}: skipped ${band.length} band column${band.length === 1 ? '' : 's'} beside their curves (${list(band)})`);
+  const { skippedColumns: band, textColumnsNotRead: text } = read;
+  if (band.length > 0) io.err(`${file}: skipped ${band.length} of W&B's own column${band.length === 1 ? '' : 's'} beside the runs' (${list(band)})`);
   if (text.length > 0) io.err(`${file}: ${text.length === 1 ? 'a column' : 'columns'} of text not read (${list(text)}); if one labels curves, name it with --curve-column`);
 }
 
@@ -637,7 +637,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   const r = fit({ x: curve.x, y: gainOver(curve.y, pSft) }, pSft === undefined ? options : { ...options, pSft });
   const { aPost } = ceilingOf({ pSft, result: r });
   if (opt.flag('json')) {
-    const columns = { ...(read.bandColumns.length > 0 ? { bandColumnsSkipped: read.bandColumns } : {}), ...(read.textColumnsNotRead.length > 0 ? { textColumnsNotRead: read.textColumnsNotRead } : {}) };
+    const columns = { ...(read.skippedColumns.length > 0 ? { columnsSkipped: read.skippedColumns } : {}), ...(read.textColumnsNotRead.length > 0 ? { textColumnsNotRead: read.textColumnsNotRead } : {}) };
     io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }), ...columns }));
   } else {
     // ∞ is a standard error the data cannot identify; '—' a number that is not there.
@@ -717,7 +717,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   for (const operand of files) {
     const file = inputName(operand);
     const read = await readCurvesFile(operand, readOptions, io);
-    if (read.bandColumns.length > 0) skipped[file] = read.bandColumns;
+    if (read.skippedColumns.length > 0) skipped[file] = read.skippedColumns;
     if (read.textColumnsNotRead.length > 0) textNotRead[file] = read.textColumnsNotRead;
     readNotes(file, read, io, opt.flag('json'));
     curves.push(...read.curves.map((c) => ({ ...c, file, json: read.format.startsWith('json') })));
@@ -775,7 +775,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   if (opt.flag('json')) {
     io.out(toJson({
       files: files.map(inputName),
-      ...(Object.keys(skipped).length > 0 ? { bandColumnsSkipped: skipped } : {}),
+      ...(Object.keys(skipped).length > 0 ? { columnsSkipped: skipped } : {}),
       ...(Object.keys(textNotRead).length > 0 ? { textColumnsNotRead: textNotRead } : {}),
       model,
       search,

@@ -370,7 +370,7 @@ describe('sweep page', () => {
     await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('Loaded 2 curves from wandb.csv');
     const message = (await page.textContent('[data-testid=load-message]'))!;
     expect(message).toContain('wandb.csv: left out 1 curve with fewer than 5 points: c (4)');
-    expect(message).toContain('wandb.csv: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)');
+    expect(message).toContain("wandb.csv: skipped 6 of W&B's own columns beside the runs' (a - acc__MIN, a - acc__MAX, …)");
     await expect.poll(() => curveRows(page)).toBe(2);
     expect((await page.$$eval('[data-testid=curve-row]', (rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual(['a', 'b']);
     // Again with each run's P_sft read at step 0: the table shows it, and the fit is of the gain.
@@ -398,7 +398,7 @@ describe('sweep page', () => {
     // Other headers: refused, naming what is missing, until the column fields name them.
     const own = { name: 'own.csv', mimeType: 'text/csv', buffer: Buffer.from(['compute,score,model', ...Array.from({ length: 12 }, (_, i) => `${i},${40 + i},m${i % 2}`)].join('\n')) };
     await page.setInputFiles('#file', own);
-    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('own.csv header: expected a column x or step');
+    await expect.poll(() => page.textContent('[data-testid=load-message]')).toContain('own.csv header: expected a column x, step or global_step');
     expect(await curveRows(page)).toBe(2);
     await page.fill('#column-x', 'compute');
     await page.fill('#column-y', 'Score');

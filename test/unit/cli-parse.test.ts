@@ -42,7 +42,7 @@ describe('parseXyCsv header', () => {
 
 describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
   test('CSV x,y: one curve named after the file, points in file order', () => {
-    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], xLabel: 'X', yLabel: 'Y', field: 'dir/run-7.csv' }], bandColumns: [], textColumnsNotRead: [] });
+    expect(parseCurvesFile('dir/run-7.csv', 'X,Y\n3,1\n1,2\n')).toEqual({ format: 'csv-xy', curves: [{ id: 'run-7', x: [3, 1], y: [1, 2], xLabel: 'X', yLabel: 'Y', field: 'dir/run-7.csv' }], skippedColumns: [], textColumnsNotRead: [] });
   });
   test('long CSV: one curve per label in order of first appearance, labels with spaces and quotes', () => {
     const { format, curves } = parseCurvesFile('l.csv', 'Curve,x,y\n"b 1",1,2\na,1,5\n"b 1",2,3\n');
@@ -63,14 +63,14 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\n,1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 1 (curve)' }));
     expect(() => parseCurvesFile('l.csv', 'curve,x,y\na,1,2\na,0x1,2\n')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'l.csv row 3, column 2 (x)' }));
     const noColumn = (column: string) => expect.objectContaining({ code: 'parse-error', field: 'l.csv header', expected: expect.stringMatching(new RegExp(`^a column ${column} \\(the formats: x,y; curve,x,y; x and one column per curve`)) });
-    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(noColumn('x or step'));
-    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(noColumn('x or step'));
+    expect(() => parseCurvesFile('l.csv', 'curve,a,b\nq,1,2\n')).toThrow(noColumn('x, step or global_step'));
+    expect(() => parseCurvesFile('l.csv', 'a,b\n1,2\n')).toThrow(noColumn('x, step or global_step'));
     // With a curve column, y must be there: the table is not wide.
     expect(() => parseCurvesFile('l.csv', 'curve,x,b\nq,1,2\n')).toThrow(noColumn('y or value'));
   });
   test('columns by other names (a TensorBoard export); columns not read may hold anything', () => {
     const tb = 'Wall time,Step,Value\n1700000000.5,100,0.25\n1700000100.5,200,0.5\n';
-    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value', field: 'tb.csv' }], bandColumns: [], textColumnsNotRead: [] });
+    expect(parseCurvesFile('tb.csv', tb, { x: 'step', y: 'value' })).toEqual({ format: 'csv-xy', curves: [{ id: 'tb', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'Value', field: 'tb.csv' }], skippedColumns: [], textColumnsNotRead: [] });
     const long = 'run,step,acc,notes\na,1,2,"lr 1e-6, warmup"\nb,1,3,\n';
     expect(parseCurvesFile('l.csv', long, { curve: 'run', x: 'step', y: 'acc' }).curves.map((c) => [c.id, c.x, c.y])).toEqual([['a', [1], [2]], ['b', [1], [3]]]);
     // A column named but absent is an error, never a silent fall back to another format.
@@ -112,12 +112,14 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
         { id: 'run-a', x: [100, 200], y: [0.25, 0.5], xLabel: 'Step', yLabel: 'eval/acc', field: 'w.csv column "run-a - eval/acc"' },
         { id: 'run-b', x: [200, 300], y: [0.4, 0.6], xLabel: 'Step', yLabel: 'eval/acc', field: 'w.csv column "run-b - eval/acc"' },
       ],
-      bandColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
+      skippedColumns: ['run-a - eval/acc__MIN', 'run-a - eval/acc__MAX', 'run-b - eval/acc__MIN', 'run-b - eval/acc__MAX'],
       textColumnsNotRead: [],
     });
     // Columns of different metrics, or not of the form <run> - <metric>, keep their whole names.
     expect(parseCurvesFile('w.csv', 'Step,a - acc,b - loss\n1,2,3\n').curves.map((c) => [c.id, c.yLabel])).toEqual([['a - acc', undefined], ['b - loss', undefined]]);
     expect(parseCurvesFile('w.csv', 'Step, - acc,b - acc\n1,2,3\n').curves.map((c) => c.id)).toEqual(['- acc', 'b - acc']);
+    // W&B's per-run step counters are skipped with the band columns; global_step is an x.
+    expect(parseCurvesFile('w.csv', 'global_step,r - acc,r - _step\n1,2,1\n')).toMatchObject({ curves: [{ id: 'r', x: [1], y: [2], xLabel: 'global_step', yLabel: 'acc' }], skippedColumns: ['r - _step'] });
     // A __MIN column with no column of its own name is a curve like any other.
     expect(parseCurvesFile('w.csv', 'x,loss__MIN\n1,2\n').curves.map((c) => c.id)).toEqual(['loss__MIN']);
     // A column with no values is a curve with no points: its fit fails alone, the file is read.
@@ -182,7 +184,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     expect(parseCurvesFile('p.json', '[{"step":0,"value":1.5},{"step":10,"value":2}]')).toEqual({
       format: 'records-xy',
       curves: [{ id: 'p', x: [0, 10], y: [1.5, 2], xLabel: 'step', yLabel: 'value', field: 'p.json' }],
-      bandColumns: [],
+      skippedColumns: [],
       textColumnsNotRead: [],
     });
     const long = '[{"run":"a","step":0,"acc":40,"note":true},{"run":"b","step":0,"acc":55},{"run":"a","step":5,"acc":42.5}]';
@@ -198,7 +200,7 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     // Errors name the record and the key.
     expect(() => parseCurvesFile('p.json', '[{"step":0,"value":1},{"step":"ten","value":2}]')).toThrow(expect.objectContaining({ code: 'parse-error', field: 'p.json[1].step', received: '"ten"' }));
     expect(() => parseCurvesFile('p.json', '[{"step":0,"value":null}]')).toThrow(expect.objectContaining({ field: 'p.json[0].value', received: '"an empty cell"' }));
-    expect(() => parseCurvesFile('p.json', '[{"a":0,"b":1}]')).toThrow(expect.objectContaining({ field: 'p.json header', expected: expect.stringMatching(/^a column x or step/) }));
+    expect(() => parseCurvesFile('p.json', '[{"a":0,"b":1}]')).toThrow(expect.objectContaining({ field: 'p.json header', expected: expect.stringMatching(/^a column x, step or global_step /) }));
     // An array of curves stays an array of curves.
     expect(parseCurvesFile('s.json', '[{"id":"a","x":[1],"y":[2]}]').format).toBe('json-array');
   });

@@ -414,9 +414,9 @@ describe('trimfit sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     // With --json the skipped columns are in the JSON (stderr carries errors only), else on stderr.
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).bandColumnsSkipped).toEqual({ [path]: ['a', 'b', 'c'].flatMap((c) => [`${c} - acc__MIN`, `${c} - acc__MAX`]) });
+    expect(JSON.parse(r.stdout).columnsSkipped).toEqual({ [path]: ['a', 'b', 'c'].flatMap((c) => [`${c} - acc__MIN`, `${c} - acc__MAX`]) });
     const table = await cli(['sweep', path, '--backend', 'cpu', '--workers', '1', '--bootstrap', '0', '--search', 'none']);
-    expect(table.stderr).toBe(`${path}: skipped 6 band columns beside their curves (a - acc__MIN, a - acc__MAX, …)\n`);
+    expect(table.stderr).toBe(`${path}: skipped 6 of W&B's own columns beside the runs' (a - acc__MIN, a - acc__MAX, …)\n`);
     const wide = JSON.parse(r.stdout).curves;
     expect(wide.map((c: { id: string; n: number }) => [c.id, c.n])).toEqual([['a', 30], ['b', 30], ['c', 25]]);
     // The same points give the same fits as the long file.
@@ -442,7 +442,7 @@ describe('trimfit sweep', () => {
     const own = file('own.csv', sigmoidCsv().replace(/^x,y/, 'compute,score'));
     const refused = await cli(['fit', own, '--json']);
     expectJsonError(refused, 'parse-error', /own\.csv header$/);
-    expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x or step \(.*other headers through --x-column, --y-column, --curve-column\)$/);
+    expect(JSON.parse(refused.stderr).error.expected).toMatch(/^a column x, step or global_step \(.*other headers through --x-column, --y-column, --curve-column\)$/);
     expect(JSON.parse((await cli(['fit', own, '--x-column', 'compute', '--y-column', 'score', '--json'])).stdout).params).toEqual(JSON.parse(plain.stdout).params);
     expectJsonError(await cli(['sweep', tb, '--y-column', '', '--json']), 'invalid-option', /^y-column$/);
     // A column of labels under a name not looked for is not read: the runs would be fitted as one
