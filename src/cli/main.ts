@@ -78,6 +78,18 @@ const COLUMN_OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 const BACKEND_ARG = 'auto|webgpu|cpu';
 
+/** Where a curve's P_sft comes from when its file gives none (fit and sweep alike). */
+const P_SFT_OPTIONS = {
+  'p-sft': {
+    type: 'string', arg: 'P', range: SCORE_RANGE, shownDefault: 'none',
+    help: "the score y starts from (the paper's P_sft) for curves whose file gives none (a p_sft column, a pSft field): the fit is of the gain y − P_sft, and A_post = P_sft + u is reported (with its interval in sweep)",
+  },
+  'p-sft-at-x0': {
+    type: 'boolean', default: false,
+    help: "for curves whose file gives no P_sft: take the mean of the curve's y at x = 0 (the SFT checkpoint evaluated before RL, as a run that validates before training logs it); a curve without a point at x = 0 is an error",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 /**
  * Every command's options: parseArgs' configuration, the numeric ranges checked and the help text
  * all come from here, so the three cannot drift apart.
@@ -88,6 +100,7 @@ const FIT = {
   options: {
     model: { type: 'string', arg: 'M', default: DEFAULTS.model, help: `model: ${MODEL_NAMES.join(', ')}` },
     ...COLUMN_OPTIONS,
+    ...P_SFT_OPTIONS,
     lts: { type: 'boolean', default: DEFAULTS.lts, help: 'run Stage 2 (Least Trimmed Squares by C-steps) after Stage 1' },
     alpha: { type: 'string', arg: 'A', range: { min: 0.5, max: 1 }, shownDefault: String(DEFAULTS.alpha), help: 'LTS coverage: the fraction of the Stage-1 survivors kept (with --lts)' },
     tau: { type: 'string', arg: 'T', range: { min: 0, max: 1e6, minExclusive: true }, shownDefault: String(DEFAULTS.tau), help: 'Stage-1 modified z-score threshold' },
@@ -147,14 +160,7 @@ const SWEEP = {
     alphas: { type: 'string', arg: 'off|A,…', shownDefault: FULL_GRID.ltsAlphas.map((a) => a ?? 'off').join(','), help: 'with --search full: LTS off and/or its coverages α in [0.5, 1]' },
     epsilon: { type: 'string', arg: 'fixed|free,…', shownDefault: 'fixed,free', help: 'with --search full, sigmoid only: ε fixed at 0 and/or free' },
     bootstrap: { type: 'string', arg: 'N', default: '200', range: { min: 0, max: 100000, integer: true }, help: 'bootstrap resamples for the 95% intervals of the parameters; 0 turns them off' },
-    'p-sft': {
-      type: 'string', arg: 'P', range: SCORE_RANGE, shownDefault: 'none',
-      help: "the score y starts from (the paper's P_sft) for curves whose file gives none (a p_sft column, a pSft field): the fit is of the gain y − P_sft, and A_post = P_sft + u is reported with its interval",
-    },
-    'p-sft-at-x0': {
-      type: 'boolean', default: false,
-      help: "for curves whose file gives no P_sft: take the mean of the curve's y at x = 0 (the SFT checkpoint evaluated before RL, as a run that validates before training logs it); a curve without a point at x = 0 is an error",
-    },
+    ...P_SFT_OPTIONS,
     'score-cap': { type: 'string', arg: 'C', range: SCORE_RANGE, shownDefault: 'none', help: 'highest possible score (100 for percentages): bounds u so that A_post ≤ C' },
     'score-floor': { type: 'string', arg: 'F', range: SCORE_RANGE, shownDefault: 'none', help: 'lowest possible score (0 for percentages): bounds u so that A_post ≥ F' },
     'lts-starts': { type: 'string', arg: 'K', range: { min: 1, max: 1e7, integer: true }, shownDefault: String(DEFAULTS.ltsStarts), help: 'LTS candidates per fit' },
@@ -591,6 +597,23 @@ function readNotes(file: string, read: { skippedColumns: string[]; textColumnsNo
   if (text.length > 0) io.err(`${file}: ${text.length === 1 ? 'a column' : 'columns'} of text not read (${list(text)}); if one labels curves, name it with --curve-column`);
 }
 
+/** How fit and sweep read their files: the column flags and --p-sft-at-x0, which --p-sft excludes. */
+function curveReadOptions(opt: {
+  string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined;
+  flag: (name: 'p-sft-at-x0') => boolean;
+  number: (name: 'p-sft') => number | undefined;
+}): CurveFileOptions {
+  const pSftAtX0 = opt.flag('p-sft-at-x0');
+  const pSft = opt.number('p-sft');
+  if (pSftAtX0 && pSft !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSft}`);
+  return { ...csvColumns(opt), pSftAtX0 };
+}
+
+/** Where a read curve's P_sft came from, for the JSON: its file, its y at x = 0, or --p-sft. */
+function pSftSource(c: ParsedCurve): 'file' | 'x0' | 'option' {
+  return c.pSftFromX0 ? 'x0' : c.pSft !== undefined ? 'file' : 'option';
+}
+
 /** --x-column, --y-column and --curve-column as parseCurvesFile's options. */
 function csvColumns(opt: { string: (name: keyof typeof COLUMN_OPTIONS) => string | undefined }): CurveFileOptions {
   const out: CurveFileOptions = {};
@@ -617,7 +640,7 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
   if (opt.flag('free-epsilon') && model !== 'sigmoid') throw new TrimfitError('invalid-option', 'free-epsilon', '--model sigmoid (the only model with an ε)', `--model ${model}`);
   // One curve is far below every GPU threshold: fit runs the f64 reference whatever the choice.
   checkBackendChoice(opt.string('backend'));
-  const read = await readCurvesFile(file, csvColumns(opt), io);
+  const read = await readCurvesFile(file, curveReadOptions(opt), io);
   const { curves } = read;
   readNotes(inputName(file), read, io, opt.flag('json'));
   if (curves.length > 1) throw new TrimfitError('invalid-input', 'file', 'one curve (trimfit sweep fits a file of several)', `${curves.length} curves`, `file: ${file} holds ${curves.length} curves (${curves.slice(0, 3).map((c) => c.id).join(', ')}${curves.length > 3 ? ', …' : ''}); fit takes one, trimfit sweep fits them all`);
@@ -632,13 +655,14 @@ async function cmdFit(args: string[], io: Io): Promise<number> {
     freeEpsilon: opt.flag('free-epsilon'),
     seed: opt.number('seed'),
   };
-  // A p_sft column (or pSft field) makes y the score, as in sweep: the fit is of the gain over it.
-  const pSft = curve.pSft;
+  // A P_sft (the file's, its y at x = 0, or --p-sft) makes y the score, as in sweep: the fit is of
+  // the gain over it.
+  const pSft = curve.pSft ?? opt.number('p-sft');
   const r = fit({ x: curve.x, y: gainOver(curve.y, pSft) }, pSft === undefined ? options : { ...options, pSft });
   const { aPost } = ceilingOf({ pSft, result: r });
   if (opt.flag('json')) {
     const columns = { ...(read.skippedColumns.length > 0 ? { columnsSkipped: read.skippedColumns } : {}), ...(read.textColumnsNotRead.length > 0 ? { textColumnsNotRead: read.textColumnsNotRead } : {}) };
-    io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft }), ...(aPost === undefined ? {} : { aPost }), ...columns }));
+    io.out(toJson({ ...fitJson(r), ...(pSft === undefined ? {} : { pSft, pSftSource: pSftSource(curve) }), ...(aPost === undefined ? {} : { aPost }), ...columns }));
   } else {
     // ∞ is a standard error the data cannot identify; '—' a number that is not there.
     const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v === Infinity ? '∞' : v === -Infinity ? '-∞' : v.toPrecision(6));
@@ -704,9 +728,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   const cap = scoreCap ?? Infinity;
   if (floor > cap) throw new TrimfitError('invalid-option', 'score-floor', `at most --score-cap (${cap})`, floor);
   // Every file is read and checked before any fit: a bad one fails at once, naming it.
-  const pSftAtX0 = opt.flag('p-sft-at-x0');
-  if (pSftAtX0 && pSftOption !== undefined) throw new TrimfitError('invalid-option', 'p-sft-at-x0', 'not with --p-sft (each gives the P_sft of curves whose file gives none)', `--p-sft ${pSftOption}`);
-  const readOptions = { ...csvColumns(opt), pSftAtX0 };
+  const readOptions = curveReadOptions(opt);
   const curves: Array<ParsedCurve & { file: string; json: boolean }> = [];
   // Standard input can be read once.
   const stdinCount = files.filter((f) => f === STDIN_OPERAND).length;
@@ -783,7 +805,7 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
       curves: rows.map(({ id, file, n, pSft, settingsTried, bestSetting, result }, k) => ({
         ...(result.status === 'failed' ? { id, file, n, pSft, settingsTried, ...result } : { id, file, n, pSft, settingsTried, bestSetting, ...fitJson(result as FitResult), ...ceilingOf({ pSft, result }), ci: (result as FitResult).ci }),
         // Where the P_sft came from: the file (a p_sft column, a pSft field), its y at x = 0, or --p-sft.
-        ...(pSft === undefined ? {} : { pSftSource: curves[k].pSftFromX0 ? 'x0' : curves[k].pSft !== undefined ? 'file' : 'option' }),
+        ...(pSft === undefined ? {} : { pSftSource: pSftSource(curves[k]) }),
         ...(plots ? { plot: plots[k] } : {}),
       })),
     }));

@@ -482,6 +482,13 @@ describe('trimfit sweep', () => {
     expectJsonError(refused, 'invalid-input', /late\.csv column "a" x$/);
     expect(JSON.parse(refused.stderr).error.received).toBe('"its smallest x is 20"');
     expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--p-sft', '40', ...common]), 'invalid-option', /^p-sft-at-x0$/);
+    // fit takes the same two options: one curve, the same gain and A_post as sweep's.
+    const one = file('x0-one.csv', lines.map((l) => l.split(',').slice(0, 2).join(',')).filter((l) => !l.endsWith(',')).join('\n'));
+    const fitted = await cli(['fit', one, '--x-column', 'Step', '--p-sft-at-x0', '--json']);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    expect(JSON.parse(fitted.stdout)).toMatchObject({ pSft: 45, pSftSource: 'x0', params: curves[0].params });
+    expect(JSON.parse((await cli(['fit', one, '--x-column', 'Step', '--p-sft', '45', '--json'])).stdout)).toMatchObject({ pSft: 45, pSftSource: 'option', params: curves[0].params });
+    expectJsonError(await cli(['fit', one, '--p-sft-at-x0', '--p-sft', '45', '--json']), 'invalid-option', /^p-sft-at-x0$/);
     // A P_sft read at x = 0 outside the score bounds names that point, not a p_sft column.
     expectJsonError(await cli(['sweep', path, '--p-sft-at-x0', '--score-cap', '50', ...common]), 'invalid-input', /x0\.csv column "b" y at x = 0$/);
   });
