@@ -166,6 +166,16 @@ export interface CurveFileOptions {
 /** The formats `parseCurvesFile` reads. */
 export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' | 'json-array' | 'records-xy' | 'records-long' | 'records-wide';
 
+/** What `parseCurvesFile` read from a file (see there), `F` its format. */
+export interface CurveFileRead<F extends string = CurveFileFormat> {
+  format: F;
+  curves: ParsedCurve[];
+  /** W&B's own columns beside its runs' in a wide table, skipped. */
+  skippedColumns: string[];
+  /** Columns of a table that hold text but are not read. */
+  textColumnsNotRead: string[];
+}
+
 /**
  * The curves of one file, as the page loads them and `trimfit sweep` reads them:
  * - CSV `x,y` (`csv-xy`): one curve, named after the file;
@@ -174,9 +184,8 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  *   each other column is one curve named by its header, and an empty cell is no point of that
  *   curve (a run not evaluated at that x), as W&B's panel export writes them. W&B's own columns
  *   beside a run's (its band `<name>__MIN` and `<name>__MAX` beside `<name>`, and `<run> - _step`)
- *   are skipped and listed in `skippedColumns`; where
- *   every curve column is `<run> - <metric>` with one metric, the curves are named by their runs
- *   and the metric is their yLabel;
+ *   are skipped and listed in `skippedColumns`; where every curve column is `<run> - <metric>`
+ *   with one metric, the curves are named by their runs and the metric is their yLabel;
  * - JSON `{x, y}` or `{points}` (`json-curve`): one curve named after the file;
  * - JSON array of those with an optional `id` (`json-array`): ids default to `name[i]`;
  * - JSON array of flat objects, one per row (`records-xy`, `records-long`, `records-wide`: pandas'
@@ -190,7 +199,7 @@ export type CurveFileFormat = 'csv-xy' | 'csv-long' | 'csv-wide' | 'json-curve' 
  * field `pSft` gives a curve's P_sft. Errors name the file and the row and column (CSV) or the
  * entry (JSON).
  */
-export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): { format: CurveFileFormat; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
+export function parseCurvesFile(name: string, text: string, options: CurveFileOptions = {}): CurveFileRead {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const json = /\.json$/i.test(name) || (!/\.csv$/i.test(name) && (start.startsWith('{') || start.startsWith('[')));
   const read = json ? parseCurvesJson(name, text, options) : parseCurvesCsv(name, text, options);
@@ -251,7 +260,7 @@ interface TextTable {
 type TableLayout = 'xy' | 'long' | 'wide';
 
 /** CSV text as a table whose cells errors name by row and column, as a spreadsheet shows them. */
-function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): { format: `csv-${TableLayout}`; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): CurveFileRead<`csv-${TableLayout}`> {
   const { header, rows } = readCsvRecords(text, name);
   const { layout, ...read } = parseCurvesTable(name, { header, rows, where: (row, j) => cellName(name, row, j, header) }, options);
   return { format: `csv-${layout}`, ...read };
@@ -263,7 +272,7 @@ function parseCurvesCsv(name: string, text: string, options: CurveFileOptions): 
  * and p_sft in the first two, x and every curve column in the wide one; any other column (a
  * TensorBoard export's wall time, a run's notes) is left as it is.
  */
-function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): { layout: TableLayout; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesTable(name: string, table: TextTable, options: CurveFileOptions): Omit<CurveFileRead, 'format'> & { layout: TableLayout } {
   const { header, rows, where } = table;
   const lower = header.map((h) => h.toLowerCase());
   const find = (column: string) => lower.indexOf(column.toLowerCase());
@@ -394,7 +403,7 @@ function recordsTable(name: string, records: Array<Record<string, unknown>>): Te
   return { header, rows, where: (i, j) => `${name}[${i}].${header[j]}` };
 }
 
-function parseCurvesJson(name: string, text: string, options: CurveFileOptions): { format: 'json-curve' | 'json-array' | `records-${TableLayout}`; curves: ParsedCurve[]; skippedColumns: string[]; textColumnsNotRead: string[] } {
+function parseCurvesJson(name: string, text: string, options: CurveFileOptions): CurveFileRead<'json-curve' | 'json-array' | `records-${TableLayout}`> {
   // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is no part of the JSON, which
   // JSON.parse refuses at its first character; the CSV reader drops it the same way.
   const json = text.replace(/^\uFEFF/, '');

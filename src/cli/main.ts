@@ -12,7 +12,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileOptions, type ParsedCurve } from '../api/parse.js';
+import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileOptions, type CurveFileRead, type ParsedCurve } from '../api/parse.js';
 import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -572,7 +572,7 @@ function regimeAnalysis(rows: CeilingRow[], { file, datasets }: ValLosses): { re
 }
 
 /** parseCurvesFile with the column flags, whose errors name those flags rather than the library's option. */
-async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): Promise<ReturnType<typeof parseCurvesFile>> {
+async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): Promise<CurveFileRead> {
   const text = await readInput(file, 'file', io);
   try {
     return parseCurvesFile(inputName(file), text, options);
@@ -589,7 +589,7 @@ async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): 
  * user who wanted one as a curve can rename it), and columns of text, which may label curves that
  * were then fitted as one. Not with --json, whose stderr carries errors only: the JSON lists them.
  */
-function readNotes(file: string, read: { skippedColumns: string[]; textColumnsNotRead: string[] }, io: Io, json: boolean): void {
+function readNotes(file: string, read: CurveFileRead, io: Io, json: boolean): void {
   if (json) return;
   const list = (names: string[]) => `${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}`;
   const { skippedColumns: band, textColumnsNotRead: text } = read;
@@ -791,8 +791,9 @@ async function cmdSweep(args: string[], io: Io): Promise<number> {
   // fails for it as for a curve that could not be fitted.
   const failed = rows.filter((r) => r.result.status === 'failed' || r.result.status === 'non-finite').length;
   // Named as the table names them: a curve name two files share comes with its file.
-  const ids = rows.map((r) => r.id);
-  const names = rows.map((r, k) => (ids.indexOf(r.id) !== ids.lastIndexOf(r.id) ? (curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field) : r.id));
+  const idCounts = new Map<string, number>();
+  for (const r of rows) idCounts.set(r.id, (idCounts.get(r.id) ?? 0) + 1);
+  const names = rows.map((r, k) => (idCounts.get(r.id)! > 1 ? (curves[k].field === r.file ? `${r.id} (${r.file})` : curves[k].field) : r.id));
   const plots = plotsDir === undefined ? null : await writeFigures(plotsDir, rows.map((row, k) => ({ name: names[k], input: sweepFigure(row, names[k], { x: curves[k].x, y: gains[k], xLabel: curves[k].xLabel, yLabel: curves[k].yLabel }) })));
   if (opt.flag('json')) {
     io.out(toJson({
