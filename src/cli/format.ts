@@ -4,6 +4,7 @@ import type { MinLossCeilingCorrelation, SftRegimeAnalysis } from '../ceiling/re
 import type { LtsResult } from '../api/lts.js';
 import type { FailedFit, FitResult, FitWarning, FitWarningCode } from '../api/result.js';
 import type { Interval } from '../core/bootstrap.js';
+import type { Hyper } from '../core/pipeline.js';
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -21,11 +22,7 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     fixed(r.epsilon, 2),
     fixed(r.cMid, 1),
     fixed(r.b, 3),
-    // A range past the last point (some released settings) as fitted, clipped, marked with *.
-    r.hyper ? (r.hyper.trainEnd > r.inlierMask.length ? `${r.hyper.trainStart}:${r.inlierMask.length}*` : `${r.hyper.trainStart}:${r.hyper.trainEnd}`) : '—',
-    r.hyper ? String(r.hyper.tau) : '—',
-    r.hyper ? (r.hyper.lts ? String(r.hyper.alpha) : 'off') : '—',
-    r.hyper ? (r.hyper.freeEpsilon ? 'free' : 'fixed') : '—',
+    ...settingCells(r.hyper, r.inlierMask.length),
     fixed(r.r2Val, 3),
     r.status,
     checkTags(r.warnings),
@@ -35,6 +32,15 @@ export function formatCeilingTable(rows: CeilingRow[], search: string): string {
     ...alignedTable(head, body),
     ...checkNotes(rows),
   ].join('\n');
+}
+
+/**
+ * A chosen setting's cells (train range, τ, LTS α, ε fit), '—' without one. A range past the
+ * curve's n points (some released settings) reads as fitted, clipped, and is marked with *.
+ */
+function settingCells(h: Hyper | null | undefined, n: number): [train: string, tau: string, alpha: string, epsilon: string] {
+  if (!h) return ['—', '—', '—', '—'];
+  return [h.trainEnd > n ? `${h.trainStart}:${n}*` : `${h.trainStart}:${h.trainEnd}`, String(h.tau), h.lts ? String(h.alpha) : 'off', h.freeEpsilon ? 'free' : 'fixed'];
 }
 
 /** Header, rule and rows with aligned columns: the first left-aligned, the others right-aligned. */
@@ -99,7 +105,7 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
       const ci = r?.ci?.params[name];
       return ci ? `${precise(v, 4)} [${precise(ci.lower, 4)}, ${precise(ci.upper, 4)}]` : precise(v, 4);
     };
-    const h = r?.hyper;
+    const [train, tau, alpha, epsilon] = settingCells(r?.hyper, row.n);
     return [
       row.id,
       String(row.n),
@@ -107,10 +113,11 @@ export function formatSweepTable(rows: SweepRow[], title: string): string {
       ...(withPSft ? [row.pSft === undefined ? '—' : precise(row.pSft, 4)] : []),
       ...(withCeiling ? [ceiling] : []),
       ...names.map(param),
-      h ? (h.trainEnd > row.n ? `${h.trainStart}:${row.n}*` : `${h.trainStart}:${h.trainEnd}`) : '—',
-      h ? String(h.tau) : '—',
-      h ? (h.lts ? String(h.alpha) : 'off') : '—',
-      ...(withEpsilon ? [h && r?.model === 'sigmoid' ? (h.freeEpsilon ? 'free' : 'fixed') : '—'] : []),
+      train,
+      tau,
+      alpha,
+      // Only the sigmoid has an ε; another model's row shows none beside a sigmoid's.
+      ...(withEpsilon ? [r?.model === 'sigmoid' ? epsilon : '—'] : []),
       fixed(r?.r2Val, 3),
       r ? checkTags(r.warnings) : '',
     ];
