@@ -6,7 +6,7 @@
  * A curve too short to fit is left out of its file with a note, as a run that stopped early in a
  * W&B export would otherwise keep its file's other runs from loading.
  */
-import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileOptions, type RetuCurve } from '../src/index.js';
+import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileOptions, type ParsedCurve, type RetuCurve } from '../src/index.js';
 import type { CurveTask } from './protocol.js';
 
 export interface LoadedCurve {
@@ -73,13 +73,13 @@ export function embeddedCurves(): LoadedCurve[] {
 export const MIN_UPLOAD_POINTS = 5;
 
 /** An uploaded curve sorted by x; with a P_sft its y is the gain over it, as for RETU branches, and the plot adds it back. */
-function xyCurve(id: string, dataset: string, xs: ArrayLike<number>, ys: ArrayLike<number>, field: string, pSft?: number, labels: { xLabel?: string; yLabel?: string } = {}): LoadedCurve {
+function xyCurve({ id, x: xs, y: ys, field, pSft, xLabel, yLabel }: ParsedCurve, dataset: string): LoadedCurve {
   if (xs.length !== ys.length) throw new TrimfitError('invalid-input', `${field}: y`, `as many values as x (${xs.length})`, `${ys.length} values`);
   // Sorted by x (stable) so row indices of the results match the plotted points.
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
   const x = Float64Array.from(order, (i) => xs[i]);
   const y = Float64Array.from(order, (i) => ys[i] - (pSft ?? 0));
-  return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false, ...labels };
+  return { id, dataset, task: { kind: 'xy', id, dataset, x, y, ...(pSft === undefined ? {} : { pSft }) }, x, y, yOffset: pSft ?? 0, embedded: false, xLabel, yLabel };
 }
 
 /**
@@ -103,7 +103,7 @@ function uploadedCurves(name: string, text: string, options: CurveFileOptions): 
     // A column of text may label curves that were just read as one.
     ...(textColumnsNotRead.length > 0 ? [`${name}: ${textColumnsNotRead.length === 1 ? 'a column' : 'columns'} of text not read (${textColumnsNotRead.slice(0, 2).join(', ')}${textColumnsNotRead.length > 2 ? ', …' : ''}); if one labels curves, give its name as the curve column under Reading files`] : []),
   ];
-  return { curves: long.map((c) => xyCurve(c.id, dataset, c.x, c.y, c.field, c.pSft, { xLabel: c.xLabel, yLabel: c.yLabel })), notes };
+  return { curves: long.map((c) => xyCurve(c, dataset)), notes };
 }
 
 /**
