@@ -5,8 +5,9 @@
 #   npm run build && npx vite build --config bench/vite.config.ts   # dist/: bench.js, conformance.js, fit.worker.js
 #   ../shared/tools/gpu-bundle.sh                                    # .gpu-bundle/: Node 20, webgpu (Dawn), GL/Vulkan loaders
 #   cp -r ../shared/data/retu .gpu-bundle/retu                       # the RETU curves of the paper search
-# Run on the GPU machine from the repository root, carrying .gpu-bundle, dist and node_modules/comlink
-# (the worker pool's one runtime dependency):
+# Run on the GPU machine from the repository root, carrying .gpu-bundle, dist and the runtime
+# dependencies that dist/ imports (node_modules/comlink for the worker pool, node_modules/d3-dsv
+# for the file reader; the pre-flight below names any that is missing):
 #   bash bench/run-gpu.sh
 # It runs the conformance spec (CPU f64 and WebGPU against ltsCandidate), the kernel profile
 # (dist/gpu-perf.js: every kernel variant at n = 16, 64, 256 with the host/GPU/decode split, see
@@ -48,6 +49,10 @@ fi
 for f in dist/bench.js dist/conformance.js dist/fit.worker.js dist/gpu-perf.js; do
   [ -f "$f" ] || { echo "missing $f: build first (see the header of this script)"; exit 2; }
 done
+# Pre-flight: load the public entries now, so that a runtime package left behind fails here in
+# seconds with its name, not after the profile has spent its minutes.
+node --input-type=module -e "await import('./dist/index.js'); await import('./dist/node.js');" 2>&1 | grep -v XDG_RUNTIME_DIR
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "dist/ cannot load its imports: carry the node_modules packages named above"; exit 2; }
 
 # Software adapters are ~10^4 times slower: a dry run checks that everything runs, not speed.
 # On the GPU machine: --backend webgpu (a missing adapter is an error, not a CPU-only report);
