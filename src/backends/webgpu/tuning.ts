@@ -69,14 +69,13 @@ export const LTS_KERNEL_VARIANTS = {
 export type LtsKernelVariantName = keyof typeof LTS_KERNEL_VARIANTS;
 
 /**
- * The variant a backend uses on a hardware adapter unless told otherwise: on an H100 its candidate
- * pass ran at 2.44×10^8 candidates/s at n = 64 at the GPU's top clock (timestamp queries,
- * bench/results/h100-2026-11-26, runs 5 and 6), the only layout measured at a known clock so
- * far. Its Gauss–Newton state lives in named registers (no loop-indexed arrays). Earlier
- * comparisons between layouts were taken at a load-following clock (345–1980 MHz) and are not
- * conclusive (docs/performance.md).
+ * The variant a backend uses on a hardware adapter unless told otherwise: fastest at every pool
+ * size in the kernel profile of 2026-11-27 (candidate pass on the GPU clock, best of 16 runs per
+ * chunk, bench/results/h100-2026-11-27): 3.2×10^8 candidates/s at n = 64 on an H100, against
+ * 2.4×10^8 for 'unrolled-early' and 3.1×10^8 for 'unrolled-early-dense'; it also led at n = 16
+ * and n = 256, and at every n on an H200 the same day. docs/performance.md has the table.
  */
-export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early';
+export const LTS_DEFAULT_VARIANT: LtsKernelVariantName = 'unrolled-early-dense-flat';
 
 /**
  * The default on software adapters (SwiftShader, lavapipe, llvmpipe, WARP): 'unrolled-early-flat'
