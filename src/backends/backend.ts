@@ -465,7 +465,8 @@ export function clearUnfilled(r: BatchResult, j: number): void {
   const { keepBest, thetaStride } = r;
   const n = r.count[j];
   const p = r.nParams[j];
-  if (p < thetaStride) for (let s = j * keepBest, end = s + n; s < end; s++) r.theta.fill(0, s * thetaStride + p, (s + 1) * thetaStride);
+  // A loop, not a fill call per slot: a call costs more than the few entries it would zero.
+  if (p < thetaStride) for (let s = j * keepBest, end = s + n; s < end; s++) for (let k = s * thetaStride + p, e = k - p + thetaStride; k < e; k++) r.theta[k] = 0;
   if (n < keepBest) {
     const from = j * keepBest + n;
     const to = (j + 1) * keepBest;

@@ -3,7 +3,7 @@
 // the gather pass lays out must be each pool point in its curve's frame; the timing line reports
 // the host cost per 2^20 candidates (16,384 jobs × 64) on the machine running the tests.
 import { describe, expect, it } from 'vitest';
-import { batchJobs, createBatchResult, jobResult, jobResults, toJobTable, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
+import { batchJobs, createBatchResult, jobResult, jobResults, toJobTable, type BatchResult, type LtsBatch, type LtsJob, type LtsJobTable } from '../../src/backends/backend.js';
 import { LTS_BOUNDS_BYTES, LTS_BOUNDS_WORD, LTS_JOB_BYTES, LTS_JOB_WORD, gatherPoolPoints, ltsCurve, packLtsJobs, sigmoidFrameMaps, sigmoidFromFrame } from '../../src/backends/webgpu/kernels/lts_candidates.js';
 import { decodeSelectBest, selectBestWordsPerJob } from '../../src/backends/webgpu/kernels/select_best.js';
 import { chunkPassMs } from '../../src/backends/webgpu/webgpu-backend.js';
@@ -291,6 +291,66 @@ describe('WebGPU host packing', () => {
     expect(Array.from(out.candidate.subarray(3, 6))).toEqual([-5, -5, -5]);
     expect(() => jobResult(out, 3)).toThrowError(expect.objectContaining({ code: 'invalid-option', field: 'job', message: 'job: expected an integer in [0, 2], received 3' }) as Error);
     expect(() => jobResult(out, 1.5)).toThrowError(expect.objectContaining({ field: 'job' }) as Error);
+  });
+
+  it('decodes a run of jobs, θ padded or not, reversed jobs and into a reused result as record by record', () => {
+    // Random select_best output for 40 jobs, keepBest 4, 3 parameters, with counts from 0 to past
+    // keepBest (a damaged output), every job with its own frame, values of both signs and -0.
+    const keepBest = 4;
+    const jobs = 40;
+    const slots = jobs * keepBest;
+    const words = new ArrayBuffer(4 * jobs * selectBestWordsPerJob(keepBest, 3));
+    const u32 = new Uint32Array(words);
+    const f32 = new Float32Array(words);
+    let counter = 0;
+    const random = () => rngUniform(7, 0, counter++);
+    for (let j = 0; j < jobs; j++) {
+      u32[j] = Math.floor(random() * 5);
+      u32[jobs + j] = j % 7 === 3 ? 9 : Math.floor(random() * (keepBest + 1));
+    }
+    for (let k = 0; k < slots; k++) {
+      u32[2 * jobs + k] = Math.floor(random() * 64);
+      f32[2 * jobs + slots + k] = random() * 3;
+    }
+    for (let k = 0; k < 3 * slots; k++) f32[2 * jobs + 2 * slots + k] = k % 11 === 0 ? -0 : (random() - 0.5) * 20;
+    const frames = Array.from({ length: jobs }, () => ({ tShift: random() * 4, yShift: random() * 50, yScale: 0.5 + random() }));
+    const maps = sigmoidFrameMaps(frames, 3);
+    // The reference: each record through sigmoidFromFrame, the objective times yScale².
+    const expected = (j: number) => ({
+      nonFinite: u32[j],
+      best: Array.from({ length: Math.min(u32[jobs + j], keepBest) }, (_, r) => {
+        const slot = j * keepBest + r;
+        return { candidate: u32[2 * jobs + slot], objective: f32[2 * jobs + slots + slot] * frames[j].yScale ** 2, theta: Array.from(sigmoidFromFrame(f32, frames[j], 3, 2 * jobs + 2 * slots + 3 * slot)) };
+      }),
+    });
+    const plain = (out: BatchResult, b: number) => {
+      const { best, nonFinite } = jobResult(out, b);
+      return { nonFinite, best: best.map((row) => ({ candidate: row.candidate, objective: row.objective, theta: Array.from(row.theta) })) };
+    };
+    // A run of batch indices 5..44 into a new and a reused result, the same run into θ padded to 4
+    // (a sweep whose ε-fit settings have 4 parameters), and the jobs in reverse order.
+    const cases: [string, BatchResult, number[]][] = [
+      ['run', createBatchResult(50, keepBest, 3), Array.from({ length: jobs }, (_, j) => 5 + j)],
+      ['run into a reused result', createBatchResult(50, keepBest, 3), Array.from({ length: jobs }, (_, j) => 5 + j)],
+      ['run, θ padded', createBatchResult(50, keepBest, 4), Array.from({ length: jobs }, (_, j) => 5 + j)],
+      ['reversed', createBatchResult(50, keepBest, 3), Array.from({ length: jobs }, (_, j) => 44 - j)],
+    ];
+    for (const a of [cases[1][1].candidate, cases[1][1].objective, cases[1][1].theta, cases[1][1].count]) a.fill(-3);
+    for (const [name, out, index] of cases) {
+      decodeSelectBest(words, Int32Array.from(index), 3, maps.objectiveScale, maps.theta, out);
+      for (let j = 0; j < jobs; j++) expect(plain(out, index[j]), `${name}, job ${j}`).toEqual(expected(j));
+      // Unfilled rows and θ padding read as in a new result; jobs outside the chunk untouched.
+      const reference = createBatchResult(50, keepBest, out.thetaStride);
+      decodeSelectBest(words, Int32Array.from(index), 3, maps.objectiveScale, maps.theta, reference);
+      const inChunk = (a: ArrayLike<number>, perSlot: number) => Array.from(a).slice(5 * keepBest * perSlot, 45 * keepBest * perSlot);
+      expect(inChunk(out.theta, out.thetaStride), name).toEqual(inChunk(reference.theta, out.thetaStride));
+      expect(inChunk(out.objective, 1), name).toEqual(inChunk(reference.objective, 1));
+      expect(inChunk(out.candidate, 1), name).toEqual(inChunk(reference.candidate, 1));
+    }
+    expect(Array.from(cases[1][1].candidate.subarray(0, 5 * keepBest)).every((v) => v === -3)).toBe(true);
+    expect(Array.from(cases[1][1].theta.subarray(45 * keepBest * 3)).every((v) => v === -3)).toBe(true);
+    // The comparisons above tell -0 from 0: b = -0 (copied as is) occurs in a filled row.
+    expect(Array.from({ length: jobs }, (_, j) => expected(j).best).flat().some((row) => Object.is(row.theta[0], -0))).toBe(true);
   });
 
   it('packs into reused scratch memory exactly as into new arrays', () => {
