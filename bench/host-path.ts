@@ -14,7 +14,7 @@
  * Unlike the rest of bench/, this uses the backend's internals, since nothing public runs the host
  * path without a device. Build with `npx vite build --config bench/vite.config.ts` after
  * `npm run build:lib`, then run `node dist/host-path.js [--n 16,64,256] [--candidates 1e7]
- * [--samples 12] [--json]`.
+ * [--samples 12] [--theta-stride 3] [--json]`.
  */
 import { batchJobCount, batchJobs, createBatchResult, type BatchResult, type LtsBatch } from '../src/backends/backend.js';
 import { HostScratch } from '../src/backends/webgpu/host-scratch.js';
@@ -46,6 +46,12 @@ export interface HostPathOptions {
   samples?: number;
   /** @default 2^20, the WebGPU backend's default chunk */
   candidatesPerChunk?: number;
+  /**
+   * θ entries per slot of the result. 4 is a sweep's result where settings that fit ε (4
+   * parameters) share the batch with 3-parameter ones, so the 3-parameter jobs' θ is padded.
+   * @default 3
+   */
+  thetaStride?: number;
 }
 
 
@@ -61,10 +67,10 @@ function selectBestWords(jobs: number, keepBest: number): ArrayBuffer {
 }
 
 /** One call's host work on `batch`: prepare, pack and decode every chunk, into `into` or a new result. */
-function hostCall(batch: LtsBatch, scratch: { prepare: HostScratch; pack: HostScratch }, chunkJobs: number, words: (jobs: number) => ArrayBuffer, into: BatchResult | undefined): { ms: number[]; out: BatchResult } {
+function hostCall(batch: LtsBatch, scratch: { prepare: HostScratch; pack: HostScratch }, chunkJobs: number, thetaStride: number, words: (jobs: number) => ArrayBuffer, into: BatchResult | undefined): { ms: number[]; out: BatchResult } {
   let t = performance.now();
   const prepared = prepareLtsBatch(batch, scratch.prepare);
-  const out = into ?? createBatchResult(prepared.jobCount, batch.keepBest, 3);
+  const out = into ?? createBatchResult(prepared.jobCount, batch.keepBest, thetaStride);
   const prepareMs = performance.now() - t;
   let packMs = 0;
   let decodeMs = 0;
@@ -104,7 +110,7 @@ export function measureHostPath(options: HostPathOptions = {}): HostPathRow[] {
     })));
     for (let s = 0; s <= samples; s++) {
       for (const v of variants) {
-        const { ms, out } = hostCall(v.batch, v.scratch, chunkJobs, words, v.results === 'reused' ? v.into : undefined);
+        const { ms, out } = hostCall(v.batch, v.scratch, chunkJobs, options.thetaStride ?? 3, words, v.results === 'reused' ? v.into : undefined);
         if (v.results === 'reused') v.into = out;
         // The first call of each variant warms it up (compilation, scratch growth) and is not counted.
         if (s > 0) v.times.push(ms);
@@ -138,7 +144,8 @@ async function main(args: string[]): Promise<void> {
   const n = argValue(args, '--n')?.split(',').map(Number);
   const candidates = argValue(args, '--candidates');
   const samples = argValue(args, '--samples');
-  const rows = measureHostPath({ n, candidates: candidates ? Number(candidates) : undefined, samples: samples ? Number(samples) : undefined });
+  const thetaStride = argValue(args, '--theta-stride');
+  const rows = measureHostPath({ n, candidates: candidates ? Number(candidates) : undefined, samples: samples ? Number(samples) : undefined, thetaStride: thetaStride ? Number(thetaStride) : undefined });
   console.log(args.includes('--json') ? JSON.stringify(rows, null, 2) : formatHostPathTable(rows));
 }
 
