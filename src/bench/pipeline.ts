@@ -22,17 +22,18 @@ export interface PipelineSetting {
 }
 
 /**
- * The default list: chunks in flight 1–3 at the default chunk size, chunk sizes 2^19–2^22 at 2 in
- * flight, and the defaults (2, 2^20) with a new result per call.
+ * The default list: chunks in flight 1–4 at the default chunk size, chunk sizes 2^19–2^22 at the
+ * default 3 in flight, and the defaults (3, 2^20) with a new result per call.
  */
 export const PIPELINE_SETTINGS: readonly PipelineSetting[] = [
   { chunksInFlight: 1, maxCandidatesPerChunk: 1 << 20 },
   { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20 },
   { chunksInFlight: 3, maxCandidatesPerChunk: 1 << 20 },
-  { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 19 },
-  { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 21 },
-  { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 22 },
-  { chunksInFlight: 2, maxCandidatesPerChunk: 1 << 20, newResultPerCall: true },
+  { chunksInFlight: 4, maxCandidatesPerChunk: 1 << 20 },
+  { chunksInFlight: 3, maxCandidatesPerChunk: 1 << 19 },
+  { chunksInFlight: 3, maxCandidatesPerChunk: 1 << 21 },
+  { chunksInFlight: 3, maxCandidatesPerChunk: 1 << 22 },
+  { chunksInFlight: 3, maxCandidatesPerChunk: 1 << 20, newResultPerCall: true },
 ];
 
 export interface PipelineSweepOptions {

@@ -39,7 +39,13 @@ export interface WebGpuBackendOptions {
   maxCandidatesPerChunk?: number;
   /** Layout of the candidate kernel, from LTS_KERNEL_VARIANTS in tuning.ts. @default defaultVariantFor(adapter): LTS_DEFAULT_VARIANT, or LTS_SOFTWARE_DEFAULT_VARIANT on a software adapter */
   variant?: LtsKernelVariantName;
-  /** Chunks under way at once (1: no overlap of host packing/decoding with GPU work). @default 2 */
+  /**
+   * Chunks under way at once (1: no overlap of host packing/decoding with GPU work). 3 was at
+   * least as fast as 2 in each of three pipeline sweeps on an H100 (10^7 candidates at n = 64:
+   * 65 vs 78, 100 vs 101 and 73 vs 94 ms, bench/results/h100-2026-11-27), for 20 MB more GPU
+   * memory at the default chunk size.
+   * @default 3
+   */
   chunksInFlight?: number;
   /**
    * Time each pass on the GPU's clock with timestamp queries (timings.passMs): one query set
@@ -60,7 +66,7 @@ export interface WebGpuBackendOptions {
 }
 
 const DEFAULT_MAX_CANDIDATES_PER_CHUNK = 1 << 20;
-const DEFAULT_CHUNKS_IN_FLIGHT = 2;
+const DEFAULT_CHUNKS_IN_FLIGHT = 3;
 
 /** Where the time of the last evaluate() went (ms, summed over its chunks). */
 export interface WebGpuEvaluationTimings {
