@@ -1,6 +1,9 @@
 // The fit figure (src/report): where its x values start, how points are placed, and the SVG.
 import { describe, expect, test } from 'vitest';
 import { createFitter, fit, fitPlotSpec, modelValue, plotSvg, plotXs, type FitResult } from '../../src/index.js';
+import { createModel, DEFAULT_MODEL_SETTINGS } from '../../src/core/models/index.js';
+import { MODEL_NAMES, type ModelName } from '../../src/core/models/model.js';
+import { dataRange } from '../../src/core/pipeline.js';
 
 const risingCurve = (n = 30) => {
   const x = Array.from({ length: n }, (_, i) => 10 * (i + 1));
@@ -30,6 +33,29 @@ describe('plotXs', () => {
     const now = await run(plotXs(x, 'power'));
     expect(now.ci?.predictions.length).toBe(plotXs(x, 'power').length);
     await fitter.dispose();
+  });
+});
+
+describe('modelValue', () => {
+  test('draws what each core model computes from the same natural parameters', () => {
+    // modelValue writes each model's formula in natural parameters; the core models evaluate their
+    // internal ones. Both must give one curve, or the figure would show another fit than the table.
+    const { x } = risingCurve();
+    const natural: Record<ModelName, Record<string, number>> = {
+      sigmoid: { u: 30, cMid: 50, b: 1.5, c0: 2 },
+      power: { a: 3, b: 0.4, c: 5 },
+      log: { a: 2, b: 1, c: 5 },
+      exp: { a: 10, b: 0.02, c: 1 },
+      linear: { a: 0.5, b: 3 },
+    };
+    for (const name of MODEL_NAMES) {
+      const model = createModel(name, { ...DEFAULT_MODEL_SETTINGS, freeEpsilon: true }, dataRange(x));
+      const theta = model.fromNatural(natural[name]);
+      for (const at of [10, 55, 300, 900]) {
+        const core = model.value(at, theta);
+        expect(Math.abs(modelValue(name, natural[name], at) - core), `${name} at ${at}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(core)));
+      }
+    }
   });
 });
 
