@@ -6,7 +6,7 @@
  * A curve too short to fit is left out of its file with a note, as a run that stopped early in a
  * W&B export would otherwise keep its file's other runs from loading.
  */
-import { buildRetuCurves, parseCurvesFile, TrimfitError, type CurveFileOptions, type ParsedCurve, type RetuCurve } from '../src/index.js';
+import { buildRetuCurves, curveFileNotes, parseCurvesFile, TrimfitError, type CurveFileOptions, type ParsedCurve, type RetuCurve } from '../src/index.js';
 import type { CurveTask } from './protocol.js';
 
 export interface LoadedCurve {
@@ -89,7 +89,8 @@ function xyCurve({ id, x: xs, y: ys, field, pSft, xLabel, yLabel }: ParsedCurve,
  * curve long enough is an error.
  */
 function uploadedCurves(name: string, text: string, options: CurveFileOptions): { curves: LoadedCurve[]; notes: string[] } {
-  const { format, curves, skippedColumns, textColumnsNotRead } = parseCurvesFile(name, text, options);
+  const read = parseCurvesFile(name, text, options);
+  const { format, curves } = read;
   const dataset = format === 'csv-xy' || format === 'records-xy' || format === 'json-curve' ? 'upload' : name.replace(/\.[^.]*$/, '');
   const long = curves.filter((c) => c.x.length >= MIN_UPLOAD_POINTS);
   const short = curves.filter((c) => c.x.length < MIN_UPLOAD_POINTS);
@@ -99,9 +100,7 @@ function uploadedCurves(name: string, text: string, options: CurveFileOptions): 
   }
   const notes = [
     ...(short.length > 0 ? [`${name}: left out ${short.length} curve${short.length === 1 ? '' : 's'} with fewer than ${MIN_UPLOAD_POINTS} points: ${short.slice(0, 5).map((c) => `${c.id} (${c.x.length})`).join(', ')}${short.length > 5 ? ', …' : ''}`] : []),
-    ...(skippedColumns.length > 0 ? [`${name}: skipped ${skippedColumns.length} of W&B's own column${skippedColumns.length === 1 ? '' : 's'} beside the runs' (${skippedColumns.slice(0, 2).join(', ')}${skippedColumns.length > 2 ? ', …' : ''})`] : []),
-    // A column of text may label curves that were just read as one.
-    ...(textColumnsNotRead.length > 0 ? [`${name}: ${textColumnsNotRead.length === 1 ? 'a column' : 'columns'} of text not read (${textColumnsNotRead.slice(0, 2).join(', ')}${textColumnsNotRead.length > 2 ? ', …' : ''}); if one labels curves, give its name as the curve column under Reading files`] : []),
+    ...curveFileNotes(name, read, 'give its name as the curve column under Reading files'),
   ];
   return { curves: long.map((c) => xyCurve(c, dataset)), notes };
 }

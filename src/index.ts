@@ -11,7 +11,7 @@ export type { FitOptions, BootstrapSettings } from './api/options.js';
 export { DEFAULTS } from './api/options.js';
 export type { FitResult, FailedFit, BackendInfo, ResultStatus, FitWarning, FitWarningCode } from './api/result.js';
 export { MIN_RELIABLE_RESAMPLES, POOR_VALIDATION_NOISE_MULTIPLE } from './api/result.js';
-export { parseXyCsv, parseCurveJson, parseNumericCsv, parseCurvesFile } from './api/parse.js';
+export { parseXyCsv, parseCurveJson, parseNumericCsv, parseCurvesFile, curveFileNotes } from './api/parse.js';
 export type { CurveFileFormat, CurveFileOptions, CurveFileRead, ParsedCurve } from './api/parse.js';
 export { MODEL_NAMES } from './core/models/model.js';
 export type { ModelName } from './core/models/model.js';

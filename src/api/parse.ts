@@ -177,6 +177,21 @@ export interface CurveFileRead<F extends string = CurveFileFormat> {
 }
 
 /**
+ * One line per thing a read left aside, for its caller to show: W&B's own columns skipped beside
+ * its runs' (a user who wanted one as a curve can rename it), and columns of text not read, which
+ * may label curves that were then read as one. `labelRemedy` tells the reader how to name such a
+ * column as the curve column where they are (a flag, a form field). None when nothing was left.
+ */
+export function curveFileNotes(file: string, read: Pick<CurveFileRead, 'skippedColumns' | 'textColumnsNotRead'>, labelRemedy: string): string[] {
+  const list = (names: readonly string[]) => `${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}`;
+  const { skippedColumns: band, textColumnsNotRead: text } = read;
+  return [
+    ...(band.length > 0 ? [`${file}: skipped ${band.length} of W&B's own column${band.length === 1 ? '' : 's'} beside the runs' (${list(band)})`] : []),
+    ...(text.length > 0 ? [`${file}: ${text.length === 1 ? 'a column' : 'columns'} of text not read (${list(text)}); if one labels curves, ${labelRemedy}`] : []),
+  ];
+}
+
+/**
  * The curves of one file, as the page loads them and `trimfit sweep` reads them:
  * - CSV `x,y` (`csv-xy`): one curve, named after the file;
  * - CSV long format `curve,x,y` (`csv-long`): one curve per label, in order of first appearance;

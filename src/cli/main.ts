@@ -12,7 +12,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeValue, TrimfitError } from '../api/errors.js';
 import { fit } from '../api/fit.js';
 import { lts, type LtsResult } from '../api/lts.js';
-import { COLUMN_OPTIONS_NAMED, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileOptions, type CurveFileRead, type ParsedCurve } from '../api/parse.js';
+import { COLUMN_OPTIONS_NAMED, curveFileNotes, parseCurvesFile, parseDecimal, parseNumericCsv, type CurveFileOptions, type CurveFileRead, type ParsedCurve } from '../api/parse.js';
 import { checkGridSpec, checkModelName, checkNumber, closeMatches } from '../api/validate.js';
 import { MODEL_NAMES } from '../core/models/model.js';
 import { DEFAULTS, type FitOptions } from '../api/options.js';
@@ -584,17 +584,10 @@ async function readCurvesFile(file: string, options: CurveFileOptions, io: Io): 
   }
 }
 
-/**
- * What reading a file skipped or left unread, on stderr: W&B's own columns beside its runs' (a
- * user who wanted one as a curve can rename it), and columns of text, which may label curves that
- * were then fitted as one. Not with --json, whose stderr carries errors only: the JSON lists them.
- */
+/** curveFileNotes on stderr; not with --json, whose stderr carries errors only: the JSON lists them. */
 function readNotes(file: string, read: CurveFileRead, io: Io, json: boolean): void {
   if (json) return;
-  const list = (names: string[]) => `${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}`;
-  const { skippedColumns: band, textColumnsNotRead: text } = read;
-  if (band.length > 0) io.err(`${file}: skipped ${band.length} of W&B's own column${band.length === 1 ? '' : 's'} beside the runs' (${list(band)})`);
-  if (text.length > 0) io.err(`${file}: ${text.length === 1 ? 'a column' : 'columns'} of text not read (${list(text)}); if one labels curves, name it with --curve-column`);
+  for (const line of curveFileNotes(file, read, 'name it with --curve-column')) io.err(line);
 }
 
 /** How fit and sweep read their files: the column flags and --p-sft-at-x0, which --p-sft excludes. */

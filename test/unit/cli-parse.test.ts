@@ -1,7 +1,7 @@
 // The CSV reader behind `trimfit fit` and `trimfit lts` (src/api/parse.ts): which cells are numbers
 // and how headers are matched.
 import { describe, expect, test } from 'vitest';
-import { parseCurvesFile, parseDecimal, parseNumericCsv, parseXyCsv } from '../../src/api/parse.js';
+import { curveFileNotes, parseCurvesFile, parseDecimal, parseNumericCsv, parseXyCsv } from '../../src/api/parse.js';
 
 describe('parseDecimal', () => {
   test.each(['0', '-1', '+2.5', '.5', '5.', '1e3', '-1.5E-7', '007'])('%s is a decimal number', (text) => {
@@ -87,6 +87,17 @@ describe('parseCurvesFile (the page loader and trimfit sweep)', () => {
     // x and y come first; a column named in the options is the only one tried.
     expect(parseCurvesFile('b.csv', 'step,x,value,y\n1,2,3,4\n').curves[0]).toMatchObject({ x: [2], y: [4] });
     expect(() => parseCurvesFile('b.csv', 'step,value\n1,2\n', { x: 'x' })).toThrow(expect.objectContaining({ expected: expect.stringMatching(/^a column x \(/) }));
+  });
+  test('curveFileNotes: one line for the W&B columns skipped, one for the columns of text not read', () => {
+    const wide = parseCurvesFile('w.csv', 'Step,a - acc,a - acc__MIN,a - acc__MAX,b - acc,b - acc__MIN\n1,2,2,2,3,3\n');
+    expect(curveFileNotes('w.csv', wide, 'name it')).toEqual(["w.csv: skipped 3 of W&B's own columns beside the runs' (a - acc__MIN, a - acc__MAX, …)"]);
+    const labelled = parseCurvesFile('m.csv', 'model,x,y\np,1,2\n');
+    expect(curveFileNotes('m.csv', labelled, 'name it with --curve-column')).toEqual(['m.csv: a column of text not read (model); if one labels curves, name it with --curve-column']);
+    expect(curveFileNotes('n.csv', { skippedColumns: ['a__MIN'], textColumnsNotRead: ['m', 'n'] }, 'say so')).toEqual([
+      "n.csv: skipped 1 of W&B's own column beside the runs' (a__MIN)",
+      'n.csv: columns of text not read (m, n); if one labels curves, say so',
+    ]);
+    expect(curveFileNotes('x.csv', parseCurvesFile('x.csv', 'x,y\n1,2\n'), 'say so')).toEqual([]);
   });
   test('a column of curve labels: curve, else run; columns of text not read are listed', () => {
     expect(parseCurvesFile('r.csv', 'run,step,value\na,0,1\nb,0,2\n')).toMatchObject({ format: 'csv-long', curves: [{ id: 'a' }, { id: 'b' }], textColumnsNotRead: [] });
